@@ -1,0 +1,31 @@
+using Orleans.Concurrency;
+
+namespace GameServer.Abstractions;
+
+/// <summary>
+/// One game room's authoritative state, ticking at a fixed rate. Keyed by room id <c>"{roomType}:{suffix}"</c>.
+/// </summary>
+[Alias("gs.IRoomGrain")]
+public interface IRoomGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a player; the room starts ticking with its first player.</summary>
+    Task<JoinResult> Join(string playerId);
+
+    /// <summary>Removes a player's entity.</summary>
+    Task Leave(int entityId);
+
+    /// <summary>
+    /// An edge's inputs for this room since its last batch: one call per room per tick, not per input. One-way: the
+    /// inputs carry sequence numbers, so reordering between batches is harmless.
+    /// </summary>
+    [OneWay]
+    Task SubmitInputs(InputBatch batch);
+
+    /// <summary>Registers an edge to receive this room's snapshots. Subscriptions expire; re-subscribe periodically.</summary>
+    Task Subscribe(IRoomObserver observer);
+
+    Task Unsubscribe(IRoomObserver observer);
+
+    /// <summary>Live numbers for diagnostics and tests.</summary>
+    Task<RoomInfo> GetInfo();
+}

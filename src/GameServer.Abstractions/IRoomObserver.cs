@@ -1,0 +1,16 @@
+using Orleans.Concurrency;
+
+namespace GameServer.Abstractions;
+
+/// <summary>An edge's single subscription to a room: one call per snapshot for all of that edge's players in the room.</summary>
+[Alias("gs.IRoomObserver")]
+public interface IRoomObserver : IGrainObserver
+{
+    /// <summary>A serialized snapshot frame, sent as-is to every local player of the room.</summary>
+    [OneWay]
+    Task OnSnapshot(SnapshotFrame frame);
+
+    /// <summary>The room closed; its players are no longer in it.</summary>
+    [OneWay]
+    Task OnRoomClosed(string roomId);
+}

@@ -1,0 +1,11 @@
+namespace GameServer.Client;
+
+/// <summary>Where a <see cref="GameClient"/> is in its life.</summary>
+public enum ConnectionState
+{
+    Disconnected,
+    Connecting,
+    Connected,
+    InRoom,
+    Closed,
+}

@@ -1,0 +1,187 @@
+using System.Net.WebSockets;
+
+namespace GameServer.Edge;
+
+/// <summary>
+/// A connection's bounded outbound path. At most one send is in flight (WebSocket allows no more); while it is, a new
+/// snapshot replaces the one waiting (the client only needs the newest), and control messages queue up to a limit.
+/// A client that lets too many snapshots go unsent in a row is closed with 4001, or aborted if even the close cannot
+/// be sent. Memory per connection is therefore one snapshot plus a few small messages, however slow the client.
+/// </summary>
+internal sealed class ConnectionSender
+{
+    private readonly WebSocket _socket;
+    private readonly EdgeOptions _options;
+    private readonly Queue<byte[]> _control = new();
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private byte[]? _pendingSnapshot;
+    private bool _sending;
+    private bool _failed;
+    private int _consecutiveDrops;
+    private (WebSocketCloseStatus Status, string Reason)? _close;
+
+    public ConnectionSender(WebSocket socket, EdgeOptions options)
+    {
+        _socket = socket;
+        _options = options;
+    }
+
+    /// <summary>Snapshots replaced before they could be sent.</summary>
+    public long SnapshotsDropped { get; private set; }
+
+    public long BytesSent { get; private set; }
+
+    /// <summary>Set when the sender closed the connection for falling behind.</summary>
+    public bool ClosedAsSlowConsumer { get; private set; }
+
+    /// <summary>Completes once a close frame has been sent (or the socket failed).</summary>
+    public Task CloseSent => _closeSent.Task;
+
+    public void EnqueueSnapshot(byte[] frame)
+    {
+        lock (_gate)
+        {
+            if (_close is not null || _failed)
+            {
+                return;
+            }
+            if (_sending)
+            {
+                if (_pendingSnapshot is not null)
+                {
+                    SnapshotsDropped++;
+                    if (++_consecutiveDrops >= _options.MaxConsecutiveDroppedSnapshots)
+                    {
+                        CloseAsSlowConsumer();
+                    }
+                }
+                _pendingSnapshot = frame;
+                return;
+            }
+            _sending = true;
+        }
+        _ = PumpAsync(frame);
+    }
+
+    /// <summary>Queues a non-snapshot message; false (and a slow-consumer close) if too many are already waiting.</summary>
+    public bool EnqueueControl(byte[] frame)
+    {
+        lock (_gate)
+        {
+            if (_close is not null || _failed)
+            {
+                return false;
+            }
+            if (_sending)
+            {
+                if (_control.Count >= _options.MaxQueuedControlMessages)
+                {
+                    CloseAsSlowConsumer();
+                    return false;
+                }
+                _control.Enqueue(frame);
+                return true;
+            }
+            _sending = true;
+        }
+        _ = PumpAsync(frame);
+        return true;
+    }
+
+    /// <summary>Sends a close frame after what is queued; nothing is sent after it.</summary>
+    public void RequestClose(WebSocketCloseStatus status, string reason)
+    {
+        lock (_gate)
+        {
+            if (_close is not null || _failed)
+            {
+                return;
+            }
+            _close = (status, reason);
+            _pendingSnapshot = null;
+            if (_sending)
+            {
+                return;
+            }
+            _sending = true;
+        }
+        _ = PumpAsync(null);
+    }
+
+    private void CloseAsSlowConsumer()
+    {
+        // Called under _gate while a send is stuck: queue the close, and abort if it cannot get out in time.
+        ClosedAsSlowConsumer = true;
+        _close = ((WebSocketCloseStatus)Protocol.CloseCode.SlowConsumer, "Too far behind: snapshots were not read in time.");
+        _pendingSnapshot = null;
+        _control.Clear();
+        _ = AbortUnlessClosedAsync();
+    }
+
+    private async Task AbortUnlessClosedAsync()
+    {
+        var finished = await Task.WhenAny(_closeSent.Task, Task.Delay(_options.CloseTimeoutMs)).ConfigureAwait(false);
+        if (finished != _closeSent.Task)
+        {
+            _socket.Abort();
+            _closeSent.TrySetResult();
+        }
+    }
+
+    private async Task PumpAsync(byte[]? first)
+    {
+        var next = first;
+        try
+        {
+            while (true)
+            {
+                if (next is not null)
+                {
+                    await _socket.SendAsync(next, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    BytesSent += next.Length;
+                }
+                (WebSocketCloseStatus Status, string Reason)? close = null;
+                lock (_gate)
+                {
+                    if (_control.TryDequeue(out next))
+                    {
+                    }
+                    else if (_pendingSnapshot is not null)
+                    {
+                        next = _pendingSnapshot;
+                        _pendingSnapshot = null;
+                        _consecutiveDrops = 0;
+                    }
+                    else if (_close is not null && !_closeSent.Task.IsCompleted)
+                    {
+                        close = _close;
+                    }
+                    else
+                    {
+                        _sending = false;
+                        return;
+                    }
+                }
+                if (close is not null)
+                {
+                    if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    {
+                        await _socket.CloseOutputAsync(close.Value.Status, close.Value.Reason, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    _closeSent.TrySetResult();
+                    // stays "_sending" so nothing more is ever sent
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+            lock (_gate)
+            {
+                _failed = true;
+            }
+            _closeSent.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,360 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Runtime.InteropServices;
+using GameServer.Abstractions;
+using GameServer.Protocol;
+using Microsoft.Extensions.Logging;
+using ErrorCode = GameServer.Protocol.ErrorCode;
+
+namespace GameServer.Edge;
+
+/// <summary>
+/// One player's connection: reads frames, validates them, and turns them into matchmaking, room joins and buffered
+/// inputs. Holds no game state; the room grain does.
+/// </summary>
+internal sealed partial class PlayerSession
+{
+    private const int MatchmakingAttempts = 4;
+
+    private readonly WebSocket _socket;
+    private readonly IGrainFactory _grains;
+    private readonly RoomLinks _links;
+    private readonly EdgeOptions _options;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private RoomLink? _link;
+    private int _entityId;
+
+    public PlayerSession(WebSocket socket, IGrainFactory grains, RoomLinks links, EdgeOptions options, ILogger logger)
+    {
+        _socket = socket;
+        _grains = grains;
+        _links = links;
+        _options = options;
+        _logger = logger;
+        Sender = new ConnectionSender(socket, options);
+    }
+
+    public string PlayerId { get; } = "p-" + Guid.NewGuid().ToString("N")[..12];
+
+    public ConnectionSender Sender { get; }
+
+    public string? RoomId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _link?.RoomId;
+            }
+        }
+    }
+
+    /// <summary>Reads frames until the client closes, the connection fails, or a protocol error closes it.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var (kind, length) = await ReceiveFrameAsync(buffer, cancellationToken).ConfigureAwait(false);
+                switch (kind)
+                {
+                    case FrameKind.Close:
+                        Sender.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                        await WaitAsync(Sender.CloseSent).ConfigureAwait(false);
+                        return;
+                    case FrameKind.TooBig:
+                        await CloseWithAsync(ErrorCode.MalformedMessage, WebSocketCloseStatus.MessageTooBig,
+                            $"Message exceeds {_options.MaxMessageBytes} bytes.").ConfigureAwait(false);
+                        return;
+                    case FrameKind.Text:
+                        await CloseWithAsync(ErrorCode.TextFrameNotSupported, WebSocketCloseStatus.InvalidMessageType,
+                            "Text frames are not supported; send binary MessagePack frames.").ConfigureAwait(false);
+                        return;
+                }
+                if (!await HandleAsync(buffer.AsMemory(0, length)).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The client went away without a close handshake; nothing to tell it.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            await LeaveRoomAsync(notify: false).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The room closed under this player (e.g. shut down); tell the client it is out.</summary>
+    public void OnRoomClosed(RoomLink link)
+    {
+        lock (_gate)
+        {
+            if (_link != link)
+            {
+                return;
+            }
+            _link = null;
+        }
+        _links.Detach(link, this);
+        Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "room-closed")));
+    }
+
+    /// <summary>The server is stopping: close with 1001.</summary>
+    public void CloseForShutdown() => Sender.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down.");
+
+    private async Task<(FrameKind Kind, int Length)> ReceiveFrameAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            var memory = buffer.AsMemory(length, Math.Min(buffer.Length, _options.MaxMessageBytes + 1) - length);
+            if (memory.IsEmpty)
+            {
+                return (FrameKind.TooBig, length);
+            }
+            var result = await _socket.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (FrameKind.Close, 0);
+            }
+            length += result.Count;
+            if (length > _options.MaxMessageBytes)
+            {
+                return (FrameKind.TooBig, length);
+            }
+            if (result.EndOfMessage)
+            {
+                return (result.MessageType == WebSocketMessageType.Text ? FrameKind.Text : FrameKind.Binary, length);
+            }
+        }
+    }
+
+    /// <summary>Handles one frame; false when the connection is being closed.</summary>
+    private async Task<bool> HandleAsync(ReadOnlyMemory<byte> frame)
+    {
+        ClientMessage message;
+        try
+        {
+            message = MessageCodec.DecodeClient(frame);
+        }
+        catch (ProtocolException ex)
+        {
+            var status = ex.ErrorCode == ErrorCode.UnknownMessageType ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.InvalidPayloadData;
+            Log.ProtocolError(_logger, PlayerId, ex.ErrorCode, ex.Message);
+            await CloseWithAsync(ex.ErrorCode, status, ex.Message).ConfigureAwait(false);
+            return false;
+        }
+
+        switch (message)
+        {
+            case Input input:
+                OnInput(input);
+                break;
+            case Ping ping:
+                Sender.EnqueueControl(MessageCodec.Encode(new Pong(ping.ClientTimeMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+                break;
+            case Join join:
+                await JoinAsync(join).ConfigureAwait(false);
+                break;
+            case Leave:
+                var roomId = RoomId;
+                if (roomId is null)
+                {
+                    SendError(ErrorCode.NotInRoom, "Leave sent while not in a room.");
+                }
+                else
+                {
+                    await LeaveRoomAsync(notify: true).ConfigureAwait(false);
+                }
+                break;
+        }
+        return true;
+    }
+
+    private void OnInput(Input input)
+    {
+        RoomLink? link;
+        int entityId;
+        lock (_gate)
+        {
+            link = _link;
+            entityId = _entityId;
+        }
+        if (link is null)
+        {
+            SendError(ErrorCode.NotInRoom, $"Input {input.Seq} sent while not in a room; join first.");
+            return;
+        }
+        // The decoder already copied the payload out of the receive buffer; reuse that array rather than copy again.
+        var payload = MemoryMarshal.TryGetArray(input.Payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : input.Payload.ToArray();
+        link.BufferInput(new PlayerInput(entityId, input.Seq, input.ClientTick, payload));
+    }
+
+    private async Task JoinAsync(Join join)
+    {
+        if (RoomId is not null)
+        {
+            SendError(ErrorCode.AlreadyInRoom, $"Already in room {RoomId}; leave it first.");
+            return;
+        }
+        var byType = join.RoomType is not null;
+        if (byType == (join.RoomId is not null))
+        {
+            SendError(ErrorCode.InvalidJoin, "Join needs exactly one of roomType (field 0) or roomId (field 1).");
+            return;
+        }
+        if (byType ? !RoomIds.IsValidRoomType(join.RoomType) : !RoomIds.IsValidRoomId(join.RoomId))
+        {
+            SendError(ErrorCode.InvalidJoin, byType
+                ? "roomType must be 1-32 letters, digits, '-' or '_'."
+                : "roomId must look like '<roomType>:<id>' with letters, digits, '-' or '_'.");
+            return;
+        }
+
+        JoinResult? result;
+        try
+        {
+            result = byType ? await MatchmakeAsync(join.RoomType!).ConfigureAwait(false) : await _grains.GetGrain<IRoomGrain>(join.RoomId!).Join(PlayerId).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.JoinFailed(_logger, ex, PlayerId);
+            SendError(ErrorCode.InternalError, "Joining failed on the server; try again.");
+            return;
+        }
+        switch (result?.Status)
+        {
+            case null:
+            case JoinStatus.UnknownRoomType:
+                SendError(ErrorCode.UnknownRoomType, $"No game is registered for room type '{join.RoomType ?? RoomIds.TypeOf(join.RoomId!)}'.");
+                return;
+            case JoinStatus.RoomFull:
+                SendError(ErrorCode.RoomFull, $"Room {result.RoomId} is full.");
+                return;
+        }
+
+        var tickInterval = TimeSpan.FromSeconds(1.0 / result.TickRateHz);
+        // Welcome goes out before the link is attached, so it precedes the first snapshot.
+        Sender.EnqueueControl(MessageCodec.Encode(new Welcome(
+            PlayerId, result.RoomId, result.RoomType, result.EntityId, result.TickRateHz, result.SnapshotEveryTicks,
+            result.CurrentTick, result.ResumeToken, result.MaxPlayers)));
+        var link = await _links.AttachAsync(result.RoomId, tickInterval, this).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _link = link;
+            _entityId = result.EntityId;
+        }
+        Log.Joined(_logger, PlayerId, result.RoomId, result.EntityId);
+    }
+
+    private async Task<JoinResult?> MatchmakeAsync(string roomType)
+    {
+        var matchmaker = _grains.GetGrain<IMatchmakerGrain>(roomType);
+        JoinResult? result = null;
+        for (var attempt = 0; attempt < MatchmakingAttempts; attempt++)
+        {
+            var roomId = await matchmaker.FindRoom().ConfigureAwait(false);
+            if (roomId is null)
+            {
+                return null;
+            }
+            result = await _grains.GetGrain<IRoomGrain>(roomId).Join(PlayerId).ConfigureAwait(false);
+            if (result.Status != JoinStatus.RoomFull)
+            {
+                return result;
+            }
+        }
+        return result;
+    }
+
+    private async Task LeaveRoomAsync(bool notify)
+    {
+        RoomLink? link;
+        int entityId;
+        lock (_gate)
+        {
+            link = _link;
+            entityId = _entityId;
+            _link = null;
+        }
+        if (link is null)
+        {
+            return;
+        }
+        _links.Detach(link, this);
+        try
+        {
+            await link.Room.Leave(entityId).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.LeaveFailed(_logger, ex, PlayerId, link.RoomId);
+        }
+        if (notify)
+        {
+            Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "left")));
+        }
+    }
+
+    private void SendError(int code, string message) => Sender.EnqueueControl(MessageCodec.Encode(new Error(code, message)));
+
+    private async Task CloseWithAsync(int errorCode, WebSocketCloseStatus status, string reason)
+    {
+        SendError(errorCode, reason);
+        // Close reasons are limited to 123 bytes by RFC 6455.
+        Sender.RequestClose(status, reason.Length > 120 ? reason[..120] : reason);
+        await WaitAsync(Sender.CloseSent).ConfigureAwait(false);
+        // Give the client a moment to answer the close; the socket is aborted when the request ends anyway.
+        using var cts = new CancellationTokenSource(_options.CloseTimeoutMs);
+        var drain = new byte[256];
+        try
+        {
+            while (_socket.State == WebSocketState.CloseSent)
+            {
+                var result = await _socket.ReceiveAsync(drain.AsMemory(), cts.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+        }
+    }
+
+    private async Task WaitAsync(Task task) =>
+        await Task.WhenAny(task, Task.Delay(_options.CloseTimeoutMs)).ConfigureAwait(false);
+
+    private enum FrameKind
+    {
+        Binary,
+        Text,
+        Close,
+        TooBig,
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(10, LogLevel.Information, "Player {PlayerId} joined room {RoomId} as entity {EntityId}")]
+        public static partial void Joined(ILogger logger, string playerId, string roomId, int entityId);
+
+        [LoggerMessage(11, LogLevel.Information, "Player {PlayerId} sent a bad frame (error {ErrorCode}): {Reason}")]
+        public static partial void ProtocolError(ILogger logger, string playerId, int errorCode, string reason);
+
+        [LoggerMessage(12, LogLevel.Warning, "Join for player {PlayerId} failed")]
+        public static partial void JoinFailed(ILogger logger, Exception ex, string playerId);
+
+        [LoggerMessage(13, LogLevel.Warning, "Leave for player {PlayerId} from room {RoomId} failed")]
+        public static partial void LeaveFailed(ILogger logger, Exception ex, string playerId, string roomId);
+    }
+}

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using GameServer.Abstractions;
+using Microsoft.Extensions.Logging;
+
+namespace GameServer.Edge;
+
+/// <summary>
+/// This edge's single connection to one room: one observer subscription delivering one snapshot per tick for all local
+/// players of the room, and one input buffer flushed as one grain call per tick, timed to land just before the room's
+/// next tick (the phase is read off snapshot arrivals).
+/// </summary>
+internal sealed partial class RoomLink : IRoomObserver, IDisposable
+{
+    private readonly IGrainFactory _grains;
+    private readonly EdgeOptions _options;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly List<PlayerInput> _pending = new();
+    private readonly Timer _flushTimer;
+    private PlayerSession[] _sessions = [];
+    private IRoomObserver? _reference;
+    private Task? _subscribed;
+    private bool _flushScheduled;
+    private long _lastSnapshotAt;
+    private long _tickIntervalTicks;
+
+    public RoomLink(string roomId, TimeSpan tickInterval, IGrainFactory grains, EdgeOptions options, ILogger logger)
+    {
+        RoomId = roomId;
+        Room = grains.GetGrain<IRoomGrain>(roomId);
+        _grains = grains;
+        _options = options;
+        _logger = logger;
+        _tickIntervalTicks = (long)(tickInterval.TotalSeconds * Stopwatch.Frequency);
+        _flushTimer = new Timer(static state => ((RoomLink)state!).Flush(), this, Timeout.Infinite, Timeout.Infinite);
+    }
+
+    public string RoomId { get; }
+
+    public IRoomGrain Room { get; }
+
+    public int SessionCount => Volatile.Read(ref _sessions).Length;
+
+    /// <summary>Inputs dropped because this room's buffer was full.</summary>
+    public long InputsDropped { get; private set; }
+
+    /// <summary>Grain calls made to forward inputs.</summary>
+    public long BatchesSent { get; private set; }
+
+    public long SnapshotsReceived { get; private set; }
+
+    public void UpdateTickInterval(TimeSpan tickInterval) =>
+        Interlocked.Exchange(ref _tickIntervalTicks, (long)(tickInterval.TotalSeconds * Stopwatch.Frequency));
+
+    /// <summary>Subscribes once; later callers share the same task.</summary>
+    public Task EnsureSubscribedAsync()
+    {
+        lock (_gate)
+        {
+            if (_subscribed is null)
+            {
+                _reference = _grains.CreateObjectReference<IRoomObserver>(this);
+                _subscribed = Room.Subscribe(_reference);
+            }
+            return _subscribed;
+        }
+    }
+
+    /// <summary>Renews the subscription before the room expires it.</summary>
+    public async Task ResubscribeAsync()
+    {
+        var reference = _reference;
+        if (reference is null)
+        {
+            return;
+        }
+        try
+        {
+            await Room.Subscribe(reference).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.ResubscribeFailed(_logger, ex, RoomId);
+        }
+    }
+
+    public void Add(PlayerSession session)
+    {
+        lock (_gate)
+        {
+            _sessions = [.. _sessions, session];
+        }
+    }
+
+    /// <summary>Removes a session; returns the number left.</summary>
+    public int Remove(PlayerSession session)
+    {
+        lock (_gate)
+        {
+            _sessions = _sessions.Where(s => s != session).ToArray();
+            return _sessions.Length;
+        }
+    }
+
+    public void BufferInput(PlayerInput input)
+    {
+        long dueMs;
+        lock (_gate)
+        {
+            if (_pending.Count >= _options.MaxBufferedInputsPerRoom)
+            {
+                _pending.RemoveAt(0);
+                InputsDropped++;
+            }
+            _pending.Add(input);
+            if (_flushScheduled)
+            {
+                return;
+            }
+            _flushScheduled = true;
+            dueMs = MillisecondsUntilFlush();
+        }
+        if (dueMs <= 0)
+        {
+            Flush();
+        }
+        else
+        {
+            _flushTimer.Change(dueMs, Timeout.Infinite);
+        }
+    }
+
+    public Task OnSnapshot(SnapshotFrame frame)
+    {
+        Volatile.Write(ref _lastSnapshotAt, Stopwatch.GetTimestamp());
+        SnapshotsReceived++;
+        var bytes = frame.Bytes;
+        foreach (var session in Volatile.Read(ref _sessions))
+        {
+            session.Sender.EnqueueSnapshot(bytes);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task OnRoomClosed(string roomId)
+    {
+        foreach (var session in Volatile.Read(ref _sessions))
+        {
+            session.OnRoomClosed(this);
+        }
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _flushTimer.Dispose();
+        Flush();
+        var reference = _reference;
+        if (reference is not null)
+        {
+            _ = UnsubscribeAsync(reference);
+        }
+    }
+
+    private async Task UnsubscribeAsync(IRoomObserver reference)
+    {
+        try
+        {
+            await Room.Unsubscribe(reference).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.UnsubscribeFailed(_logger, ex, RoomId);
+        }
+        finally
+        {
+            _grains.DeleteObjectReference<IRoomObserver>(reference);
+        }
+    }
+
+    /// <summary>Time until just before the room's next tick, from the last snapshot's arrival; 0 means now.</summary>
+    private long MillisecondsUntilFlush()
+    {
+        var last = Volatile.Read(ref _lastSnapshotAt);
+        var interval = Interlocked.Read(ref _tickIntervalTicks);
+        if (last == 0 || interval <= 0)
+        {
+            return 0;
+        }
+        var sinceTick = (Stopwatch.GetTimestamp() - last) % interval;
+        var untilTick = interval - sinceTick;
+        var untilFlush = (untilTick * 1000 / Stopwatch.Frequency) - _options.InputFlushLeadMs;
+        return untilFlush;
+    }
+
+    private void Flush()
+    {
+        PlayerInput[] batch;
+        lock (_gate)
+        {
+            _flushScheduled = false;
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+            batch = _pending.ToArray();
+            _pending.Clear();
+        }
+        BatchesSent++;
+        _ = SubmitAsync(batch);
+    }
+
+    private async Task SubmitAsync(PlayerInput[] batch)
+    {
+        try
+        {
+            await Room.SubmitInputs(new InputBatch(batch)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.SubmitFailed(_logger, ex, RoomId, batch.Length);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(20, LogLevel.Warning, "Forwarding {Count} inputs to room {RoomId} failed")]
+        public static partial void SubmitFailed(ILogger logger, Exception ex, string roomId, int count);
+
+        [LoggerMessage(21, LogLevel.Warning, "Renewing the subscription to room {RoomId} failed")]
+        public static partial void ResubscribeFailed(ILogger logger, Exception ex, string roomId);
+
+        [LoggerMessage(22, LogLevel.Debug, "Unsubscribing from room {RoomId} failed")]
+        public static partial void UnsubscribeFailed(ILogger logger, Exception ex, string roomId);
+    }
+}

@@ -1,0 +1,23 @@
+using System.Collections.Concurrent;
+
+namespace GameServer.Edge;
+
+/// <summary>The edge's open player connections, so shutdown can close them cleanly with 1001.</summary>
+internal sealed class SessionRegistry
+{
+    private readonly ConcurrentDictionary<PlayerSession, byte> _sessions = new();
+
+    public int Count => _sessions.Count;
+
+    public void Add(PlayerSession session) => _sessions.TryAdd(session, 0);
+
+    public void Remove(PlayerSession session) => _sessions.TryRemove(session, out _);
+
+    public void CloseAll()
+    {
+        foreach (var session in _sessions.Keys)
+        {
+            session.CloseForShutdown();
+        }
+    }
+}

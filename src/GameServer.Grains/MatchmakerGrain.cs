@@ -1,0 +1,99 @@
+using GameServer.Abstractions;
+using GameServer.Simulation;
+
+namespace GameServer.Grains;
+
+/// <summary>
+/// Join-or-create for one room type: sends players to the oldest open room with a free seat (counting seats reserved
+/// for players still on their way), and opens a new room when all are full.
+/// </summary>
+internal sealed class MatchmakerGrain(GameCatalog catalog) : Grain, IMatchmakerGrain
+{
+    // A reservation whose player never arrives (edge died mid-join) frees its seat after this.
+    private static readonly TimeSpan s_reservationExpiry = TimeSpan.FromSeconds(15);
+
+    private readonly List<Entry> _rooms = new();
+
+    public Task<string?> FindRoom()
+    {
+        var roomType = this.GetPrimaryKeyString();
+        if (!catalog.TryGet(roomType, out var game))
+        {
+            return Task.FromResult<string?>(null);
+        }
+        var now = DateTime.UtcNow;
+        foreach (var room in _rooms)
+        {
+            room.ExpireReservations(now);
+            if (!room.Full && room.Players + room.Reservations.Count < room.Capacity)
+            {
+                room.Reservations.Enqueue(now);
+                return Task.FromResult<string?>(room.RoomId);
+            }
+        }
+        var created = new Entry(RoomIds.New(roomType), game.DefaultSettings.MaxPlayers);
+        created.Reservations.Enqueue(now);
+        _rooms.Add(created);
+        return Task.FromResult<string?>(created.RoomId);
+    }
+
+    public Task RoomUpdated(string roomId, int players, int capacity, bool joined)
+    {
+        var room = Find(roomId);
+        if (room is null)
+        {
+            room = new Entry(roomId, capacity);
+            _rooms.Add(room);
+        }
+        room.Players = players;
+        room.Capacity = capacity;
+        if (joined)
+        {
+            room.Reservations.TryDequeue(out _);
+        }
+        else
+        {
+            room.Full = false;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task RoomFull(string roomId)
+    {
+        var room = Find(roomId);
+        if (room is not null)
+        {
+            room.Full = true;
+            room.Reservations.Clear();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task RoomClosed(string roomId)
+    {
+        _rooms.RemoveAll(r => r.RoomId == roomId);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<RoomOccupancy>> GetRooms() => Task.FromResult<IReadOnlyList<RoomOccupancy>>(
+        _rooms.Select(r => new RoomOccupancy(r.RoomId, r.Players, r.Reservations.Count, r.Capacity)).ToArray());
+
+    private Entry? Find(string roomId) => _rooms.Find(r => r.RoomId == roomId);
+
+    private sealed class Entry(string roomId, int capacity)
+    {
+        public string RoomId { get; } = roomId;
+        public int Capacity { get; set; } = capacity;
+        public int Players { get; set; }
+        public bool Full { get; set; }
+        public Queue<DateTime> Reservations { get; } = new();
+
+        public void ExpireReservations(DateTime now)
+        {
+            while (Reservations.TryPeek(out var at) && now - at > s_reservationExpiry)
+            {
+                Reservations.Dequeue();
+            }
+        }
+    }
+}

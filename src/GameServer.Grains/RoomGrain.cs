@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using GameServer.Abstractions;
+using GameServer.Simulation;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
+
+namespace GameServer.Grains;
+
+/// <summary>
+/// Owns one room: runs its <see cref="RoomRuntime"/> on a grain timer with a fixed-step accumulator, queues inputs
+/// between ticks, and pushes one serialized snapshot per tick to each subscribed edge.
+/// </summary>
+internal sealed partial class RoomGrain : Grain, IRoomGrain
+{
+    // Edges re-subscribe well within this; an edge that died stops receiving after it.
+    private static readonly TimeSpan s_observerExpiry = TimeSpan.FromMinutes(2);
+
+    private readonly GameCatalog _catalog;
+    private readonly ILogger<RoomGrain> _logger;
+    private readonly ObserverManager<IRoomObserver> _observers;
+    private readonly Dictionary<int, string> _playerIds = new();
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private string _roomId = "";
+    private string _roomType = "";
+    private RoomRuntime? _runtime;
+    private FixedStepAccumulator? _accumulator;
+    private IGrainTimer? _tickTimer;
+    private IGrainTimer? _closeTimer;
+    private long _lastTickAt;
+    private long _lastSnapshotTick = -1;
+    private bool _closed;
+
+    public RoomGrain(GameCatalog catalog, ILogger<RoomGrain> logger)
+    {
+        _catalog = catalog;
+        _logger = logger;
+        _observers = new ObserverManager<IRoomObserver>(s_observerExpiry, logger);
+    }
+
+    private IMatchmakerGrain Matchmaker => GrainFactory.GetGrain<IMatchmakerGrain>(_roomType);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _roomId = this.GetPrimaryKeyString();
+        _roomType = RoomIds.TypeOf(_roomId) ?? "";
+        if (_catalog.TryGet(_roomType, out var game))
+        {
+            var settings = game.DefaultSettings;
+            var seed = RandomNumberGenerator.GetInt32(int.MaxValue);
+            _runtime = new RoomRuntime(game.CreateRoom(new GameRoomContext(_roomId, seed, settings)), settings);
+            _accumulator = new FixedStepAccumulator(settings.TickInterval, settings.MaxCatchUpSteps);
+            ScheduleCloseIfEmpty();
+            Log.Opened(_logger, _roomId, settings.TickRateHz, seed);
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Close(reason.Description);
+        return Task.CompletedTask;
+    }
+
+    public Task<JoinResult> Join(string playerId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(playerId);
+        if (_runtime is null || _closed)
+        {
+            return Task.FromResult(Refused(JoinStatus.UnknownRoomType));
+        }
+        var entityId = _runtime.Join();
+        if (entityId is null)
+        {
+            _ = Matchmaker.RoomFull(_roomId);
+            return Task.FromResult(Refused(JoinStatus.RoomFull));
+        }
+        _playerIds[entityId.Value] = playerId;
+        StartTicking();
+        _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: true);
+        Log.PlayerJoined(_logger, _roomId, playerId, entityId.Value, _runtime.PlayerCount);
+        var settings = _runtime.Settings;
+        return Task.FromResult(new JoinResult(
+            JoinStatus.Joined, _roomId, _roomType, entityId.Value, settings.TickRateHz, settings.SnapshotEveryTicks,
+            _runtime.Tick, settings.MaxPlayers, NewResumeToken()));
+    }
+
+    public Task Leave(int entityId)
+    {
+        if (_runtime is not null && _runtime.Leave(entityId))
+        {
+            _playerIds.Remove(entityId, out var playerId);
+            Log.PlayerLeft(_logger, _roomId, playerId ?? "?", entityId, _runtime.PlayerCount);
+            _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: false);
+            ScheduleCloseIfEmpty();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task SubmitInputs(InputBatch batch)
+    {
+        if (_runtime is null)
+        {
+            return Task.CompletedTask;
+        }
+        foreach (var input in batch.Inputs)
+        {
+            // Inputs for players who already left are dropped silently: the edge may have batched them just before.
+            _runtime.Enqueue(input.EntityId, input.Seq, input.Payload);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task Subscribe(IRoomObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(IRoomObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task<RoomInfo> GetInfo()
+    {
+        var r = _runtime;
+        return Task.FromResult(r is null
+            ? new RoomInfo(_roomId, _roomType, 0, 0, 0, 0, 0, 0, 0, 0, 0, _observers.Count)
+            : new RoomInfo(_roomId, _roomType, r.Tick, r.PlayerCount, r.Settings.MaxPlayers, r.Settings.TickRateHz,
+                _accumulator!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count));
+    }
+
+    private Task OnTick()
+    {
+        var runtime = _runtime!;
+        var now = Stopwatch.GetTimestamp();
+        var steps = _accumulator!.Advance(Stopwatch.GetElapsedTime(_lastTickAt, now));
+        _lastTickAt = now;
+        for (var i = 0; i < steps; i++)
+        {
+            runtime.Step();
+        }
+        var every = runtime.Settings.SnapshotEveryTicks;
+        if (steps > 0 && runtime.Tick / every > _lastSnapshotTick / every)
+        {
+            _lastSnapshotTick = runtime.Tick;
+            var serverTimeMs = (uint)Stopwatch.GetElapsedTime(_startedAt, now).TotalMilliseconds;
+            var frame = new SnapshotFrame(runtime.Tick, runtime.WriteSnapshot(serverTimeMs));
+            _observers.Notify(o => o.OnSnapshot(frame));
+        }
+        return Task.CompletedTask;
+    }
+
+    private void StartTicking()
+    {
+        _closeTimer?.Dispose();
+        _closeTimer = null;
+        if (_tickTimer is not null)
+        {
+            return;
+        }
+        _lastTickAt = Stopwatch.GetTimestamp();
+        _tickTimer = this.RegisterGrainTimer(static self => self.OnTick(), this, new GrainTimerCreationOptions
+        {
+            DueTime = _runtime!.Settings.TickInterval,
+            Period = _runtime.Settings.TickInterval,
+            Interleave = false, // a tick is a turn like any call: inputs delivered before it are applied by it
+            KeepAlive = true,
+        });
+    }
+
+    private void ScheduleCloseIfEmpty()
+    {
+        if (_runtime is null || _runtime.PlayerCount > 0 || _closeTimer is not null)
+        {
+            return;
+        }
+        _tickTimer?.Dispose();
+        _tickTimer = null;
+        _closeTimer = this.RegisterGrainTimer(static self => self.CloseIfStillEmpty(), this, new GrainTimerCreationOptions
+        {
+            DueTime = TimeSpan.FromSeconds(_runtime.Settings.EmptyRoomGraceSeconds),
+            Period = Timeout.InfiniteTimeSpan,
+            Interleave = false,
+            KeepAlive = true,
+        });
+    }
+
+    private Task CloseIfStillEmpty()
+    {
+        if (_runtime is { PlayerCount: 0 })
+        {
+            Close("empty past its grace period");
+            DeactivateOnIdle();
+        }
+        return Task.CompletedTask;
+    }
+
+    private void Close(string reason)
+    {
+        if (_closed)
+        {
+            return;
+        }
+        _closed = true;
+        _tickTimer?.Dispose();
+        _closeTimer?.Dispose();
+        if (_runtime is not null)
+        {
+            _observers.Notify(o => o.OnRoomClosed(_roomId));
+            _ = Matchmaker.RoomClosed(_roomId);
+            _runtime.Dispose();
+            Log.Closed(_logger, _roomId, reason, _runtime.Tick);
+        }
+    }
+
+    private JoinResult Refused(JoinStatus status) => new(status, _roomId, _roomType, 0, 0, 0, 0, 0, "");
+
+    private static string NewResumeToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))
+        .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Room {RoomId} opened at {TickRateHz} Hz (seed {Seed})")]
+        public static partial void Opened(ILogger logger, string roomId, int tickRateHz, int seed);
+
+        [LoggerMessage(2, LogLevel.Information, "Room {RoomId}: player {PlayerId} joined as entity {EntityId} ({Players} players)")]
+        public static partial void PlayerJoined(ILogger logger, string roomId, string playerId, int entityId, int players);
+
+        [LoggerMessage(3, LogLevel.Information, "Room {RoomId}: player {PlayerId} (entity {EntityId}) left ({Players} players)")]
+        public static partial void PlayerLeft(ILogger logger, string roomId, string playerId, int entityId, int players);
+
+        [LoggerMessage(4, LogLevel.Information, "Room {RoomId} closed ({Reason}) at tick {Tick}")]
+        public static partial void Closed(ILogger logger, string roomId, string reason, long tick);
+    }
+}

@@ -1,0 +1,57 @@
+using GameServer.Edge;
+using GameServer.Grains;
+using GameServer.Simulation.Games.Arena;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace GameServer.Host;
+
+/// <summary>Composes the embedded server: localhost-clustered silo with in-memory storage, the edge, the demo page.</summary>
+public static partial class EmbeddedServer
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null) =>
+        Build(new WebApplicationOptions { Args = args }, configure);
+
+    /// <param name="options">Where content (appsettings.json, wwwroot) comes from; tests point it at the project folder.</param>
+    /// <param name="configure">Last-minute changes before the services are composed, e.g. test ports.</param>
+    public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(options);
+        configure?.Invoke(builder);
+
+        var silo = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+        builder.UseOrleans(siloBuilder => siloBuilder
+            .UseLocalhostClustering(siloPort: silo.SiloPort, gatewayPort: silo.GatewayPort)
+            .AddMemoryGrainStorage("rooms"));
+        builder.Services.AddGame<ArenaGame>();
+        builder.Services.AddGameServerEdge(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseGameServerEdge();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapGameServerEdge();
+        app.Lifetime.ApplicationStarted.Register(() => LogWhereToPlay(app));
+        return app;
+    }
+
+    /// <summary>The addresses Kestrel bound (useful with port 0).</summary>
+    public static IReadOnlyCollection<string> Addresses(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+
+    private static void LogWhereToPlay(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GameServer");
+        foreach (var address in Addresses(app))
+        {
+            var ws = address.Replace("http://", "ws://", StringComparison.Ordinal).Replace("https://", "wss://", StringComparison.Ordinal);
+            Log.Ready(logger, address, ws + GameServer.Protocol.ProtocolVersion.Path);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "GameServer ready: open {Address} in two browser tabs to play (game WebSocket: {WebSocketUrl})")]
+        public static partial void Ready(ILogger logger, string address, string webSocketUrl);
+    }
+}

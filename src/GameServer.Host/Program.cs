@@ -1,0 +1,4 @@
+using GameServer.Host;
+
+var app = EmbeddedServer.Build(args);
+await app.RunAsync();

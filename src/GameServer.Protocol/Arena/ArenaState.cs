@@ -1,0 +1,53 @@
+using MessagePack;
+
+namespace GameServer.Protocol.Arena;
+
+/// <summary>
+/// The arena game state inside a snapshot: <c>[[entityId, x, y, vx, vy, hp], …]</c> with x, y as integers in
+/// 1/<see cref="PositionScale"/> units and vx, vy as whole units per second. Quantizing keeps each entity at about 14 bytes.
+/// </summary>
+public static class ArenaState
+{
+    /// <summary>Wire positions are arena units times this (0.1-unit resolution).</summary>
+    public const float PositionScale = 10f;
+
+    /// <summary>Writes one entity; call after a header of the entity count.</summary>
+    public static void WriteEntity(ref MessagePackWriter writer, in ArenaEntity entity)
+    {
+        writer.WriteArrayHeader(6);
+        writer.Write(entity.EntityId);
+        writer.Write((int)MathF.Round(entity.X * PositionScale));
+        writer.Write((int)MathF.Round(entity.Y * PositionScale));
+        writer.Write((int)MathF.Round(entity.Vx));
+        writer.Write((int)MathF.Round(entity.Vy));
+        writer.Write(entity.Hp);
+    }
+
+    /// <summary>Decodes a snapshot's <see cref="Snapshot.GameState"/> for the arena game.</summary>
+    public static ArenaEntity[] Read(ReadOnlyMemory<byte> gameState)
+    {
+        var reader = new MessagePackReader(gameState);
+        var count = reader.ReadArrayHeader();
+        var entities = new ArenaEntity[count];
+        for (var i = 0; i < count; i++)
+        {
+            var fields = reader.ReadArrayHeader();
+            if (fields < 6)
+            {
+                throw new MessagePackSerializationException($"Arena entity needs 6 fields, got {fields}.");
+            }
+            var id = reader.ReadInt32();
+            var x = reader.ReadInt32() / PositionScale;
+            var y = reader.ReadInt32() / PositionScale;
+            var vx = reader.ReadInt32();
+            var vy = reader.ReadInt32();
+            var hp = reader.ReadByte();
+            for (var f = 6; f < fields; f++)
+            {
+                reader.Skip();
+            }
+            entities[i] = new ArenaEntity(id, x, y, vx, vy, hp);
+        }
+        return entities;
+    }
+}

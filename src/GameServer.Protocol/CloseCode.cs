@@ -1,0 +1,20 @@
+namespace GameServer.Protocol;
+
+/// <summary>WebSocket close status codes the server uses (RFC 6455 plus the 4000–4999 application range).</summary>
+public static class CloseCode
+{
+    public const int Normal = 1000;
+    /// <summary>The server is shutting down.</summary>
+    public const int GoingAway = 1001;
+    /// <summary>Text frames are not accepted.</summary>
+    public const int UnsupportedData = 1003;
+    /// <summary>The frame was not valid MessagePack for this protocol.</summary>
+    public const int InvalidPayload = 1007;
+    /// <summary>The frame broke the protocol (e.g. unknown message type).</summary>
+    public const int PolicyViolation = 1008;
+    /// <summary>The frame exceeded the maximum message size.</summary>
+    public const int MessageTooBig = 1009;
+    public const int InternalError = 1011;
+    /// <summary>The client did not read its snapshots fast enough and fell too far behind.</summary>
+    public const int SlowConsumer = 4001;
+}

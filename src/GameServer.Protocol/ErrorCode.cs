@@ -1,0 +1,24 @@
+namespace GameServer.Protocol;
+
+/// <summary>Numeric codes carried by <see cref="Error"/>. Never renumbered.</summary>
+public static class ErrorCode
+{
+    /// <summary>The frame is not valid MessagePack or not a <c>[type, body]</c> array; the connection is closed with 1007.</summary>
+    public const int MalformedMessage = 1;
+    /// <summary>The frame's type code is unknown or not one a client may send; closed with 1008.</summary>
+    public const int UnknownMessageType = 2;
+    /// <summary>Input or leave sent while not in a room.</summary>
+    public const int NotInRoom = 3;
+    /// <summary>Join sent while already in a room.</summary>
+    public const int AlreadyInRoom = 4;
+    /// <summary>The requested room is at capacity.</summary>
+    public const int RoomFull = 5;
+    /// <summary>No game is registered for the requested room type.</summary>
+    public const int UnknownRoomType = 6;
+    /// <summary>A join named neither a room type nor a room id, or a malformed one.</summary>
+    public const int InvalidJoin = 7;
+    /// <summary>The server failed to handle the request; try again.</summary>
+    public const int InternalError = 9;
+    /// <summary>A text frame was sent; the protocol is binary only. Closed with 1003.</summary>
+    public const int TextFrameNotSupported = 10;
+}

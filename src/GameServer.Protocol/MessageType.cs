@@ -1,0 +1,19 @@
+namespace GameServer.Protocol;
+
+/// <summary>
+/// The first element of every frame (<c>[type, body]</c>). Codes are never reused or renumbered.
+/// 1–9: client to server; 10–19: server to client.
+/// </summary>
+public static class MessageType
+{
+    public const int Join = 1;
+    public const int Input = 2;
+    public const int Ping = 3;
+    public const int Leave = 4;
+
+    public const int Welcome = 10;
+    public const int Snapshot = 11;
+    public const int Pong = 12;
+    public const int Error = 13;
+    public const int Left = 14;
+}

@@ -1,0 +1,77 @@
+using MessagePack;
+
+namespace GameServer.Protocol;
+
+/// <summary>A frame the server sends: a MessagePack array <c>[type, body]</c>.</summary>
+[Union(MessageType.Welcome, typeof(Welcome))]
+[Union(MessageType.Snapshot, typeof(Snapshot))]
+[Union(MessageType.Pong, typeof(Pong))]
+[Union(MessageType.Error, typeof(Error))]
+[Union(MessageType.Left, typeof(Left))]
+public abstract record ServerMessage;
+
+/// <summary>The answer to <see cref="Join"/>: who you are and how the room ticks.</summary>
+/// <param name="PlayerId">The player's id (server-assigned until authentication exists).</param>
+/// <param name="RoomId">The room joined, e.g. <c>"arena:5f2c0a"</c>.</param>
+/// <param name="RoomType">The room's type, e.g. <c>"arena"</c>.</param>
+/// <param name="EntityId">The player's entity id in snapshots (unique within the room).</param>
+/// <param name="TickRateHz">Simulation ticks per second (default 20).</param>
+/// <param name="SnapshotEveryTicks">A snapshot is sent every this many ticks (default 1).</param>
+/// <param name="CurrentTick">The room's tick when the player joined.</param>
+/// <param name="ResumeToken">Opaque token for resuming this session after a disconnect (reserved for a later version).</param>
+/// <param name="MaxPlayers">The room's capacity.</param>
+[MessagePackObject]
+public sealed record Welcome(
+    [property: Key(0)] string PlayerId,
+    [property: Key(1)] string RoomId,
+    [property: Key(2)] string RoomType,
+    [property: Key(3)] int EntityId,
+    [property: Key(4)] int TickRateHz,
+    [property: Key(5)] int SnapshotEveryTicks,
+    [property: Key(6)] long CurrentTick,
+    [property: Key(7)] string ResumeToken,
+    [property: Key(8)] int MaxPlayers) : ServerMessage;
+
+/// <summary>
+/// The room's authoritative state after a tick. Serialized once per room per tick and sent as the same bytes to every player.
+/// </summary>
+/// <param name="Tick">The tick this state is the result of.</param>
+/// <param name="ServerTimeMs">Milliseconds since the room started, by the room's clock.</param>
+/// <param name="Acks">Every player's last processed input sequence, flattened <c>[entityId, seq, entityId, seq, …]</c>.</param>
+/// <param name="GameState">The game's state, one MessagePack value embedded as-is; layout defined by the game (arena: see docs/protocol.md).</param>
+[MessagePackObject]
+[MessagePackFormatter(typeof(SnapshotFormatter))]
+public sealed record Snapshot(long Tick, uint ServerTimeMs, ReadOnlyMemory<uint> Acks, ReadOnlyMemory<byte> GameState) : ServerMessage
+{
+    /// <summary>The last input sequence the room processed for <paramref name="entityId"/>, or 0 if none or absent.</summary>
+    public uint AckFor(int entityId)
+    {
+        var acks = Acks.Span;
+        for (var i = 0; i + 1 < acks.Length; i += 2)
+        {
+            if (acks[i] == (uint)entityId)
+            {
+                return acks[i + 1];
+            }
+        }
+        return 0;
+    }
+}
+
+/// <summary>The answer to <see cref="Ping"/>.</summary>
+/// <param name="ClientTimeMs">The client's value, echoed.</param>
+/// <param name="ServerTimeMs">The server's Unix time in milliseconds when it answered.</param>
+[MessagePackObject]
+public sealed record Pong([property: Key(0)] double ClientTimeMs, [property: Key(1)] long ServerTimeMs) : ServerMessage;
+
+/// <summary>Something the client sent was refused; see <see cref="ErrorCode"/>. Some errors are followed by a close.</summary>
+/// <param name="Code">One of <see cref="ErrorCode"/>.</param>
+/// <param name="Message">A human-readable reason naming what was wrong.</param>
+[MessagePackObject]
+public sealed record Error([property: Key(0)] int Code, [property: Key(1)] string Message) : ServerMessage;
+
+/// <summary>The player is no longer in a room (after <see cref="Leave"/>, or when the room closed).</summary>
+/// <param name="RoomId">The room left.</param>
+/// <param name="Reason">Why: <c>"left"</c>, <c>"room-closed"</c>.</param>
+[MessagePackObject]
+public sealed record Left([property: Key(0)] string RoomId, [property: Key(1)] string Reason) : ServerMessage;

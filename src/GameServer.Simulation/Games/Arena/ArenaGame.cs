@@ -1,0 +1,29 @@
+namespace GameServer.Simulation.Games.Arena;
+
+/// <summary>
+/// The sample game: up to 8 players move in a bounded 2D arena (the benchmark workload of shared/bench/WORKLOAD.md).
+/// </summary>
+public sealed class ArenaGame : IGame
+{
+    public const string Type = "arena";
+
+    public ArenaGame()
+        : this(new ArenaTunables())
+    {
+    }
+
+    public ArenaGame(ArenaTunables tunables)
+    {
+        ArgumentNullException.ThrowIfNull(tunables);
+        tunables.Validate();
+        Tunables = tunables;
+    }
+
+    public ArenaTunables Tunables { get; }
+
+    public string RoomType => Type;
+
+    public RoomSettings DefaultSettings { get; } = new() { TickRateHz = 20, SnapshotEveryTicks = 1, MaxPlayers = 8 };
+
+    public IGameRoom CreateRoom(GameRoomContext context) => new ArenaRoom(context, Tunables);
+}

@@ -1,0 +1,123 @@
+using GameServer.Protocol.Arena;
+using MessagePack;
+
+namespace GameServer.Simulation.Games.Arena;
+
+/// <summary>
+/// Arena rules: an input sets a player's target velocity (direction × max speed); each step moves every player and
+/// clamps them to the arena, zeroing the velocity component that hit a wall.
+/// </summary>
+internal sealed class ArenaRoom : GameRoom<ArenaInput>
+{
+    private const byte StartingHp = 100;
+
+    private readonly ArenaTunables _tunables;
+    private readonly Random _random;
+    private readonly List<Body> _bodies = new();
+
+    public ArenaRoom(GameRoomContext context, ArenaTunables tunables)
+    {
+        _tunables = tunables;
+        _random = context.CreateRandom();
+    }
+
+    public IReadOnlyList<Body> Bodies => _bodies;
+
+    public override void OnJoin(int entityId)
+    {
+        var size = _tunables.ArenaSize;
+        _bodies.Add(new Body(entityId)
+        {
+            X = (float)(_random.NextDouble() * size),
+            Y = (float)(_random.NextDouble() * size),
+            Hp = StartingHp,
+        });
+    }
+
+    public override void OnLeave(int entityId) => _bodies.RemoveAll(b => b.EntityId == entityId);
+
+    protected override bool TryReadInput(ref MessagePackReader reader, out ArenaInput input)
+    {
+        input = ArenaInput.Read(ref reader);
+        // NaN and infinities are refused outright; finite values outside [-1, 1] are clamped.
+        return float.IsFinite(input.Dx) && float.IsFinite(input.Dy);
+    }
+
+    protected override void OnInput(int entityId, in ArenaInput input)
+    {
+        var body = Find(entityId);
+        if (body is null)
+        {
+            return;
+        }
+        body.TargetVx = Math.Clamp(input.Dx, -1f, 1f) * _tunables.MaxSpeed;
+        body.TargetVy = Math.Clamp(input.Dy, -1f, 1f) * _tunables.MaxSpeed;
+        if (_tunables.AccelerationPerSec2 == 0f)
+        {
+            body.Vx = body.TargetVx;
+            body.Vy = body.TargetVy;
+        }
+    }
+
+    public override void Step(float dtSeconds, long tick)
+    {
+        var size = _tunables.ArenaSize;
+        var maxDeltaV = _tunables.AccelerationPerSec2 * dtSeconds;
+        foreach (var body in _bodies)
+        {
+            if (_tunables.AccelerationPerSec2 > 0f)
+            {
+                body.Vx = Approach(body.Vx, body.TargetVx, maxDeltaV);
+                body.Vy = Approach(body.Vy, body.TargetVy, maxDeltaV);
+            }
+            body.X += body.Vx * dtSeconds;
+            body.Y += body.Vy * dtSeconds;
+            if (body.X < 0f || body.X > size)
+            {
+                body.X = Math.Clamp(body.X, 0f, size);
+                body.Vx = 0f;
+            }
+            if (body.Y < 0f || body.Y > size)
+            {
+                body.Y = Math.Clamp(body.Y, 0f, size);
+                body.Vy = 0f;
+            }
+        }
+    }
+
+    public override void WriteState(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(_bodies.Count);
+        foreach (var body in _bodies)
+        {
+            ArenaState.WriteEntity(ref writer, new ArenaEntity(body.EntityId, body.X, body.Y, body.Vx, body.Vy, body.Hp));
+        }
+    }
+
+    private Body? Find(int entityId)
+    {
+        foreach (var body in _bodies)
+        {
+            if (body.EntityId == entityId)
+            {
+                return body;
+            }
+        }
+        return null;
+    }
+
+    private static float Approach(float value, float target, float maxDelta) =>
+        value < target ? MathF.Min(value + maxDelta, target) : MathF.Max(value - maxDelta, target);
+
+    internal sealed class Body(int entityId)
+    {
+        public int EntityId { get; } = entityId;
+        public float X { get; set; }
+        public float Y { get; set; }
+        public float Vx { get; set; }
+        public float Vy { get; set; }
+        public float TargetVx { get; set; }
+        public float TargetVy { get; set; }
+        public byte Hp { get; set; }
+    }
+}

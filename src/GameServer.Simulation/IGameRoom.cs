@@ -1,0 +1,32 @@
+using MessagePack;
+
+namespace GameServer.Simulation;
+
+/// <summary>
+/// One room's game state and rules, driven by <see cref="RoomRuntime"/>: joins and leaves, then at every tick the
+/// queued inputs in sequence order followed by one fixed step, then a snapshot of the state. Single-threaded: the runtime
+/// never calls it concurrently.
+/// </summary>
+public interface IGameRoom
+{
+    /// <summary>A player joined; create their entity. <paramref name="entityId"/> is unique within the room.</summary>
+    void OnJoin(int entityId);
+
+    /// <summary>A player left; remove their entity.</summary>
+    void OnLeave(int entityId);
+
+    /// <summary>
+    /// Decodes, validates and applies one input. Returns false when the payload is malformed or out of range, in which
+    /// case the state must be unchanged. Called at a tick boundary, before <see cref="Step"/>.
+    /// </summary>
+    bool TryApplyInput(int entityId, ReadOnlySpan<byte> payload);
+
+    /// <summary>Advances the simulation by one fixed step of <paramref name="dtSeconds"/>; <paramref name="tick"/> is the tick being produced.</summary>
+    void Step(float dtSeconds, long tick);
+
+    /// <summary>Writes the game state as exactly one MessagePack value (it is embedded raw in the snapshot).</summary>
+    void WriteState(ref MessagePackWriter writer);
+
+    /// <summary>The room is closing; release anything held.</summary>
+    void OnDispose();
+}

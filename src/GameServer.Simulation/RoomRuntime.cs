@@ -1,0 +1,245 @@
+using System.Buffers;
+using GameServer.Protocol;
+using MessagePack;
+
+namespace GameServer.Simulation;
+
+/// <summary>
+/// Runs one room of any game: holds each player's queued inputs, applies them at tick boundaries in sequence order,
+/// steps the game by a fixed dt, and writes the snapshot frame once for everyone. Knows nothing of any one game.
+/// Not thread-safe: the owner (the room grain) calls it from one turn at a time.
+/// </summary>
+public sealed class RoomRuntime
+{
+    private readonly IGameRoom _game;
+    private readonly List<PlayerSlot> _players = new();
+    private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(512);
+    private uint[] _acks = new uint[16];
+    private int _nextEntityId = 1;
+
+    public RoomRuntime(IGameRoom game, RoomSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(game);
+        ArgumentNullException.ThrowIfNull(settings);
+        _game = game;
+        Settings = settings;
+    }
+
+    public RoomSettings Settings { get; private set; }
+
+    /// <summary>Ticks stepped so far; the next snapshot carries this number.</summary>
+    public long Tick { get; private set; }
+
+    public int PlayerCount => _players.Count;
+
+    public bool IsFull => _players.Count >= Settings.MaxPlayers;
+
+    /// <summary>Inputs the game accepted.</summary>
+    public long InputsApplied { get; private set; }
+
+    /// <summary>Inputs the game refused as malformed or out of range (still acknowledged).</summary>
+    public long InputsRejected { get; private set; }
+
+    /// <summary>Inputs discarded because a player's queue was full (the oldest goes first).</summary>
+    public long InputsDropped { get; private set; }
+
+    /// <summary>Inputs whose sequence was not newer than the last processed one (duplicates, late reorders).</summary>
+    public long InputsStale { get; private set; }
+
+    /// <summary>Applies new settings; takes effect from the next <see cref="Step"/>.</summary>
+    public void UpdateSettings(RoomSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Settings = settings;
+    }
+
+    /// <summary>Adds a player and returns their entity id, or null when the room is full.</summary>
+    public int? Join()
+    {
+        if (IsFull)
+        {
+            return null;
+        }
+        var slot = new PlayerSlot(_nextEntityId++, Settings.InputQueueCapacity);
+        _players.Add(slot);
+        _game.OnJoin(slot.EntityId);
+        return slot.EntityId;
+    }
+
+    /// <summary>Removes a player; false if they were not in the room.</summary>
+    public bool Leave(int entityId)
+    {
+        var index = IndexOf(entityId);
+        if (index < 0)
+        {
+            return false;
+        }
+        _players.RemoveAt(index);
+        _game.OnLeave(entityId);
+        return true;
+    }
+
+    public bool Contains(int entityId) => IndexOf(entityId) >= 0;
+
+    /// <summary>The last input sequence processed for a player, or 0.</summary>
+    public uint LastProcessedSeq(int entityId)
+    {
+        var index = IndexOf(entityId);
+        return index < 0 ? 0 : _players[index].LastProcessedSeq;
+    }
+
+    /// <summary>
+    /// Queues an input for the next tick. Returns false if the player is not in the room. The payload must stay
+    /// unchanged until the tick that applies it.
+    /// </summary>
+    public bool Enqueue(int entityId, uint seq, ReadOnlyMemory<byte> payload)
+    {
+        var index = IndexOf(entityId);
+        if (index < 0)
+        {
+            return false;
+        }
+        if (!_players[index].Enqueue(seq, payload))
+        {
+            InputsDropped++;
+        }
+        return true;
+    }
+
+    /// <summary>One fixed step: every player's queued inputs in sequence order, then the game step.</summary>
+    public void Step()
+    {
+        foreach (var player in _players)
+        {
+            player.SortQueue();
+            for (var i = 0; i < player.QueueCount; i++)
+            {
+                ref readonly var input = ref player.QueuedAt(i);
+                if (input.Seq <= player.LastProcessedSeq)
+                {
+                    InputsStale++;
+                    continue;
+                }
+                if (_game.TryApplyInput(player.EntityId, input.Payload.Span))
+                {
+                    InputsApplied++;
+                }
+                else
+                {
+                    InputsRejected++;
+                }
+                player.LastProcessedSeq = input.Seq;
+            }
+            player.ClearQueue();
+        }
+        Tick++;
+        _game.Step((float)Settings.TickInterval.TotalSeconds, Tick);
+    }
+
+    /// <summary>True when the current tick is one a snapshot is sent for.</summary>
+    public bool IsSnapshotTick => Tick % Settings.SnapshotEveryTicks == 0;
+
+    /// <summary>Serializes the snapshot frame of the current state once; the bytes go unchanged to every player.</summary>
+    public byte[] WriteSnapshot(uint serverTimeMs)
+    {
+        var pairs = _players.Count * 2;
+        if (_acks.Length < pairs)
+        {
+            _acks = new uint[pairs * 2];
+        }
+        for (var i = 0; i < _players.Count; i++)
+        {
+            _acks[2 * i] = (uint)_players[i].EntityId;
+            _acks[(2 * i) + 1] = _players[i].LastProcessedSeq;
+        }
+        _snapshotBuffer.ResetWrittenCount();
+        var writer = new MessagePackWriter(_snapshotBuffer);
+        SnapshotFormatter.WriteFrameHeader(ref writer, Tick, serverTimeMs, _acks.AsSpan(0, pairs));
+        _game.WriteState(ref writer);
+        writer.Flush();
+        return _snapshotBuffer.WrittenSpan.ToArray();
+    }
+
+    public void Dispose() => _game.OnDispose();
+
+    private int IndexOf(int entityId)
+    {
+        for (var i = 0; i < _players.Count; i++)
+        {
+            if (_players[i].EntityId == entityId)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private sealed class PlayerSlot(int entityId, int capacity)
+    {
+        private readonly QueuedInput[] _queue = new QueuedInput[capacity];
+        private int _start;
+
+        public int EntityId { get; } = entityId;
+
+        public uint LastProcessedSeq { get; set; }
+
+        public int QueueCount { get; private set; }
+
+        /// <summary>Adds an input; when full, the oldest is overwritten and false is returned.</summary>
+        public bool Enqueue(uint seq, ReadOnlyMemory<byte> payload)
+        {
+            var dropped = false;
+            if (QueueCount == _queue.Length)
+            {
+                _start = (_start + 1) % _queue.Length;
+                QueueCount--;
+                dropped = true;
+            }
+            _queue[(_start + QueueCount) % _queue.Length] = new QueuedInput(seq, payload);
+            QueueCount++;
+            return !dropped;
+        }
+
+        public ref readonly QueuedInput QueuedAt(int i) => ref _queue[(_start + i) % _queue.Length];
+
+        /// <summary>Insertion sort by sequence: queues are tiny and usually already in order.</summary>
+        public void SortQueue()
+        {
+            if (_start != 0)
+            {
+                Normalize();
+            }
+            for (var i = 1; i < QueueCount; i++)
+            {
+                var item = _queue[i];
+                var j = i - 1;
+                while (j >= 0 && _queue[j].Seq > item.Seq)
+                {
+                    _queue[j + 1] = _queue[j];
+                    j--;
+                }
+                _queue[j + 1] = item;
+            }
+        }
+
+        public void ClearQueue()
+        {
+            Array.Clear(_queue);
+            _start = 0;
+            QueueCount = 0;
+        }
+
+        private void Normalize()
+        {
+            var copy = new QueuedInput[QueueCount];
+            for (var i = 0; i < QueueCount; i++)
+            {
+                copy[i] = _queue[(_start + i) % _queue.Length];
+            }
+            copy.CopyTo(_queue, 0);
+            _start = 0;
+        }
+    }
+
+    private readonly record struct QueuedInput(uint Seq, ReadOnlyMemory<byte> Payload);
+}
