@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what the tests need (Chromium for the browser test, npm packages via
+# the build), restores, builds and runs the whole solution's tests. TRX results land in ./TestResults.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing ${need_apt[*]} (apt)..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+rm -rf TestResults
+dotnet restore GameServer.sln
+dotnet build GameServer.sln -c Release --no-restore
+dotnet test GameServer.sln -c Release --no-build \
+  --logger "trx" --results-directory TestResults \
+  --logger "console;verbosity=normal" "$@"

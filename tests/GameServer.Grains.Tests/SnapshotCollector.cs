@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using GameServer.Abstractions;
+using GameServer.Protocol;
+
+namespace GameServer.Grains.Tests;
+
+/// <summary>An observer standing in for an edge: collects decoded snapshots and lets a test wait on a condition.</summary>
+public sealed class SnapshotCollector : IRoomObserver
+{
+    private readonly ConcurrentQueue<Snapshot> _snapshots = new();
+    private readonly SemaphoreSlim _arrived = new(0);
+
+    public IReadOnlyCollection<Snapshot> Snapshots => _snapshots;
+
+    public Task OnSnapshot(SnapshotFrame frame)
+    {
+        _snapshots.Enqueue((Snapshot)MessageCodec.DecodeServer(frame.Bytes));
+        _arrived.Release();
+        return Task.CompletedTask;
+    }
+
+    public Task OnRoomClosed(string roomId) => Task.CompletedTask;
+
+    /// <summary>Waits for a snapshot satisfying <paramref name="condition"/>, failing after <paramref name="timeout"/>.</summary>
+    public async Task<Snapshot> WaitForAsync(Func<Snapshot, bool> condition, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var match = _snapshots.FirstOrDefault(condition);
+            if (match is not null)
+            {
+                return match;
+            }
+            try
+            {
+                await _arrived.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No matching snapshot within {timeout}; got {_snapshots.Count}, last tick {_snapshots.LastOrDefault()?.Tick}.");
+            }
+        }
+    }
+}
