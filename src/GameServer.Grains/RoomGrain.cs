@@ -15,6 +15,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 {
     // Edges re-subscribe well within this; an edge that died stops receiving after it.
     private static readonly TimeSpan s_observerExpiry = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan s_minTimerDue = TimeSpan.FromMilliseconds(1);
 
     private readonly GameCatalog _catalog;
     private readonly ILogger<RoomGrain> _logger;
@@ -58,7 +59,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        Close(reason.Description);
+        // When the silo shuts down the matchmaker goes with it; telling it would only log a failed call.
+        Close(reason.Description, tellMatchmaker: reason.ReasonCode != DeactivationReasonCode.ShuttingDown);
         return Task.CompletedTask;
     }
 
@@ -142,6 +144,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             runtime.Step();
         }
+        // Re-arm for the next step boundary: a fixed-period timer drifts late by its scheduling delay every time, which
+        // would make every ~20th callback run two steps and skip a snapshot. Aiming at the boundary keeps one step per callback.
+        var untilNextStep = _accumulator.Step - _accumulator.Pending;
+        _tickTimer?.Change(untilNextStep > s_minTimerDue ? untilNextStep : s_minTimerDue, Timeout.InfiniteTimeSpan);
         var every = runtime.Settings.SnapshotEveryTicks;
         if (steps > 0 && runtime.Tick / every > _lastSnapshotTick / every)
         {
@@ -165,7 +171,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         _tickTimer = this.RegisterGrainTimer(static self => self.OnTick(), this, new GrainTimerCreationOptions
         {
             DueTime = _runtime!.Settings.TickInterval,
-            Period = _runtime.Settings.TickInterval,
+            Period = Timeout.InfiniteTimeSpan, // re-armed by every tick, aimed at the next step boundary
             Interleave = false, // a tick is a turn like any call: inputs delivered before it are applied by it
             KeepAlive = true,
         });
@@ -192,13 +198,13 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         if (_runtime is { PlayerCount: 0 })
         {
-            Close("empty past its grace period");
+            Close("empty past its grace period", tellMatchmaker: true);
             DeactivateOnIdle();
         }
         return Task.CompletedTask;
     }
 
-    private void Close(string reason)
+    private void Close(string reason, bool tellMatchmaker)
     {
         if (_closed)
         {
@@ -210,7 +216,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         if (_runtime is not null)
         {
             _observers.Notify(o => o.OnRoomClosed(_roomId));
-            _ = Matchmaker.RoomClosed(_roomId);
+            if (tellMatchmaker)
+            {
+                _ = Matchmaker.RoomClosed(_roomId);
+            }
             _runtime.Dispose();
             Log.Closed(_logger, _roomId, reason, _runtime.Tick);
         }

@@ -40,10 +40,10 @@ public sealed class InputFormatter : IMessagePackFormatter<Input?>
         }
         var seq = reader.ReadUInt32();
         var clientTick = reader.ReadInt64();
-        var payload = reader.ReadRaw().ToArray();
+        var payload = EmbeddedValue.ReadChecked(ref reader).ToArray();
         for (var i = 3; i < count; i++)
         {
-            reader.Skip(); // fields appended by later protocol versions
+            EmbeddedValue.SkipChecked(ref reader); // fields appended by later protocol versions
         }
         return new Input(seq, clientTick, payload);
     }

@@ -51,10 +51,10 @@ public sealed class SnapshotFormatter : IMessagePackFormatter<Snapshot?>
         {
             acks[i] = reader.ReadUInt32();
         }
-        var state = reader.ReadRaw().ToArray();
+        var state = EmbeddedValue.ReadChecked(ref reader).ToArray();
         for (var i = 4; i < count; i++)
         {
-            reader.Skip();
+            EmbeddedValue.SkipChecked(ref reader);
         }
         return new Snapshot(tick, time, acks, state);
     }

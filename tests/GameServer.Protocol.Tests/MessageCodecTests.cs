@@ -368,6 +368,9 @@ public class MessageCodecTests
     [InlineData("InputWithNegativeSeq", ErrorCode.MalformedMessage)]
     [InlineData("InputBodyIsMap", ErrorCode.MalformedMessage)]
     [InlineData("NilBody", ErrorCode.MalformedMessage)]
+    [InlineData("TypeWithoutBody", ErrorCode.MalformedMessage)]
+    [InlineData("JoinFieldNotAString", ErrorCode.MalformedMessage)]
+    [InlineData("PingTimeIsAString", ErrorCode.MalformedMessage)]
     [InlineData("TrailingBytesAfterValidFrame", ErrorCode.MalformedMessage)]
     [InlineData("DeeplyNestedInputPayload", ErrorCode.MalformedMessage)]
     public void DecodeClient_WhenFrameMalformed_ThrowsProtocolExceptionWithCode(string name, int expectedCode)
@@ -417,6 +420,9 @@ public class MessageCodecTests
             "InputWithNegativeSeq" => Hex("92 02 93 ff 00 c0"),
             "InputBodyIsMap" => Hex("92 02 81 00 01"),
             "NilBody" => Hex("92 02 c0"),
+            "TypeWithoutBody" => Hex("92 01"),
+            "JoinFieldNotAString" => Hex("92 01 92 01 c0"),
+            "PingTimeIsAString" => Hex("92 03 91 a1 31"),
             "TrailingBytesAfterValidFrame" => [.. MessageCodec.Encode(new Leave()), 0x00],
             "DeeplyNestedInputPayload" => [.. Hex("92 02 93 01 00"), .. Nested(1000)],
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),

@@ -1,6 +1,7 @@
 // The arena demo client: joins an "arena" room over the gameserver.v1 WebSocket protocol (docs/protocol.md),
-// sends the held direction at 20 Hz, and draws every player interpolated between snapshots, ~100 ms behind the
-// newest one.
+// sends the held direction at 20 Hz, and draws every player interpolated between the two snapshots around
+// "server time − 100 ms" (server time estimated from the snapshots' tick numbers and tickRateHz), so rendering runs
+// ~100 ms behind the newest snapshot and smooths over the 50 ms between snapshots and network jitter.
 import { encode, decode } from "@msgpack/msgpack";
 
 const SUB_PROTOCOL = "gameserver.v1";
@@ -23,6 +24,8 @@ const demo = {
   myPosition: null,               // {x, y} in arena units from the newest snapshot, or null
   snapshots: 0,                   // snapshots received since the last join
   players: 0,
+  renderLagMs: null,              // how far the last frame was behind the newest snapshot (100 ms minus its age)
+  rendered: [],                   // what the last frame drew: [{id, x, y}] in arena units
   rttMs: null,
   lastAck: 0,
   inputSeq: 0,
@@ -221,7 +224,9 @@ function resetRoom() {
   snapshots = [];
   tickOffsetMs = null;
   snapshotTimes.length = 0;
-  Object.assign(demo, { entityId: null, playerId: null, roomId: null, tick: null, myPosition: null, snapshots: 0, players: 0 });
+  Object.assign(demo, {
+    entityId: null, playerId: null, roomId: null, tick: null, myPosition: null, snapshots: 0, players: 0, renderLagMs: null, rendered: [],
+  });
 }
 
 // ---- input --------------------------------------------------------------------------------------------------
@@ -290,9 +295,11 @@ function interpolate(renderTick) {
   return out;
 }
 
+// Other players' colours; yellow is reserved for your own player.
+const PALETTE = ["#4cc9f0", "#f72585", "#06d6a0", "#b388ff", "#ff8c42", "#90e0ef", "#ef476f", "#83c5be"];
+
 function colorFor(id) {
-  const hue = (id * 137.508) % 360;
-  return `hsl(${hue}, 65%, 60%)`;
+  return PALETTE[id % PALETTE.length];
 }
 
 function resizeCanvas() {
@@ -337,6 +344,8 @@ function draw() {
   const msPerTick = 1000 / room.tickRateHz;
   const renderTick = (performance.now() + tickOffsetMs - INTERPOLATION_DELAY_MS) / msPerTick;
   const entities = interpolate(renderTick);
+  demo.renderLagMs = Math.round((snapshots[snapshots.length - 1].tick - renderTick) * msPerTick);
+  demo.rendered = Array.from(entities, ([id, e]) => ({ id, x: e.x, y: e.y }));
   const radius = Math.max(6 * dpr, 12 * scale);
   ctx.font = `${11 * dpr}px ui-monospace, monospace`;
   ctx.textAlign = "center";
