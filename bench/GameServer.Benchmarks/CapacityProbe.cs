@@ -11,7 +11,8 @@ namespace GameServer.Benchmarks;
 
 /// <summary>
 /// Adds rooms of 8 simulated players step by step against a running embedded server and reports, per step, whether
-/// every room still ticked on time (no skipped ticks, tick rate ≥ 19.5 Hz), with the server's CPU.
+/// every room still ticked on time (no skipped ticks, tick rate ≥ 19.5 Hz) and players still got ≥ 19.5 snapshots/s,
+/// with the server's CPU.
 /// Usage: capacity --url ws://127.0.0.1:5000/ws --gateway 30000 --pid &lt;server pid&gt; --steps 25,50,100 --seconds 10
 /// </summary>
 internal static class CapacityProbe
@@ -39,10 +40,21 @@ internal static class CapacityProbe
         var overran = false;
         foreach (var target in steps)
         {
-            while (bots.Count < target * 8)
+            while (!overran && bots.Count < target * 8)
             {
                 var joins = Enumerable.Range(0, Math.Min(8, (target * 8) - bots.Count)).Select(_ => Bot.StartAsync(url)).ToArray();
-                foreach (var bot in await Task.WhenAll(joins))
+                Bot[] joined;
+                try
+                {
+                    joined = await Task.WhenAll(joins);
+                }
+                catch (TimeoutException ex)
+                {
+                    Console.WriteLine($"Joins stopped getting answers at {bots.Count} players: {ex.Message}");
+                    overran = true;
+                    break;
+                }
+                foreach (var bot in joined)
                 {
                     rooms.TryAdd(bot.Client.Room!.RoomId, 0);
                     lock (bots)
@@ -50,6 +62,10 @@ internal static class CapacityProbe
                         bots.Add(bot);
                     }
                 }
+            }
+            if (overran)
+            {
+                break;
             }
             await Task.Delay(TimeSpan.FromSeconds(3)); // warm-up after the joins
 
@@ -72,6 +88,12 @@ internal static class CapacityProbe
             {
                 overran = true;
                 Console.WriteLine($"Ticks overran at {rooms.Count} rooms.");
+                break;
+            }
+            if (snapRate < 19.5)
+            {
+                overran = true;
+                Console.WriteLine($"Ticks kept time, but snapshot delivery fell below 19.5/s per player at {rooms.Count} rooms.");
                 break;
             }
         }
