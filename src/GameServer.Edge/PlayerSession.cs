@@ -247,7 +247,19 @@ internal sealed partial class PlayerSession
         Sender.EnqueueControl(MessageCodec.Encode(new Welcome(
             PlayerId, result.RoomId, result.RoomType, result.EntityId, result.TickRateHz, result.SnapshotEveryTicks,
             result.CurrentTick, result.ResumeToken, result.MaxPlayers)));
-        var link = await _links.AttachAsync(result.RoomId, tickInterval, this).ConfigureAwait(false);
+        RoomLink link;
+        try
+        {
+            link = await _links.AttachAsync(result.RoomId, tickInterval, this).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Without a subscription the player would sit in the room unseen; take the seat back.
+            Log.JoinFailed(_logger, ex, PlayerId);
+            await _grains.GetGrain<IRoomGrain>(result.RoomId).Leave(result.EntityId).ConfigureAwait(false);
+            SendError(ErrorCode.InternalError, "Subscribing to the room failed; try again.");
+            return;
+        }
         lock (_gate)
         {
             _link = link;

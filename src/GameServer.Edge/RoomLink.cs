@@ -52,12 +52,12 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
     public void UpdateTickInterval(TimeSpan tickInterval) =>
         Interlocked.Exchange(ref _tickIntervalTicks, (long)(tickInterval.TotalSeconds * Stopwatch.Frequency));
 
-    /// <summary>Subscribes once; later callers share the same task.</summary>
+    /// <summary>Subscribes once; later callers share the same task (a failed attempt is retried by the next caller).</summary>
     public Task EnsureSubscribedAsync()
     {
         lock (_gate)
         {
-            if (_subscribed is null)
+            if (_subscribed is null || _subscribed.IsFaulted || _subscribed.IsCanceled)
             {
                 _reference = _grains.CreateObjectReference<IRoomObserver>(this);
                 _subscribed = Room.Subscribe(_reference);

@@ -43,7 +43,15 @@ internal sealed class RoomLinks
             }
             link.Add(session);
         }
-        await link.EnsureSubscribedAsync().ConfigureAwait(false);
+        try
+        {
+            await link.EnsureSubscribedAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            Detach(link, session);
+            throw;
+        }
         return link;
     }
 
