@@ -54,6 +54,7 @@ internal sealed class ConnectionSender
                     if (++_consecutiveDrops >= _options.MaxConsecutiveDroppedSnapshots)
                     {
                         CloseAsSlowConsumer();
+                        return;
                     }
                 }
                 _pendingSnapshot = frame;
