@@ -12,6 +12,7 @@ internal sealed class ConnectionSender
 {
     private readonly WebSocket _socket;
     private readonly EdgeOptions _options;
+    private readonly EdgeMetrics _metrics;
     private readonly Queue<byte[]> _control = new();
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -21,10 +22,11 @@ internal sealed class ConnectionSender
     private int _consecutiveDrops;
     private (WebSocketCloseStatus Status, string Reason)? _close;
 
-    public ConnectionSender(WebSocket socket, EdgeOptions options)
+    public ConnectionSender(WebSocket socket, EdgeOptions options, EdgeMetrics metrics)
     {
         _socket = socket;
         _options = options;
+        _metrics = metrics;
     }
 
     /// <summary>Snapshots replaced before they could be sent.</summary>
@@ -51,6 +53,7 @@ internal sealed class ConnectionSender
                 if (_pendingSnapshot is not null)
                 {
                     SnapshotsDropped++;
+                    _metrics.SnapshotDropped();
                     if (++_consecutiveDrops >= _options.MaxConsecutiveDroppedSnapshots)
                     {
                         CloseAsSlowConsumer();
@@ -62,7 +65,7 @@ internal sealed class ConnectionSender
             }
             _sending = true;
         }
-        _ = PumpAsync(frame);
+        _ = PumpAsync(frame, isSnapshot: true);
     }
 
     /// <summary>Queues a non-snapshot message; false (and a slow-consumer close) if too many are already waiting.</summary>
@@ -86,7 +89,7 @@ internal sealed class ConnectionSender
             }
             _sending = true;
         }
-        _ = PumpAsync(frame);
+        _ = PumpAsync(frame, isSnapshot: false);
         return true;
     }
 
@@ -107,7 +110,7 @@ internal sealed class ConnectionSender
             }
             _sending = true;
         }
-        _ = PumpAsync(null);
+        _ = PumpAsync(null, isSnapshot: false);
     }
 
     private void CloseAsSlowConsumer()
@@ -130,7 +133,7 @@ internal sealed class ConnectionSender
         }
     }
 
-    private async Task PumpAsync(byte[]? first)
+    private async Task PumpAsync(byte[]? first, bool isSnapshot)
     {
         var next = first;
         try
@@ -141,15 +144,25 @@ internal sealed class ConnectionSender
                 {
                     await _socket.SendAsync(next, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                     BytesSent += next.Length;
+                    if (isSnapshot)
+                    {
+                        _metrics.SnapshotSent(next.Length);
+                    }
+                    else
+                    {
+                        _metrics.ControlSent(next.Length);
+                    }
                 }
                 (WebSocketCloseStatus Status, string Reason)? close = null;
                 lock (_gate)
                 {
                     if (_control.TryDequeue(out next))
                     {
+                        isSnapshot = false;
                     }
                     else if (_pendingSnapshot is not null)
                     {
+                        isSnapshot = true;
                         next = _pendingSnapshot;
                         _pendingSnapshot = null;
                         _consecutiveDrops = 0;

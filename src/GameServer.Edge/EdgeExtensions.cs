@@ -17,10 +17,14 @@ public static class EdgeExtensions
             .Bind(configuration.GetSection(EdgeOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddMetrics();
+        services.AddSingleton<EdgeMetrics>();
         services.AddSingleton<RoomLinks>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<GameEndpoint>();
         services.AddHostedService<SubscriptionRenewer>();
+        // Tagged "ready" so it gates /readyz (see GameServer.Observability), not liveness.
+        services.AddHealthChecks().AddCheck<EdgeReadinessCheck>("edge-cluster", tags: ["ready"]);
         return services;
     }
 

@@ -17,6 +17,7 @@ internal sealed partial class GameEndpoint
     private readonly RoomLinks _links;
     private readonly SessionRegistry _sessions;
     private readonly EdgeOptions _options;
+    private readonly EdgeMetrics _metrics;
     private readonly ILogger<PlayerSession> _logger;
     private readonly CancellationToken _stopping;
 
@@ -25,6 +26,7 @@ internal sealed partial class GameEndpoint
         RoomLinks links,
         SessionRegistry sessions,
         IOptions<EdgeOptions> options,
+        EdgeMetrics metrics,
         IHostApplicationLifetime lifetime,
         ILogger<PlayerSession> logger)
     {
@@ -32,6 +34,7 @@ internal sealed partial class GameEndpoint
         _links = links;
         _sessions = sessions;
         _options = options.Value;
+        _metrics = metrics;
         _logger = logger;
         _stopping = lifetime.ApplicationStopping;
         lifetime.ApplicationStopping.Register(sessions.CloseAll);
@@ -41,6 +44,7 @@ internal sealed partial class GameEndpoint
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
+            _metrics.HandshakeRejected("not_websocket");
             await RefuseAsync(context, StatusCodes.Status400BadRequest,
                 $"This endpoint only accepts WebSocket upgrades with sub-protocol '{ProtocolVersion.SubProtocol}'.").ConfigureAwait(false);
             return;
@@ -49,6 +53,7 @@ internal sealed partial class GameEndpoint
         {
             var offered = string.Join(", ", context.WebSockets.WebSocketRequestedProtocols);
             Log.RefusedProtocol(_logger, offered);
+            _metrics.HandshakeRejected("unsupported_subprotocol");
             await RefuseAsync(context, StatusCodes.Status400BadRequest,
                 $"Unsupported WebSocket sub-protocol '{offered}'; this server speaks '{ProtocolVersion.SubProtocol}' (send it in Sec-WebSocket-Protocol).").ConfigureAwait(false);
             return;
@@ -59,8 +64,9 @@ internal sealed partial class GameEndpoint
             SubProtocol = ProtocolVersion.SubProtocol,
             KeepAliveInterval = TimeSpan.FromSeconds(_options.KeepAliveIntervalSeconds),
         }).ConfigureAwait(false);
-        var session = new PlayerSession(socket, _grains, _links, _options, _logger);
+        var session = new PlayerSession(socket, _grains, _links, _options, _metrics, _logger);
         _sessions.Add(session);
+        _metrics.Connected();
         try
         {
             using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -69,6 +75,7 @@ internal sealed partial class GameEndpoint
         finally
         {
             _sessions.Remove(session);
+            _metrics.Disconnected(session.EndReason);
         }
     }
 

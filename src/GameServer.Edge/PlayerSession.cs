@@ -20,20 +20,26 @@ internal sealed partial class PlayerSession
     private readonly IGrainFactory _grains;
     private readonly RoomLinks _links;
     private readonly EdgeOptions _options;
+    private readonly EdgeMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private RoomLink? _link;
     private int _entityId;
+    private string _endReason = "lost";
 
-    public PlayerSession(WebSocket socket, IGrainFactory grains, RoomLinks links, EdgeOptions options, ILogger logger)
+    public PlayerSession(WebSocket socket, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
     {
         _socket = socket;
         _grains = grains;
         _links = links;
         _options = options;
+        _metrics = metrics;
         _logger = logger;
-        Sender = new ConnectionSender(socket, options);
+        Sender = new ConnectionSender(socket, options, metrics);
     }
+
+    /// <summary>Why the connection ended, for the closed-connections metric; "lost" until something else is known.</summary>
+    public string EndReason => Sender.ClosedAsSlowConsumer ? "slow_consumer" : _endReason;
 
     public string PlayerId { get; } = "p-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -62,14 +68,19 @@ internal sealed partial class PlayerSession
                 switch (kind)
                 {
                     case FrameKind.Close:
+                        _endReason = "client_closed";
                         Sender.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
                         await WaitAsync(Sender.CloseSent).ConfigureAwait(false);
                         return;
                     case FrameKind.TooBig:
+                        _endReason = "message_too_big";
+                        _metrics.ProtocolError(ErrorCode.MalformedMessage);
                         await CloseWithAsync(ErrorCode.MalformedMessage, WebSocketCloseStatus.MessageTooBig,
                             $"Message exceeds {_options.MaxMessageBytes} bytes.").ConfigureAwait(false);
                         return;
                     case FrameKind.Text:
+                        _endReason = "text_frame";
+                        _metrics.ProtocolError(ErrorCode.TextFrameNotSupported);
                         await CloseWithAsync(ErrorCode.TextFrameNotSupported, WebSocketCloseStatus.InvalidMessageType,
                             "Text frames are not supported; send binary MessagePack frames.").ConfigureAwait(false);
                         return;
@@ -107,7 +118,11 @@ internal sealed partial class PlayerSession
     }
 
     /// <summary>The server is stopping: close with 1001.</summary>
-    public void CloseForShutdown() => Sender.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down.");
+    public void CloseForShutdown()
+    {
+        _endReason = "shutdown";
+        Sender.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down.");
+    }
 
     private async Task<(FrameKind Kind, int Length)> ReceiveFrameAsync(byte[] buffer, CancellationToken cancellationToken)
     {
@@ -148,6 +163,8 @@ internal sealed partial class PlayerSession
         {
             var status = ex.ErrorCode == ErrorCode.UnknownMessageType ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.InvalidPayloadData;
             Log.ProtocolError(_logger, PlayerId, ex.ErrorCode, ex.Message);
+            _endReason = "protocol_error";
+            _metrics.ProtocolError(ex.ErrorCode);
             await CloseWithAsync(ex.ErrorCode, status, ex.Message).ConfigureAwait(false);
             return false;
         }
@@ -180,6 +197,7 @@ internal sealed partial class PlayerSession
 
     private void OnInput(Input input)
     {
+        _metrics.InputReceived();
         RoomLink? link;
         int entityId;
         lock (_gate)
@@ -189,6 +207,7 @@ internal sealed partial class PlayerSession
         }
         if (link is null)
         {
+            _metrics.InputDropped("not_in_room");
             SendError(ErrorCode.NotInRoom, $"Input {input.Seq} sent while not in a room; join first.");
             return;
         }

@@ -13,6 +13,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
 {
     private readonly IGrainFactory _grains;
     private readonly EdgeOptions _options;
+    private readonly EdgeMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly List<PlayerInput> _pending = new();
@@ -24,12 +25,13 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
     private long _lastSnapshotAt;
     private long _tickIntervalTicks;
 
-    public RoomLink(string roomId, TimeSpan tickInterval, IGrainFactory grains, EdgeOptions options, ILogger logger)
+    public RoomLink(string roomId, TimeSpan tickInterval, IGrainFactory grains, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
     {
         RoomId = roomId;
         Room = grains.GetGrain<IRoomGrain>(roomId);
         _grains = grains;
         _options = options;
+        _metrics = metrics;
         _logger = logger;
         _tickIntervalTicks = (long)(tickInterval.TotalSeconds * Stopwatch.Frequency);
         _flushTimer = new Timer(static state => ((RoomLink)state!).Flush(), this, Timeout.Infinite, Timeout.Infinite);
@@ -111,6 +113,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
             {
                 _pending.RemoveAt(0);
                 InputsDropped++;
+                _metrics.InputDropped("buffer_full");
             }
             _pending.Add(input);
             if (_flushScheduled)
@@ -134,6 +137,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
     {
         Volatile.Write(ref _lastSnapshotAt, Stopwatch.GetTimestamp());
         SnapshotsReceived++;
+        _metrics.SnapshotReceived();
         var bytes = frame.Bytes;
         foreach (var session in Volatile.Read(ref _sessions))
         {
@@ -207,6 +211,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
             _pending.Clear();
         }
         BatchesSent++;
+        _metrics.InputBatchSent();
         _ = SubmitAsync(batch);
     }
 

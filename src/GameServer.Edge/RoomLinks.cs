@@ -8,14 +8,16 @@ internal sealed class RoomLinks
 {
     private readonly IGrainFactory _grains;
     private readonly EdgeOptions _options;
+    private readonly EdgeMetrics _metrics;
     private readonly ILogger<RoomLink> _logger;
     private readonly Dictionary<string, RoomLink> _links = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public RoomLinks(IGrainFactory grains, IOptions<EdgeOptions> options, ILogger<RoomLink> logger)
+    public RoomLinks(IGrainFactory grains, IOptions<EdgeOptions> options, EdgeMetrics metrics, ILogger<RoomLink> logger)
     {
         _grains = grains;
         _options = options.Value;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -38,8 +40,9 @@ internal sealed class RoomLinks
         {
             if (!_links.TryGetValue(roomId, out link))
             {
-                link = new RoomLink(roomId, tickInterval, _grains, _options, _logger);
+                link = new RoomLink(roomId, tickInterval, _grains, _options, _metrics, _logger);
                 _links.Add(roomId, link);
+                _metrics.RoomLinked();
             }
             link.Add(session);
         }
@@ -67,6 +70,7 @@ internal sealed class RoomLinks
             if (_links.TryGetValue(link.RoomId, out var current) && current == link)
             {
                 _links.Remove(link.RoomId);
+                _metrics.RoomUnlinked();
             }
         }
         link.Dispose();

@@ -13,6 +13,8 @@ public static class GrainsServiceCollectionExtensions
     {
         services.AddSingleton<IGame, TGame>();
         services.TryAddSingleton<GameCatalog>();
+        services.AddMetrics();
+        services.TryAddSingleton<RoomMetrics>();
         return services;
     }
 }

@@ -19,6 +19,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     private readonly GameCatalog _catalog;
     private readonly ILogger<RoomGrain> _logger;
+    private readonly RoomMetrics _metrics;
     private readonly ObserverManager<IRoomObserver> _observers;
     private readonly Dictionary<int, string> _playerIds = new();
     private readonly long _startedAt = Stopwatch.GetTimestamp();
@@ -29,12 +30,16 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private IGrainTimer? _tickTimer;
     private IGrainTimer? _closeTimer;
     private long _lastTickAt;
+    private long _tickDueAt;
+    private InputCounts _reportedInputs;
+    private long _reportedSkipped;
     private long _lastSnapshotTick = -1;
     private bool _closed;
 
-    public RoomGrain(GameCatalog catalog, ILogger<RoomGrain> logger)
+    public RoomGrain(GameCatalog catalog, RoomMetrics metrics, ILogger<RoomGrain> logger)
     {
         _catalog = catalog;
+        _metrics = metrics;
         _logger = logger;
         _observers = new ObserverManager<IRoomObserver>(s_observerExpiry, logger);
     }
@@ -52,6 +57,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             _runtime = new RoomRuntime(game.CreateRoom(new GameRoomContext(_roomId, seed, settings)), settings);
             _accumulator = new FixedStepAccumulator(settings.TickInterval, settings.MaxCatchUpSteps);
             ScheduleCloseIfEmpty();
+            _metrics.RoomOpened(_roomType);
             Log.Opened(_logger, _roomId, settings.TickRateHz, seed);
         }
         return Task.CompletedTask;
@@ -78,6 +84,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             return Task.FromResult(Refused(JoinStatus.RoomFull));
         }
         _playerIds[entityId.Value] = playerId;
+        _metrics.PlayerJoined(_roomType);
         StartTicking();
         _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: true);
         Log.PlayerJoined(_logger, _roomId, playerId, entityId.Value, _runtime.PlayerCount);
@@ -92,6 +99,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         if (_runtime is not null && _runtime.Leave(entityId))
         {
             _playerIds.Remove(entityId, out var playerId);
+            _metrics.PlayerLeft(_roomType);
             Log.PlayerLeft(_logger, _roomId, playerId ?? "?", entityId, _runtime.PlayerCount);
             _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: false);
             ScheduleCloseIfEmpty();
@@ -147,16 +155,36 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         // Re-arm for the next step boundary: a fixed-period timer drifts late by its scheduling delay every time, which
         // would make every ~20th callback run two steps and skip a snapshot. Aiming at the boundary keeps one step per callback.
         var untilNextStep = _accumulator.Step - _accumulator.Pending;
-        _tickTimer?.Change(untilNextStep > s_minTimerDue ? untilNextStep : s_minTimerDue, Timeout.InfiniteTimeSpan);
+        var due = untilNextStep > s_minTimerDue ? untilNextStep : s_minTimerDue;
+        _tickTimer?.Change(due, Timeout.InfiniteTimeSpan);
         var every = runtime.Settings.SnapshotEveryTicks;
         if (steps > 0 && runtime.Tick / every > _lastSnapshotTick / every)
         {
             _lastSnapshotTick = runtime.Tick;
             var serverTimeMs = (uint)Stopwatch.GetElapsedTime(_startedAt, now).TotalMilliseconds;
             var frame = new SnapshotFrame(runtime.Tick, runtime.WriteSnapshot(serverTimeMs));
+            _metrics.SnapshotWritten(_roomType, frame.Bytes.Length);
             _observers.Notify(o => o.OnSnapshot(frame));
         }
+        RecordTick(steps, now);
+        _tickDueAt = now + (long)(due.TotalSeconds * Stopwatch.Frequency);
         return Task.CompletedTask;
+    }
+
+    private void RecordTick(int steps, long startedAt)
+    {
+        var runtime = _runtime!;
+        var skipped = _accumulator!.SkippedSteps;
+        var lateness = _tickDueAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_tickDueAt, startedAt);
+        _metrics.Ticked(_roomType, steps, skipped - _reportedSkipped, Stopwatch.GetElapsedTime(startedAt), lateness);
+        _reportedSkipped = skipped;
+        var inputs = new InputCounts(runtime.InputsApplied, runtime.InputsRejected, runtime.InputsDropped, runtime.InputsStale);
+        if (inputs != _reportedInputs)
+        {
+            _metrics.InputsProcessed(_roomType, inputs.Applied - _reportedInputs.Applied, inputs.Rejected - _reportedInputs.Rejected,
+                inputs.Dropped - _reportedInputs.Dropped, inputs.Stale - _reportedInputs.Stale);
+            _reportedInputs = inputs;
+        }
     }
 
     private void StartTicking()
@@ -168,6 +196,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             return;
         }
         _lastTickAt = Stopwatch.GetTimestamp();
+        _tickDueAt = _lastTickAt + (long)(_runtime!.Settings.TickInterval.TotalSeconds * Stopwatch.Frequency);
         _tickTimer = this.RegisterGrainTimer(static self => self.OnTick(), this, new GrainTimerCreationOptions
         {
             DueTime = _runtime!.Settings.TickInterval,
@@ -220,6 +249,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             {
                 _ = Matchmaker.RoomClosed(_roomId);
             }
+            _metrics.RoomClosed(_roomType, _runtime.PlayerCount);
             _runtime.Dispose();
             Log.Closed(_logger, _roomId, reason, _runtime.Tick);
         }
@@ -229,6 +259,9 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     private static string NewResumeToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))
         .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The runtime's cumulative input counters, as last reported to the metrics.</summary>
+    private readonly record struct InputCounts(long Applied, long Rejected, long Dropped, long Stale);
 
     private static partial class Log
     {

@@ -1,14 +1,22 @@
 using GameServer.Edge;
 using GameServer.Grains;
+using GameServer.Observability;
 using GameServer.Simulation.Games.Arena;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Orleans.Dashboard;
 
 namespace GameServer.Host;
 
-/// <summary>Composes the embedded server: localhost-clustered silo with in-memory storage, the edge, the demo page.</summary>
+/// <summary>
+/// Composes the embedded server: localhost-clustered silo with in-memory storage, the edge, the demo page, and the
+/// operator endpoints (/metrics, /healthz, /readyz, /dashboard).
+/// </summary>
 public static partial class EmbeddedServer
 {
+    /// <summary>Where the Orleans Dashboard is served when <see cref="SiloOptions.DashboardEnabled"/>.</summary>
+    public const string DashboardPath = "/dashboard";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null) =>
         Build(new WebApplicationOptions { Args = args }, configure);
 
@@ -20,17 +28,31 @@ public static partial class EmbeddedServer
         configure?.Invoke(builder);
 
         var silo = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
-        builder.UseOrleans(siloBuilder => siloBuilder
-            .UseLocalhostClustering(siloPort: silo.SiloPort, gatewayPort: silo.GatewayPort)
-            .AddMemoryGrainStorage("rooms"));
+        builder.UseOrleans(siloBuilder =>
+        {
+            siloBuilder
+                .UseLocalhostClustering(siloPort: silo.SiloPort, gatewayPort: silo.GatewayPort)
+                .AddMemoryGrainStorage("rooms");
+            if (silo.DashboardEnabled)
+            {
+                siloBuilder.AddDashboard();
+            }
+        });
         builder.Services.AddGame<ArenaGame>();
         builder.Services.AddGameServerEdge(builder.Configuration);
+        builder.AddGameServerObservability();
+        builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [ObservabilityExtensions.ReadyTag]);
 
         var app = builder.Build();
         app.UseGameServerEdge();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapGameServerEdge();
+        app.MapGameServerObservability();
+        if (silo.DashboardEnabled)
+        {
+            app.MapOrleansDashboard(routePrefix: DashboardPath);
+        }
         app.Lifetime.ApplicationStarted.Register(() => LogWhereToPlay(app));
         return app;
     }

@@ -21,4 +21,19 @@ public static class ErrorCode
     public const int InternalError = 9;
     /// <summary>A text frame was sent; the protocol is binary only. Closed with 1003.</summary>
     public const int TextFrameNotSupported = 10;
+
+    /// <summary>The constant's name for a code (e.g. 5 → "RoomFull"), or the number itself for a code this version does not know.</summary>
+    public static string Name(int code) => code switch
+    {
+        MalformedMessage => nameof(MalformedMessage),
+        UnknownMessageType => nameof(UnknownMessageType),
+        NotInRoom => nameof(NotInRoom),
+        AlreadyInRoom => nameof(AlreadyInRoom),
+        RoomFull => nameof(RoomFull),
+        UnknownRoomType => nameof(UnknownRoomType),
+        InvalidJoin => nameof(InvalidJoin),
+        InternalError => nameof(InternalError),
+        TextFrameNotSupported => nameof(TextFrameNotSupported),
+        _ => code.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

@@ -13,8 +13,9 @@ public sealed class ConnectionSenderTests
     [Fact]
     public void EnqueueSnapshot_WhileASendIsStuck_KeepsOnlyTheNewestAndCountsTheDropped()
     {
+        using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 100 });
+        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 100 }, metrics.Edge);
 
         for (byte tick = 1; tick <= 5; tick++)
         {
@@ -23,7 +24,9 @@ public sealed class ConnectionSenderTests
         socket.Release();
 
         Assert.Equal(3, sender.SnapshotsDropped); // 1 in flight, 2..4 replaced, 5 waits
+        Assert.Equal(3, metrics.Total("gameserver.edge.snapshots.dropped"));
         Assert.True(SpinWait.SpinUntil(() => socket.Sent.Count == 2, s_timeout));
+        Assert.True(SpinWait.SpinUntil(() => metrics.Total("gameserver.edge.messages.sent") == 2, s_timeout));
         Assert.Equal([1], socket.Sent[0]);
         Assert.Equal([5], socket.Sent[1]);
     }
@@ -31,8 +34,9 @@ public sealed class ConnectionSenderTests
     [Fact]
     public async Task EnqueueSnapshot_WhenTooManyAreDroppedInARow_ClosesWithSlowConsumerOnceTheStuckSendEnds()
     {
+        using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 3, CloseTimeoutMs = 10_000 });
+        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 3, CloseTimeoutMs = 10_000 }, metrics.Edge);
 
         for (byte tick = 1; tick <= 10; tick++)
         {
@@ -50,8 +54,9 @@ public sealed class ConnectionSenderTests
     [Fact]
     public async Task EnqueueSnapshot_WhenEvenTheCloseCannotGetOut_AbortsAfterTheCloseTimeout()
     {
+        using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 2, CloseTimeoutMs = 50 });
+        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 2, CloseTimeoutMs = 50 }, metrics.Edge);
 
         for (byte tick = 1; tick <= 4; tick++)
         {
@@ -66,8 +71,9 @@ public sealed class ConnectionSenderTests
     [Fact]
     public void EnqueueControl_BeyondItsBound_RefusesAndClosesAsSlowConsumer()
     {
+        using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions { MaxQueuedControlMessages = 2, CloseTimeoutMs = 10_000 });
+        var sender = new ConnectionSender(socket, new EdgeOptions { MaxQueuedControlMessages = 2, CloseTimeoutMs = 10_000 }, metrics.Edge);
 
         var accepted = Enumerable.Range(0, 4).Select(i => sender.EnqueueControl([(byte)i])).ToArray();
 
@@ -78,8 +84,9 @@ public sealed class ConnectionSenderTests
     [Fact]
     public void EnqueueControl_AheadOfAWaitingSnapshot_IsSentFirst()
     {
+        using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions());
+        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
 
         sender.EnqueueSnapshot([1]);
         sender.EnqueueSnapshot([2]);

@@ -1,0 +1,91 @@
+using System.Diagnostics.Metrics;
+
+namespace GameServer.Edge;
+
+/// <summary>
+/// The edge's instruments (meter <c>GameServer.Edge</c>): connections, handshake refusals, inputs in, snapshot bytes out,
+/// and the slow-consumer guard. Per-message counters take no allocation (tags are static).
+/// </summary>
+internal sealed class EdgeMetrics
+{
+    /// <summary>Name of the meter; exporters subscribe to it (or to <c>GameServer.*</c>).</summary>
+    public const string MeterName = "GameServer.Edge";
+
+    private static readonly KeyValuePair<string, object?> s_snapshotTag = new("gameserver.message.kind", "snapshot");
+    private static readonly KeyValuePair<string, object?> s_controlTag = new("gameserver.message.kind", "control");
+
+    private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _closed;
+    private readonly Counter<long> _handshakeRejects;
+    private readonly Counter<long> _inputsReceived;
+    private readonly Counter<long> _inputsDropped;
+    private readonly Counter<long> _inputBatches;
+    private readonly Counter<long> _protocolErrors;
+    private readonly Counter<long> _messagesSent;
+    private readonly Counter<long> _bytesSent;
+    private readonly Counter<long> _snapshotsDropped;
+    private readonly Counter<long> _snapshotsReceived;
+    private readonly UpDownCounter<long> _roomLinks;
+
+    public EdgeMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _connections = meter.CreateUpDownCounter<long>("gameserver.edge.connections", "{connection}", "Open player WebSocket connections.");
+        _closed = meter.CreateCounter<long>("gameserver.edge.connections.closed", "{connection}",
+            "Player connections ended, by reason: client_closed, lost, protocol_error, message_too_big, text_frame, slow_consumer, shutdown.");
+        _handshakeRejects = meter.CreateCounter<long>("gameserver.edge.handshake.rejects", "{request}",
+            "Requests to the game endpoint refused before the WebSocket upgrade, by reason.");
+        _inputsReceived = meter.CreateCounter<long>("gameserver.edge.inputs.received", "{input}", "Input messages received from players.");
+        _inputsDropped = meter.CreateCounter<long>("gameserver.edge.inputs.dropped", "{input}",
+            "Inputs the edge did not forward, by reason: not_in_room, buffer_full.");
+        _inputBatches = meter.CreateCounter<long>("gameserver.edge.input_batches.sent", "{call}", "Grain calls carrying a room's inputs (one per room per tick).");
+        _protocolErrors = meter.CreateCounter<long>("gameserver.edge.protocol_errors", "{message}", "Frames refused as invalid, by error code.");
+        _messagesSent = meter.CreateCounter<long>("gameserver.edge.messages.sent", "{message}", "Messages sent to players, by kind: snapshot or control.");
+        _bytesSent = meter.CreateCounter<long>("gameserver.edge.sent", "By", "WebSocket payload bytes sent to players, by kind: snapshot or control.");
+        _snapshotsDropped = meter.CreateCounter<long>("gameserver.edge.snapshots.dropped", "{snapshot}",
+            "Snapshots replaced by a newer one before a slow connection could take them.");
+        _snapshotsReceived = meter.CreateCounter<long>("gameserver.edge.snapshots.received", "{snapshot}",
+            "Snapshots received from rooms (one per room per tick, shared by the room's players on this edge).");
+        _roomLinks = meter.CreateUpDownCounter<long>("gameserver.edge.rooms", "{room}", "Rooms this edge is subscribed to.");
+    }
+
+    public void Connected() => _connections.Add(1);
+
+    public void Disconnected(string reason)
+    {
+        _connections.Add(-1);
+        _closed.Add(1, new KeyValuePair<string, object?>("gameserver.close.reason", reason));
+    }
+
+    public void HandshakeRejected(string reason) => _handshakeRejects.Add(1, new KeyValuePair<string, object?>("gameserver.reject.reason", reason));
+
+    public void InputReceived() => _inputsReceived.Add(1);
+
+    public void InputDropped(string reason) => _inputsDropped.Add(1, new KeyValuePair<string, object?>("gameserver.drop.reason", reason));
+
+    public void InputBatchSent() => _inputBatches.Add(1);
+
+    public void ProtocolError(int errorCode) =>
+        _protocolErrors.Add(1, new KeyValuePair<string, object?>("gameserver.error.code", Protocol.ErrorCode.Name(errorCode)));
+
+    public void SnapshotSent(int bytes)
+    {
+        _messagesSent.Add(1, s_snapshotTag);
+        _bytesSent.Add(bytes, s_snapshotTag);
+    }
+
+    public void ControlSent(int bytes)
+    {
+        _messagesSent.Add(1, s_controlTag);
+        _bytesSent.Add(bytes, s_controlTag);
+    }
+
+    public void SnapshotDropped() => _snapshotsDropped.Add(1);
+
+    public void SnapshotReceived() => _snapshotsReceived.Add(1);
+
+    public void RoomLinked() => _roomLinks.Add(1);
+
+    public void RoomUnlinked() => _roomLinks.Add(-1);
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+
+namespace GameServer.Observability;
+
+/// <summary>Metrics and health endpoints shared by every GameServer process (embedded, silo-only, edge-only).</summary>
+public static class ObservabilityExtensions
+{
+    /// <summary>Tag of health checks that gate readiness (<c>/readyz</c>); untagged checks count for liveness only.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Path of the Prometheus scrape endpoint.</summary>
+    public const string MetricsPath = "/metrics";
+
+    public const string LivenessPath = "/healthz";
+
+    public const string ReadinessPath = "/readyz";
+
+    // GameServer.* covers the game's own meters (GameServer.Rooms, GameServer.Edge and whatever a game adds).
+    private static readonly string[] s_meters =
+    [
+        "GameServer.*",
+        "Microsoft.Orleans",
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Http.Connections",
+        "System.Runtime",
+    ];
+
+    /// <summary>
+    /// Exports the game, Orleans, ASP.NET Core, Kestrel and .NET runtime meters for Prometheus, and registers the
+    /// health checks: the process is live while it answers; it is ready once the host has started and until it stops.
+    /// </summary>
+    public static IHostApplicationBuilder AddGameServerObservability(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(s_meters)
+            .AddPrometheusExporter());
+        builder.Services.AddHealthChecks()
+            .AddCheck<HostLifetimeReadinessCheck>("host-lifetime", tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/metrics</c> (Prometheus text format), <c>/healthz</c> (liveness) and <c>/readyz</c> (readiness).</summary>
+    public static IEndpointRouteBuilder MapGameServerObservability(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+        // Liveness runs no checks: a process that can answer HTTP is alive; restarting it for a dependency outage would not help.
+        endpoints.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks(ReadinessPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        });
+        return endpoints;
+    }
+}
