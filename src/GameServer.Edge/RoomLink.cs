@@ -22,8 +22,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
     private IRoomObserver? _reference;
     private Task? _subscribed;
     private bool _flushScheduled;
-    private long _lastSnapshotAt;
-    private long _tickIntervalTicks;
+    private readonly TickPhaseEstimator _phase;
 
     public RoomLink(string roomId, TimeSpan tickInterval, IGrainFactory grains, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
     {
@@ -33,7 +32,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _tickIntervalTicks = (long)(tickInterval.TotalSeconds * Stopwatch.Frequency);
+        _phase = new TickPhaseEstimator(ToStopwatchTicks(tickInterval));
         _flushTimer = new Timer(static state => ((RoomLink)state!).Flush(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
@@ -51,8 +50,13 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
 
     public long SnapshotsReceived { get; private set; }
 
-    public void UpdateTickInterval(TimeSpan tickInterval) =>
-        Interlocked.Exchange(ref _tickIntervalTicks, (long)(tickInterval.TotalSeconds * Stopwatch.Frequency));
+    public void UpdateTickInterval(TimeSpan tickInterval)
+    {
+        lock (_gate)
+        {
+            _phase.Reset(ToStopwatchTicks(tickInterval));
+        }
+    }
 
     /// <summary>Subscribes once; later callers share the same task (a failed attempt is retried by the next caller).</summary>
     public Task EnsureSubscribedAsync()
@@ -135,7 +139,11 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
 
     public Task OnSnapshot(SnapshotFrame frame)
     {
-        Volatile.Write(ref _lastSnapshotAt, Stopwatch.GetTimestamp());
+        var arrivedAt = Stopwatch.GetTimestamp();
+        lock (_gate)
+        {
+            _phase.Observe(frame.Tick, arrivedAt);
+        }
         SnapshotsReceived++;
         _metrics.SnapshotReceived();
         var bytes = frame.Bytes;
@@ -182,20 +190,14 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
         }
     }
 
-    /// <summary>Time until just before the room's next tick, from the last snapshot's arrival; 0 means now.</summary>
+    /// <summary>Time until just before the room's next tick (called under the gate); 0 or less means now.</summary>
     private long MillisecondsUntilFlush()
     {
-        var last = Volatile.Read(ref _lastSnapshotAt);
-        var interval = Interlocked.Read(ref _tickIntervalTicks);
-        if (last == 0 || interval <= 0)
-        {
-            return 0;
-        }
-        var sinceTick = (Stopwatch.GetTimestamp() - last) % interval;
-        var untilTick = interval - sinceTick;
-        var untilFlush = (untilTick * 1000 / Stopwatch.Frequency) - _options.InputFlushLeadMs;
-        return untilFlush;
+        var untilTick = _phase.UntilNextTick(Stopwatch.GetTimestamp());
+        return untilTick <= 0 ? 0 : (untilTick * 1000 / Stopwatch.Frequency) - _options.InputFlushLeadMs;
     }
+
+    private static long ToStopwatchTicks(TimeSpan interval) => (long)(interval.TotalSeconds * Stopwatch.Frequency);
 
     private void Flush()
     {

@@ -1,0 +1,241 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace GameServer.LoadTest.Cli;
+
+/// <summary>The command line: every option with its unit and default (shown by --help), bound to <see cref="LoadTestOptions"/>.</summary>
+internal sealed class LoadTestCommand
+{
+    private const string Description = """
+        Simulated players for GameServer: fills rooms through matchmaking, sends inputs at a fixed rate with jitter,
+        measures input→ack latency, snapshot rate and jitter, bandwidth and errors per second, judges the run against
+        an SLO, and writes a JSON result and an HTML report.
+
+        Phases: ramp (joins spread over --ramp, at most 8 in flight), warm-up, measurement window (--duration);
+        the timeline has one bucket per second of the whole run.
+
+        Exit codes: 0 every SLO check passed, 1 an SLO check failed (or the run was interrupted),
+        2 usage or setup error (bad option, server unreachable, spawn failed), 3 the tool itself failed.
+
+        Examples:
+          gameserver-loadtest --spawn-server --rooms 50 --duration 60s
+          gameserver-loadtest --url ws://10.0.0.5:5000/ws --server-pid 4242 --rooms 100 --slo-p99-ms 80
+          gameserver-loadtest --spawn-server --server-cpus 0 --bot-cpus 1 --rooms 100 --plain | tee run.log
+        """;
+
+    private readonly Option<string> _url = new("--url")
+    {
+        Description = "WebSocket endpoint of the server under test (replaced by the spawned server's with --spawn-server).",
+        DefaultValueFactory = _ => "ws://127.0.0.1:5000/ws",
+        HelpName = "ws-url",
+    };
+
+    private readonly Option<int> _rooms = new("--rooms")
+    {
+        Description = "Rooms to fill; players = rooms × players-per-room.",
+        DefaultValueFactory = _ => 10,
+        HelpName = "count",
+    };
+
+    private readonly Option<int> _playersPerRoom = new("--players-per-room")
+    {
+        Description = "Players per room; the server fills a room before it opens the next.",
+        DefaultValueFactory = _ => 8,
+        HelpName = "count",
+    };
+
+    private readonly Option<string> _duration = DurationOption("--duration", "30s",
+        "Measurement window, after ramp and warm-up; whole seconds (rounded up).");
+
+    private readonly Option<string> _ramp = DurationOption("--ramp", "5s",
+        "Time over which the players' joins are spread evenly (at most 8 in flight).");
+
+    private readonly Option<string> _warmup = DurationOption("--warmup", "5s",
+        "Time after the ramp before measuring; whole seconds (rounded up).");
+
+    private readonly Option<double> _inputRate = new("--input-rate")
+    {
+        Description = "Inputs per second per player, in Hz; each interval has ±2.5 ms uniform jitter, each player a random phase.",
+        DefaultValueFactory = _ => 20,
+        HelpName = "hz",
+    };
+
+    private readonly Option<int> _observers = new("--observers")
+    {
+        Description = "Players per room that decode the full game state like a real client; the others read only the tick and their own ack.",
+        DefaultValueFactory = _ => 1,
+        HelpName = "count",
+    };
+
+    private readonly Option<string> _roomType = new("--room-type")
+    {
+        Description = "Room type to matchmake into (join-or-create).",
+        DefaultValueFactory = _ => "arena",
+        HelpName = "type",
+    };
+
+    private readonly Option<int?> _seed = new("--seed")
+    {
+        Description = "Seed of the bots' random walks and send phases, to repeat a run. [default: random, printed at start]",
+        HelpName = "int",
+    };
+
+    private readonly Option<double> _sloP99 = new("--slo-p99-ms")
+    {
+        Description = "SLO: input→ack latency p99 over the window, at most this many milliseconds.",
+        DefaultValueFactory = _ => 60,
+        HelpName = "ms",
+    };
+
+    private readonly Option<double> _sloErrorRate = new("--slo-max-error-rate")
+    {
+        Description = "SLO: at most this fraction of players may meet an error (failed connect or join, lost connection, server error); 0.01 = 1 %.",
+        DefaultValueFactory = _ => 0.01,
+        HelpName = "fraction",
+    };
+
+    private readonly Option<double> _sloSnapshotRate = new("--slo-min-snapshot-rate")
+    {
+        Description = "SLO: at least this many snapshots per second per player over the window.",
+        DefaultValueFactory = _ => 19,
+        HelpName = "per-second",
+    };
+
+    private readonly Option<string> _out = new("--out")
+    {
+        Description = "Folder for loadtest-<yyyyMMdd-HHmmss>.json and .html (and server.log with --spawn-server).",
+        DefaultValueFactory = _ => "./loadtest-results",
+        HelpName = "dir",
+    };
+
+    private readonly Option<string?> _json = new("--json")
+    {
+        Description = "Write the JSON result to this file instead of the --out folder.",
+        HelpName = "file",
+    };
+
+    private readonly Option<string?> _html = new("--html")
+    {
+        Description = "Write the HTML report to this file instead of the --out folder.",
+        HelpName = "file",
+    };
+
+    private readonly Option<bool> _spawnServer = new("--spawn-server")
+    {
+        Description = "Build (Release) and start the embedded host, src/GameServer.Host, for the run on free silo and gateway ports; it is stopped (SIGTERM) at the end and its output goes to <out>/server.log.",
+    };
+
+    private readonly Option<bool> _noBuild = new("--no-build")
+    {
+        Description = "With --spawn-server: use the existing Release build of the host (it is built anyway if missing).",
+    };
+
+    private readonly Option<int> _serverPort = new("--server-port")
+    {
+        Description = "With --spawn-server: the host's HTTP/WebSocket port on 127.0.0.1; 0 picks a free one.",
+        DefaultValueFactory = _ => 5000,
+        HelpName = "port",
+    };
+
+    private readonly Option<string?> _serverCpus = new("--server-cpus")
+    {
+        Description = "With --spawn-server: CPUs the host may run on (taskset -c list), e.g. 0 or 0-1. [default: any]",
+        HelpName = "list",
+    };
+
+    private readonly Option<string?> _botCpus = new("--bot-cpus")
+    {
+        Description = "CPUs this tool pins itself to (all its threads), e.g. 1 or 2-3. [default: any]",
+        HelpName = "list",
+    };
+
+    private readonly Option<int?> _serverPid = new("--server-pid")
+    {
+        Description = "PID of a server you started (same machine): its CPU (% of one core) and memory are sampled from /proc into the result.",
+        HelpName = "pid",
+    };
+
+    private readonly Option<bool> _plain = new("--plain")
+    {
+        Description = "One plain line per second even on a terminal (the default when output is redirected).",
+    };
+
+    private readonly Option<bool> _noProgress = new("--no-progress")
+    {
+        Description = "No per-second progress; print only the start, errors and the summary.",
+    };
+
+    public LoadTestCommand()
+    {
+        _url.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
+            {
+                result.AddError($"--url '{text}' is not a ws:// or wss:// address; e.g. ws://127.0.0.1:5000/ws.");
+            }
+        });
+        Root = new RootCommand(Description)
+        {
+            _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _seed,
+            _sloP99, _sloErrorRate, _sloSnapshotRate, _out, _json, _html,
+            _spawnServer, _noBuild, _serverPort, _serverCpus, _botCpus, _serverPid, _plain, _noProgress,
+        };
+    }
+
+    public RootCommand Root { get; }
+
+    /// <summary>The options from a parse without errors (validators already checked the durations and URL).</summary>
+    public LoadTestOptions Bind(ParseResult result) => new()
+    {
+        Url = new Uri(result.GetValue(_url)!),
+        Rooms = result.GetValue(_rooms),
+        PlayersPerRoom = result.GetValue(_playersPerRoom),
+        Duration = Duration(result.GetValue(_duration)),
+        Ramp = Duration(result.GetValue(_ramp)),
+        Warmup = Duration(result.GetValue(_warmup)),
+        InputRateHz = result.GetValue(_inputRate),
+        ObserversPerRoom = result.GetValue(_observers),
+        RoomType = result.GetValue(_roomType)!,
+        Seed = result.GetValue(_seed),
+        SloP99Ms = result.GetValue(_sloP99),
+        SloMaxErrorRate = result.GetValue(_sloErrorRate),
+        SloMinSnapshotRate = result.GetValue(_sloSnapshotRate),
+        OutputDirectory = result.GetValue(_out)!,
+        JsonPath = result.GetValue(_json),
+        HtmlPath = result.GetValue(_html),
+        SpawnServer = result.GetValue(_spawnServer),
+        NoBuild = result.GetValue(_noBuild),
+        ServerPort = result.GetValue(_serverPort),
+        ServerCpus = result.GetValue(_serverCpus),
+        BotCpus = result.GetValue(_botCpus),
+        ServerPid = result.GetValue(_serverPid),
+        Plain = result.GetValue(_plain),
+        NoProgress = result.GetValue(_noProgress),
+    };
+
+    /// <summary>True when --url was typed rather than defaulted (it is ignored with --spawn-server).</summary>
+    public bool UrlGiven(ParseResult result) => result.GetResult(_url) is { Implicit: false };
+
+    private static Option<string> DurationOption(string name, string defaultValue, string description)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = description + " e.g. 500ms, 30s, 2m, or plain seconds.",
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = "duration",
+        };
+        option.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (!DurationParser.TryParse(text, out _))
+            {
+                result.AddError($"{name} '{text}' is not a duration: use {DurationParser.Syntax}.");
+            }
+        });
+        return option;
+    }
+
+    private static TimeSpan Duration(string? text) =>
+        DurationParser.TryParse(text, out var duration) ? duration : throw new InvalidOperationException($"'{text}' passed validation but is not a duration.");
+}

@@ -1,0 +1,173 @@
+namespace GameServer.LoadTest;
+
+/// <summary>One run's settings, validated; built from the command line by <see cref="Cli.LoadTestCommand"/>.</summary>
+internal sealed record LoadTestOptions
+{
+    /// <summary>The server's WebSocket endpoint. Default ws://127.0.0.1:5000/ws; replaced by the spawned server's with --spawn-server.</summary>
+    public Uri Url { get; init; } = new("ws://127.0.0.1:5000/ws");
+
+    /// <summary>Rooms to fill. Default 10.</summary>
+    public int Rooms { get; init; } = 10;
+
+    /// <summary>Players per room; the server fills a room before it opens the next. Default 8.</summary>
+    public int PlayersPerRoom { get; init; } = 8;
+
+    public int TargetPlayers => Rooms * PlayersPerRoom;
+
+    /// <summary>Length of the measurement window. Default 30 s.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time over which the joins are spread. Default 5 s.</summary>
+    public TimeSpan Ramp { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time between the last join and the measurement window. Default 5 s.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Inputs per second per player. Default 20.</summary>
+    public double InputRateHz { get; init; } = 20;
+
+    /// <summary>Players per room that decode the full game state (the rest read only the tick and their ack). Default 1.</summary>
+    public int ObserversPerRoom { get; init; } = 1;
+
+    /// <summary>Room type to matchmake into. Default "arena".</summary>
+    public string RoomType { get; init; } = "arena";
+
+    /// <summary>Seed of the bots' random walks and send phases; null picks one (and the run prints it).</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>SLO: input→ack p99 at most this, ms. Default 60.</summary>
+    public double SloP99Ms { get; init; } = 60;
+
+    /// <summary>SLO: at most this fraction of players may meet an error. Default 0.01.</summary>
+    public double SloMaxErrorRate { get; init; } = 0.01;
+
+    /// <summary>SLO: at least this many snapshots per second per player. Default 19.</summary>
+    public double SloMinSnapshotRate { get; init; } = 19;
+
+    /// <summary>Folder for the result files and server.log. Default ./loadtest-results.</summary>
+    public string OutputDirectory { get; init; } = "loadtest-results";
+
+    /// <summary>Explicit result paths; null means &lt;out&gt;/loadtest-&lt;timestamp&gt;.json / .html.</summary>
+    public string? JsonPath { get; init; }
+
+    public string? HtmlPath { get; init; }
+
+    /// <summary>Start the embedded host (Release build) for the run and stop it afterwards.</summary>
+    public bool SpawnServer { get; init; }
+
+    /// <summary>With --spawn-server: do not build the host first (it is still built if its dll is missing).</summary>
+    public bool NoBuild { get; init; }
+
+    /// <summary>With --spawn-server: the HTTP/WebSocket port; 0 picks a free one. Default 5000.</summary>
+    public int ServerPort { get; init; } = 5000;
+
+    /// <summary>With --spawn-server: CPUs the server runs on (taskset list), or null for any.</summary>
+    public string? ServerCpus { get; init; }
+
+    /// <summary>CPUs the load tool pins itself to, or null for any.</summary>
+    public string? BotCpus { get; init; }
+
+    /// <summary>PID of an external server to sample CPU and memory of.</summary>
+    public int? ServerPid { get; init; }
+
+    /// <summary>Print nothing per second (only the start and the summary).</summary>
+    public bool NoProgress { get; init; }
+
+    /// <summary>One plain line per second even on a terminal.</summary>
+    public bool Plain { get; init; }
+
+    /// <summary>How long joins may run past the ramp before the stragglers are given up (each join is bounded anyway).</summary>
+    public TimeSpan RampGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bound on connecting one player's WebSocket.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bound on the server answering one join.</summary>
+    public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bound on the spawned server becoming ready.</summary>
+    public TimeSpan ServerStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Warm-up and measurement run in whole seconds, the timeline's resolution; at least one measured second.</summary>
+    public int WarmupSeconds => (int)Math.Ceiling(Warmup.TotalSeconds - 1e-9);
+
+    public int MeasureSeconds => Math.Max(1, (int)Math.Ceiling(Duration.TotalSeconds - 1e-9));
+
+    /// <summary>Every problem with these settings, each naming the option and the fix; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Rooms < 1)
+        {
+            errors.Add($"--rooms must be at least 1 (got {Rooms}).");
+        }
+        if (PlayersPerRoom < 1)
+        {
+            errors.Add($"--players-per-room must be at least 1 (got {PlayersPerRoom}).");
+        }
+        if ((long)Rooms * PlayersPerRoom > 100_000)
+        {
+            errors.Add($"--rooms × --players-per-room is {(long)Rooms * PlayersPerRoom}; one tool process drives at most 100000 players.");
+        }
+        if (Duration <= TimeSpan.Zero)
+        {
+            errors.Add("--duration must be longer than 0, e.g. 30s.");
+        }
+        if (Ramp < TimeSpan.Zero || Warmup < TimeSpan.Zero)
+        {
+            errors.Add("--ramp and --warmup cannot be negative.");
+        }
+        if (!(InputRateHz > 0 && InputRateHz <= 200))
+        {
+            errors.Add($"--input-rate must be above 0 and at most 200 Hz (got {InputRateHz}).");
+        }
+        if (ObserversPerRoom < 0 || ObserversPerRoom > PlayersPerRoom)
+        {
+            errors.Add($"--observers must be between 0 and --players-per-room ({PlayersPerRoom}), got {ObserversPerRoom}.");
+        }
+        if (string.IsNullOrWhiteSpace(RoomType))
+        {
+            errors.Add("--room-type cannot be empty.");
+        }
+        if (!(SloP99Ms > 0))
+        {
+            errors.Add($"--slo-p99-ms must be above 0 (got {SloP99Ms}).");
+        }
+        if (!(SloMaxErrorRate >= 0 && SloMaxErrorRate <= 1))
+        {
+            errors.Add($"--slo-max-error-rate is a fraction between 0 and 1, e.g. 0.01 for 1 % (got {SloMaxErrorRate}).");
+        }
+        if (!(SloMinSnapshotRate >= 0))
+        {
+            errors.Add($"--slo-min-snapshot-rate cannot be negative (got {SloMinSnapshotRate}).");
+        }
+        if (!SpawnServer && !(Url.IsAbsoluteUri && Url.Scheme is "ws" or "wss"))
+        {
+            errors.Add($"--url must be a ws:// or wss:// address, e.g. ws://127.0.0.1:5000/ws (got {Url}).");
+        }
+        if (ServerPort is < 0 or > 65535)
+        {
+            errors.Add($"--server-port must be 0 (pick a free one) to 65535 (got {ServerPort}).");
+        }
+        if (ServerCpus is not null && !SpawnServer)
+        {
+            errors.Add("--server-cpus pins a server this tool starts: add --spawn-server, or pin your own server with taskset.");
+        }
+        if (ServerPid is not null && SpawnServer)
+        {
+            errors.Add("--server-pid is for a server you started; with --spawn-server the tool already knows its PID.");
+        }
+        if (ServerPid is { } pid && (pid <= 0 || !Directory.Exists($"/proc/{pid}")))
+        {
+            errors.Add($"--server-pid {pid}: no such process in /proc (is the server running, on this machine?).");
+        }
+        foreach (var (name, list) in new[] { ("--server-cpus", ServerCpus), ("--bot-cpus", BotCpus) })
+        {
+            if (list is not null && !Cli.CpuList.TryParse(list, out _, out var why))
+            {
+                errors.Add($"{name} '{list}': {why}; use a list like 0 or 0-1 or 0,2.");
+            }
+        }
+        return errors;
+    }
+}

@@ -1,0 +1,170 @@
+namespace GameServer.LoadTest.Results;
+
+/// <summary>
+/// Everything one load-test run measured: written as the JSON result file (schema described in docs/load-testing.md)
+/// and rendered as the HTML report. Durations are milliseconds, rates are per second, offsets are seconds from start.
+/// </summary>
+public sealed record LoadTestResult
+{
+    /// <summary>Identifies this file format; bump the number when a field changes meaning or is removed.</summary>
+    public const string CurrentSchema = "gameserver-loadtest/1";
+
+    public string Schema { get; init; } = CurrentSchema;
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Wall time of the whole run: ramp, warm-up and measurement.</summary>
+    public required double ElapsedSeconds { get; init; }
+
+    public required RunSettings Settings { get; init; }
+
+    /// <summary>True when the run was stopped early (Ctrl+C / SIGTERM): the figures cover only what was measured.</summary>
+    public bool Interrupted { get; init; }
+
+    public required SloVerdict Slo { get; init; }
+
+    /// <summary>Figures over the measurement window only (after ramp and warm-up).</summary>
+    public required RunSummary Summary { get; init; }
+
+    /// <summary>One bucket per second of the whole run, ramp and warm-up included.</summary>
+    public required IReadOnlyList<TimelineBucket> Timeline { get; init; }
+
+    /// <summary>Input→ack latency distribution over the measurement window; empty bins left out.</summary>
+    public required IReadOnlyList<HistogramBin> LatencyHistogram { get; init; }
+
+    public required ErrorSummary Errors { get; init; }
+
+    /// <summary>The load tool's own process, so a reader can tell whether the bots were the bottleneck.</summary>
+    public required ProcessUsage Tool { get; init; }
+
+    /// <summary>The server process, when its PID is known (--spawn-server or --server-pid); otherwise null.</summary>
+    public ProcessUsage? Server { get; init; }
+}
+
+/// <summary>What was asked for.</summary>
+public sealed record RunSettings
+{
+    public required string Url { get; init; }
+    public required string RoomType { get; init; }
+    public required int Rooms { get; init; }
+    public required int PlayersPerRoom { get; init; }
+    public required double InputRateHz { get; init; }
+    public required double RampSeconds { get; init; }
+    public required double WarmupSeconds { get; init; }
+
+    /// <summary>Length of the measurement window.</summary>
+    public required double DurationSeconds { get; init; }
+
+    /// <summary>Players per room that decode the full game state; the others read only the header and their ack.</summary>
+    public required int ObserversPerRoom { get; init; }
+
+    public required int Seed { get; init; }
+    public required int MachineCores { get; init; }
+    public required bool SpawnedServer { get; init; }
+    public string? ServerCpus { get; init; }
+    public string? BotCpus { get; init; }
+}
+
+/// <summary>The SLO verdict: passed only when every check passed. The tool's exit code is 0 exactly when Passed.</summary>
+public sealed record SloVerdict(bool Passed, IReadOnlyList<SloCheck> Checks);
+
+/// <summary>One SLO check, e.g. "input→ack p99" "&lt;=" 60 ms, actual 52.1.</summary>
+public sealed record SloCheck(string Name, string Comparison, double Target, double Actual, string Unit, bool Passed);
+
+public sealed record RunSummary
+{
+    public required int PlayersTarget { get; init; }
+
+    /// <summary>Players that connected and got a Welcome.</summary>
+    public required int PlayersJoined { get; init; }
+
+    /// <summary>Players that had at least one input acknowledged in the measurement window.</summary>
+    public required int PlayersAcked { get; init; }
+
+    /// <summary>Distinct rooms the players landed in.</summary>
+    public required int RoomsJoined { get; init; }
+
+    public required long InputsSent { get; init; }
+    public required long InputsAcked { get; init; }
+
+    /// <summary>Send time of input seq s to the first snapshot whose ack for that player is ≥ s, at the client.</summary>
+    public required LatencyStats InputToAckMs { get; init; }
+
+    /// <summary>Time between consecutive snapshots at one player.</summary>
+    public required LatencyStats SnapshotIntervalMs { get; init; }
+
+    /// <summary>Standard deviation of the snapshot inter-arrival time.</summary>
+    public required double SnapshotJitterMs { get; init; }
+
+    public required double SnapshotsPerSecondPerPlayer { get; init; }
+
+    /// <summary>WebSocket frame bytes (payload + frame header) received per player per second.</summary>
+    public required double BytesPerSecondPerPlayer { get; init; }
+
+    /// <summary>WebSocket connect time of every player; joins happen in the ramp, so this covers the ramp, not the window.</summary>
+    public required LatencyStats ConnectMs { get; init; }
+
+    /// <summary>Join request to Welcome, every player (covers the ramp, not the window).</summary>
+    public required LatencyStats JoinMs { get; init; }
+
+    /// <summary>Actual length of the measurement window in seconds (whole 1 s buckets; 0 if it never started).</summary>
+    public double MeasuredSeconds { get; init; }
+
+    /// <summary>Players that met any error (connect or join failure, unexpected close, error message) / target players.</summary>
+    public required double ErrorRate { get; init; }
+}
+
+/// <summary>Percentiles from an HDR histogram (3 significant digits); all zero when Count is 0.</summary>
+public sealed record LatencyStats(long Count, double Mean, double P50, double P90, double P99, double P999, double Max);
+
+public sealed record TimelineBucket
+{
+    /// <summary>Seconds since the run started; the bucket covers [Second, Second + 1).</summary>
+    public required int Second { get; init; }
+
+    /// <summary>"ramp", "warmup" or "measure".</summary>
+    public required string Phase { get; init; }
+
+    public required int ConnectedPlayers { get; init; }
+    public required long InputsSent { get; init; }
+    public required long Acks { get; init; }
+
+    /// <summary>Input→ack latency of the acks in this second; null when there were none.</summary>
+    public double? LatencyP50Ms { get; init; }
+    public double? LatencyP99Ms { get; init; }
+    public double? LatencyMaxMs { get; init; }
+
+    public required double SnapshotsPerSecondPerPlayer { get; init; }
+    public required double BytesPerSecondPerPlayer { get; init; }
+    public required long Errors { get; init; }
+    public required double ToolCpuPercent { get; init; }
+    public double? ServerCpuPercent { get; init; }
+}
+
+/// <summary>Count of latencies in [FromMs, ToMs).</summary>
+public sealed record HistogramBin(double FromMs, double ToMs, long Count);
+
+public sealed record ErrorSummary
+{
+    public required long Total { get; init; }
+    public required long ConnectFailures { get; init; }
+    public required long JoinFailures { get; init; }
+
+    /// <summary>Connections the server closed or lost before the run ended.</summary>
+    public required long Disconnects { get; init; }
+
+    /// <summary>Error messages received from the server.</summary>
+    public required long ProtocolErrors { get; init; }
+
+    /// <summary>Close codes of unexpected closes, e.g. "4001" → 3; "none" when the socket dropped without a close frame.</summary>
+    public required IReadOnlyDictionary<string, long> CloseCodes { get; init; }
+
+    /// <summary>Protocol error codes received, by name, e.g. "RoomFull" → 1.</summary>
+    public required IReadOnlyDictionary<string, long> ErrorCodes { get; init; }
+
+    /// <summary>The first few error messages, verbatim, for a quick diagnosis.</summary>
+    public required IReadOnlyList<string> Samples { get; init; }
+}
+
+/// <summary>CPU is measured from /proc (utime + stime) over the measurement window, as % of one core.</summary>
+public sealed record ProcessUsage(int Pid, double CpuPercentOfOneCore, double RssMb);

@@ -1,0 +1,178 @@
+using GameServer.LoadTest.Bots;
+using GameServer.LoadTest.Measurement;
+using GameServer.LoadTest.Output;
+using GameServer.LoadTest.Results;
+using GameServer.LoadTest.Slo;
+
+namespace GameServer.LoadTest.Run;
+
+/// <summary>
+/// One run against a server that is already up: ramp (joins spread over --ramp), warm-up, measurement, then every
+/// connection closed and the result assembled. Phases change on the 1 s bucket boundaries of the timeline.
+/// </summary>
+internal sealed class LoadRun(LoadTestOptions options, IRunView view)
+{
+    private static readonly TimeSpan s_bucket = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <param name="serverPid">The server's PID to sample, when known.</param>
+    /// <param name="spawnedServer">For the settings record only.</param>
+    /// <param name="stop">Ctrl+C: ends the run at the next second and still returns a (marked) result.</param>
+    public async Task<LoadTestResult> RunAsync(int? serverPid, bool spawnedServer, CancellationToken stop)
+    {
+        var seed = options.Seed ?? Random.Shared.Next();
+        view.Info($"seed {seed} (pass --seed {seed} to repeat the bots' random walks and send phases)");
+        view.Info($"{options.TargetPlayers} players ({options.Rooms} rooms × {options.PlayersPerRoom}, {options.ObserversPerRoom} observer(s) per room) → {options.Url}; " +
+            $"ramp {Cli.DurationParser.Format(options.Ramp)}, warm-up {options.WarmupSeconds}s, measure {options.MeasureSeconds}s, inputs at {options.InputRateHz:0.##} Hz");
+
+        var startedAt = DateTimeOffset.UtcNow;
+        var serverSampler = serverPid is { } pid ? ProcessSampler.ForProcess(pid) : null;
+        var measurements = new Measurements(ProcessSampler.ForSelf(), serverSampler);
+        var fleet = new BotFleet(options, seed, measurements);
+        var pump = new InputPump();
+        using var pumpStop = new CancellationTokenSource();
+        var pumping = Task.Run(() => pump.RunAsync(pumpStop.Token), CancellationToken.None);
+        using var rampStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        rampStop.CancelAfter(options.Ramp + options.RampGrace); // each join is bounded too; this bounds the whole ramp
+        var ramp = Task.Run(() => new JoinRamp(fleet, pump, options.Url, options).RunAsync(rampStop.Token), CancellationToken.None);
+
+        bool interrupted;
+        try
+        {
+            interrupted = await view.RunAsync(show => PhasesAsync(fleet, measurements, ramp, show, stop)).ConfigureAwait(false);
+        }
+        finally
+        {
+            await rampStop.CancelAsync().ConfigureAwait(false);
+            await ramp.ConfigureAwait(false);
+            await pumpStop.CancelAsync().ConfigureAwait(false);
+            await pumping.ConfigureAwait(false);
+        }
+
+        var final = fleet.Totals();
+        var playersAcked = fleet.PlayersAckedInWindow();
+        view.Info($"closing {final.InRoom} connections…");
+        await fleet.CloseAllAsync(s_closeTimeout).ConfigureAwait(false);
+        WarnAboutTheTool(final, measurements);
+
+        var summary = measurements.Summary(options.TargetPlayers, playersAcked, fleet.RoomsJoined(), final);
+        return new LoadTestResult
+        {
+            StartedAt = startedAt,
+            ElapsedSeconds = Math.Round(Clock.Seconds(Clock.Now - measurements.StartedAt), 3),
+            Settings = Settings(seed, spawnedServer),
+            Interrupted = interrupted,
+            Slo = SloEvaluator.Evaluate(summary, SloThresholds.From(options), options.MeasureSeconds,
+                windowComplete: !interrupted && measurements.MeasuredSeconds >= options.MeasureSeconds),
+            Summary = summary,
+            Timeline = measurements.Timeline,
+            LatencyHistogram = measurements.LatencyBins(),
+            Errors = measurements.Errors.Summary(),
+            Tool = measurements.ToolUsage(),
+            Server = measurements.ServerUsage(),
+        };
+    }
+
+    /// <summary>The 1 s loop: closes a bucket, moves the phase on, shows progress. True when stopped early.</summary>
+    private async Task<bool> PhasesAsync(BotFleet fleet, Measurements measurements, Task ramp, Action<ProgressFrame> show, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(s_bucket);
+        var phase = RunPhase.Ramp;
+        var warmupLeft = options.WarmupSeconds;
+        var measureLeft = options.MeasureSeconds;
+        for (var second = 0; ; second++)
+        {
+            var interrupted = false;
+            try
+            {
+                await timer.WaitForNextTickAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                interrupted = true;
+            }
+            var totals = fleet.Totals();
+            var bucket = measurements.CloseBucket(second, phase, totals);
+            var elapsed = TimeSpan.FromSeconds(Clock.Seconds(Clock.Now - measurements.StartedAt));
+            var next = phase;
+            var done = false;
+            switch (phase)
+            {
+                case RunPhase.Ramp when ramp.IsCompleted && elapsed >= options.Ramp:
+                    next = warmupLeft > 0 ? RunPhase.Warmup : RunPhase.Measure;
+                    done = totals.Joined == 0; // nobody to measure: say so now rather than after the whole window
+                    break;
+                case RunPhase.Warmup:
+                    next = --warmupLeft > 0 ? RunPhase.Warmup : RunPhase.Measure;
+                    break;
+                case RunPhase.Measure:
+                    done = --measureLeft == 0;
+                    break;
+            }
+            if (next == RunPhase.Measure && phase != RunPhase.Measure && !done && !interrupted)
+            {
+                fleet.MarkWindowStart();
+                measurements.BeginWindow(totals);
+            }
+            var timeLeft = next switch
+            {
+                RunPhase.Ramp => Max(options.Ramp - elapsed, TimeSpan.Zero) + TimeSpan.FromSeconds(options.WarmupSeconds + options.MeasureSeconds),
+                RunPhase.Warmup => TimeSpan.FromSeconds(warmupLeft + options.MeasureSeconds),
+                _ => TimeSpan.FromSeconds(measureLeft),
+            };
+            show(new ProgressFrame(bucket, next, elapsed, done || interrupted ? TimeSpan.Zero : timeLeft, options.TargetPlayers,
+                totals.Joined, measurements.Errors.Total, measurements.Errors.TakeUnreported()));
+            if (done && totals.Joined == 0)
+            {
+                view.Error("no player joined; stopping (see the errors above).");
+            }
+            if (done || interrupted)
+            {
+                if (interrupted)
+                {
+                    view.Warn("stopped early (Ctrl+C / SIGTERM): the result covers what was measured so far and is marked interrupted.");
+                }
+                return interrupted;
+            }
+            phase = next;
+        }
+    }
+
+    private void WarnAboutTheTool(FleetTotals totals, Measurements measurements)
+    {
+        if (totals.SkippedSends > 0)
+        {
+            view.Warn($"{totals.SkippedSends} inputs were not sent because the previous send of that player was still in flight: the socket backed up, the inputs-per-second figures are below --input-rate.");
+        }
+        if (totals.Unmeasurable > 0)
+        {
+            view.Warn($"{totals.Unmeasurable} acked inputs had no send time left (acks more than {SendTimeRing.Capacity} inputs behind): their latency is not in the figures.");
+        }
+        var cpu = measurements.ToolUsage().CpuPercentOfOneCore;
+        var cores = options.BotCpus is { } list && Cli.CpuList.TryParse(list, out var cpus, out _) ? cpus.Count : Environment.ProcessorCount;
+        if (cpu > 80 * cores)
+        {
+            view.Warn($"the load tool used {cpu:0}% CPU of its {cores} core(s): it may be the bottleneck; use fewer players per tool or more --bot-cpus.");
+        }
+    }
+
+    private RunSettings Settings(int seed, bool spawnedServer) => new()
+    {
+        Url = options.Url.ToString(),
+        RoomType = options.RoomType,
+        Rooms = options.Rooms,
+        PlayersPerRoom = options.PlayersPerRoom,
+        InputRateHz = options.InputRateHz,
+        RampSeconds = options.Ramp.TotalSeconds,
+        WarmupSeconds = options.Warmup.TotalSeconds,
+        DurationSeconds = options.Duration.TotalSeconds,
+        ObserversPerRoom = options.ObserversPerRoom,
+        Seed = seed,
+        MachineCores = Environment.ProcessorCount,
+        SpawnedServer = spawnedServer,
+        ServerCpus = options.ServerCpus,
+        BotCpus = options.BotCpus,
+    };
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,268 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using GameServer.LoadTest.Reports;
+using GameServer.LoadTest.Results;
+
+namespace GameServer.LoadTest.Tests;
+
+public sealed class HtmlReportTests
+{
+    private const string HostileSample = "error RoomFull: <script>alert(1)</script> & more";
+
+    public static TheoryData<bool> Verdicts => new() { true, false };
+
+    [Fact]
+    public void Render_PassingResult_ShowsPassBannerAndP99Figure()
+    {
+        var html = HtmlReport.Render(Result(passed: true));
+
+        Assert.Contains("class=\"verdict pass\"", html);
+        Assert.Contains(">PASS<", html);
+        Assert.DoesNotContain(">FAIL<", html);
+        Assert.Contains("52.1 ms", html);
+        Assert.Contains("SLO p99 ≤ 60 ms", html);
+    }
+
+    [Fact]
+    public void Render_FailingResult_ShowsFailBannerAndFailedChecks()
+    {
+        var html = HtmlReport.Render(Result(passed: false));
+
+        Assert.Contains("class=\"verdict fail\"", html);
+        Assert.Contains(">FAIL<", html);
+        Assert.Contains("1 of 2 SLO checks failed.", html);
+        Assert.Contains("97.3 ms", html);
+    }
+
+    [Theory]
+    [MemberData(nameof(Verdicts))]
+    public void Render_Always_IsOneDocumentWithoutExternalReferences(bool passed)
+    {
+        var html = HtmlReport.Render(Result(passed));
+
+        Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.Equal(1, Count(html, "<html"));
+        Assert.Equal(1, Count(html, "</html>"));
+        Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("src=", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("@import", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("url(", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http://", html.Replace("ws://", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https://", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [MemberData(nameof(Verdicts))]
+    public void Render_Always_DrawsWellFormedSvgCharts(bool passed)
+    {
+        var html = HtmlReport.Render(Result(passed));
+
+        var svgs = Regex.Matches(html, "<svg.*?</svg>", RegexOptions.Singleline);
+        Assert.True(svgs.Count >= 6, $"expected at least 6 charts, found {svgs.Count}");
+        Assert.Equal(Count(html, "<svg"), Count(html, "</svg>"));
+        Assert.Equal(svgs.Count, Count(html, "<svg"));
+        foreach (Match svg in svgs)
+        {
+            // Each chart must be well-formed XML, which also proves every text in it was escaped.
+            var exception = Record.Exception(() => XElement.Parse(svg.Value));
+            Assert.Null(exception);
+        }
+
+        Assert.DoesNotContain("NaN", html);
+        Assert.DoesNotContain("Infinity", html);
+    }
+
+    [Fact]
+    public void Render_HostileErrorSample_IsEscaped()
+    {
+        var html = HtmlReport.Render(Result(passed: false));
+
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more", html);
+        Assert.DoesNotContain("<script>alert", html);
+    }
+
+    [Fact]
+    public void Render_HostileSettingsText_IsEscaped()
+    {
+        var result = Result(passed: true) with
+        {
+            Settings = Settings() with { Url = "ws://x/\"><img onerror=alert(1)>", RoomType = "<b>arena</b>" },
+        };
+
+        var html = HtmlReport.Render(result);
+
+        Assert.DoesNotContain("<img", html);
+        Assert.DoesNotContain("<b>arena", html);
+        Assert.Contains("&lt;b&gt;arena&lt;/b&gt;", html);
+    }
+
+    [Fact]
+    public void Render_EmptyTimelineAndHistogram_ShowsNoDataInsteadOfCharts()
+    {
+        var result = Result(passed: true) with
+        {
+            Timeline = [],
+            LatencyHistogram = [],
+            Summary = Summary(p99: 0) with { InputToAckMs = new LatencyStats(0, 0, 0, 0, 0, 0, 0) },
+        };
+
+        string? html = null;
+        var exception = Record.Exception(() => html = HtmlReport.Render(result));
+
+        Assert.Null(exception);
+        Assert.NotNull(html);
+        Assert.Contains("no data: the timeline is empty", html);
+        Assert.Contains("no data: no acks in the measurement window", html);
+        Assert.Equal(Count(html, "<svg"), Count(html, "</svg>"));
+        Assert.DoesNotContain("NaN", html);
+    }
+
+    [Fact]
+    public void Render_ServerNotMeasured_SaysHowToMeasureIt()
+    {
+        var html = HtmlReport.Render(Result(passed: true) with { Server = null });
+
+        Assert.Contains("not measured: use --spawn-server or --server-pid", html);
+    }
+
+    [Fact]
+    public void Render_ToolNearItsCoreLimit_WarnsThatBotsMayBeTheLimit()
+    {
+        var result = Result(passed: true) with { Tool = new ProcessUsage(1, CpuPercentOfOneCore: 390, RssMb: 200) };
+
+        var html = HtmlReport.Render(result);
+
+        Assert.Contains("The load tool was near the limit of its CPUs.", html);
+    }
+
+    [Fact]
+    public void FindAckP99Check_PrefersTheAckCheckOverOtherP99s()
+    {
+        var slo = new SloVerdict(true,
+        [
+            new SloCheck("snapshot interval p99", "<=", 80, 55, "ms", true),
+            new SloCheck("input→ack p99", "<=", 60, 52, "ms", true),
+        ]);
+
+        Assert.Equal(60, HtmlReport.FindAckP99Check(slo)?.Target);
+    }
+
+    [Fact]
+    public void FindAckP99Check_WithoutAnAckP99_FindsNothing()
+    {
+        var slo = new SloVerdict(true, [new SloCheck("snapshot interval p99", "<=", 80, 55, "ms", true)]);
+
+        Assert.Null(HtmlReport.FindAckP99Check(slo));
+    }
+
+    [Theory]
+    [InlineData("0-3", 4)]
+    [InlineData("0-3,6", 5)]
+    [InlineData(" 2 , 4-5 ", 3)]
+    [InlineData("a-b", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void CountCpus_ReadsLinuxCpuLists(string? cpuList, int? expected)
+    {
+        Assert.Equal(expected, HtmlReport.CountCpus(cpuList));
+    }
+
+    private static int Count(string text, string value) => Regex.Matches(text, Regex.Escape(value)).Count;
+
+    private static LoadTestResult Result(bool passed)
+    {
+        var p99 = passed ? 52.1 : 97.3;
+        var timeline = new List<TimelineBucket>();
+        for (var second = 0; second < 12; second++)
+        {
+            var phase = second < 3 ? "ramp" : second < 5 ? "warmup" : "measure";
+            // Seconds 0 and 7 had no acks: their latency is null and the lines must show a gap.
+            var hasAcks = second is not 0 and not 7;
+            timeline.Add(new TimelineBucket
+            {
+                Second = second,
+                Phase = phase,
+                ConnectedPlayers = second < 3 ? (second + 1) * 4 : 12,
+                InputsSent = 360,
+                Acks = hasAcks ? 350 : 0,
+                LatencyP50Ms = hasAcks ? 30 + second : null,
+                LatencyP99Ms = hasAcks ? p99 - 5 + second : null,
+                LatencyMaxMs = hasAcks ? p99 + 20 : null,
+                SnapshotsPerSecondPerPlayer = 19.8,
+                BytesPerSecondPerPlayer = 14_500,
+                Errors = passed ? 0 : second % 3,
+                ToolCpuPercent = 35,
+                ServerCpuPercent = second == 4 ? null : 120,
+            });
+        }
+
+        return new LoadTestResult
+        {
+            StartedAt = new DateTimeOffset(2025, 3, 14, 9, 30, 0, TimeSpan.Zero),
+            ElapsedSeconds = 12,
+            Settings = Settings(),
+            Slo = new SloVerdict(passed,
+            [
+                new SloCheck("input→ack p99", "<=", 60, p99, "ms", passed),
+                new SloCheck("error rate", "<=", 0.001, 0, "fraction", true),
+            ]),
+            Summary = Summary(p99),
+            Timeline = timeline,
+            LatencyHistogram =
+            [
+                new HistogramBin(20, 30, 400),
+                new HistogramBin(30, 40, 2_000),
+                new HistogramBin(40, 50, 300),
+                new HistogramBin(90, 100, 5),
+            ],
+            Errors = new ErrorSummary
+            {
+                Total = passed ? 0 : 6,
+                ConnectFailures = passed ? 0 : 2,
+                JoinFailures = 0,
+                Disconnects = passed ? 0 : 3,
+                ProtocolErrors = passed ? 0 : 1,
+                CloseCodes = passed ? new Dictionary<string, long>() : new Dictionary<string, long> { ["1011"] = 2, ["none"] = 1 },
+                ErrorCodes = passed ? new Dictionary<string, long>() : new Dictionary<string, long> { ["RoomFull"] = 1 },
+                Samples = passed ? [] : ["connect: connection refused", HostileSample],
+            },
+            Tool = new ProcessUsage(100, 35, 150),
+            Server = new ProcessUsage(200, 120, 512),
+        };
+    }
+
+    private static RunSettings Settings() => new()
+    {
+        Url = "ws://127.0.0.1:5000/ws",
+        RoomType = "arena",
+        Rooms = 3,
+        PlayersPerRoom = 4,
+        InputRateHz = 30,
+        RampSeconds = 3,
+        WarmupSeconds = 2,
+        DurationSeconds = 7,
+        ObserversPerRoom = 1,
+        Seed = 42,
+        MachineCores = 4,
+        SpawnedServer = true,
+    };
+
+    private static RunSummary Summary(double p99) => new()
+    {
+        PlayersTarget = 12,
+        PlayersJoined = 12,
+        PlayersAcked = 12,
+        RoomsJoined = 3,
+        InputsSent = 2_520,
+        InputsAcked = 2_450,
+        InputToAckMs = new LatencyStats(2_450, 34, 33.5, 41, p99, p99 + 3, p99 + 20),
+        SnapshotIntervalMs = new LatencyStats(2_000, 50, 50, 51, 57, 60, 70),
+        SnapshotJitterMs = 2.1,
+        SnapshotsPerSecondPerPlayer = 19.8,
+        BytesPerSecondPerPlayer = 14_500,
+        ConnectMs = new LatencyStats(12, 10, 9, 14, 20, 20, 21),
+        JoinMs = new LatencyStats(12, 4, 4, 6, 8, 8, 9),
+        ErrorRate = 0,
+    };
+}

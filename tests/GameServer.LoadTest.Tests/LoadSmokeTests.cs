@@ -1,0 +1,95 @@
+using GameServer.LoadTest.Cli;
+using GameServer.LoadTest.Reports;
+using GameServer.LoadTest.Results;
+using Xunit.Abstractions;
+
+namespace GameServer.LoadTest.Tests;
+
+/// <summary>
+/// Real runs of the tool, in-process, each against an embedded host it spawns (Release build; test.sh builds it
+/// first, and the tool builds it if missing). One class, so the two runs never compete for the cores.
+/// </summary>
+public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
+{
+    private static readonly TimeSpan s_runTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly DirectoryInfo _out = Directory.CreateTempSubdirectory("loadtest-smoke-");
+
+    [Fact]
+    public async Task Run_FiveRoomsOfEight_PassesWithEveryPlayerMeasuredAndWritesJsonAndHtml()
+    {
+        // The SLO here is the tool's, not the server's: a loose p99 keeps a loaded CI machine from failing the smoke run.
+        var (exit, output) = await RunAsync(
+            "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "5", "--players-per-room", "8",
+            "--ramp", "2s", "--warmup", "2s", "--duration", "10s", "--slo-p99-ms", "200", "--seed", "42");
+
+        Assert.True(exit == ExitCodes.Passed, $"exit code {exit}:{Environment.NewLine}{output}");
+        var result = ReadResult();
+        var s = result.Summary;
+        Assert.Equal(LoadTestResult.CurrentSchema, result.Schema);
+        Assert.False(result.Interrupted);
+        Assert.True(result.Slo.Passed);
+        Assert.Equal(0, result.Errors.Total);
+        Assert.Equal(0, s.ErrorRate);
+        Assert.Equal(40, s.PlayersTarget);
+        Assert.Equal(40, s.PlayersJoined);
+        Assert.Equal(40, s.PlayersAcked);
+        Assert.Equal(5, s.RoomsJoined);
+        Assert.InRange(s.SnapshotsPerSecondPerPlayer, 18, 22);
+        Assert.InRange(s.SnapshotIntervalMs.P50, 40, 60);
+        Assert.True(s.InputToAckMs.P99 > 0);
+        Assert.True(s.InputToAckMs.Count > 40 * 10 * 15, $"{s.InputToAckMs.Count} latencies"); // 20 Hz × 10 s × 40, with slack
+        Assert.InRange(s.InputsSent, 40 * 10 * 18, 40 * 10 * 22);
+        Assert.True(s.BytesPerSecondPerPlayer > 0);
+        Assert.Equal(40, s.ConnectMs.Count);
+        Assert.Equal(40, s.JoinMs.Count);
+        Assert.True(s.MeasuredSeconds >= 9.5);
+        Assert.True(result.Timeline.Count(b => b.Phase == "measure") >= 10);
+        Assert.Contains(result.Timeline, b => b.Phase == "ramp");
+        Assert.Contains(result.Timeline, b => b.Phase == "warmup");
+        Assert.NotEmpty(result.LatencyHistogram);
+        Assert.Equal(s.InputsAcked, result.LatencyHistogram.Sum(b => b.Count));
+        Assert.Equal(42, result.Settings.Seed);
+        Assert.True(result.Settings.SpawnedServer);
+        Assert.True(result.Tool.CpuPercentOfOneCore > 0);
+        Assert.NotNull(result.Server);
+        Assert.True(result.Server.RssMb > 0);
+
+        var html = File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.html")).FullName);
+        Assert.Contains("<svg", html);
+        Assert.Contains("input", html);
+        Assert.Contains(ReportFormat.Number(s.InputToAckMs.P99), html);
+        Assert.Contains("result: PASS", output);
+    }
+
+    [Fact]
+    public async Task Run_WithAnUnreachableP99Target_ExitsWith1AndRecordsTheFailedCheck()
+    {
+        var (exit, output) = await RunAsync(
+            "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "1",
+            "--ramp", "500ms", "--warmup", "0", "--duration", "2s", "--slo-p99-ms", "0.001");
+
+        Assert.True(exit == ExitCodes.SloMissed, $"exit code {exit}:{Environment.NewLine}{output}");
+        var result = ReadResult();
+        Assert.False(result.Slo.Passed);
+        var p99 = Assert.Single(result.Slo.Checks, c => !c.Passed);
+        Assert.Equal("input→ack p99", p99.Name);
+        Assert.True(p99.Actual > p99.Target);
+        Assert.Contains("FAIL  input→ack p99", output);
+    }
+
+    public void Dispose() => _out.Delete(recursive: true);
+
+    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        using var timeout = new CancellationTokenSource(s_runTimeout);
+        var output = new StringWriter();
+        var exit = await LoadTestCli.RunAsync([.. args, "--out", _out.FullName], output, timeout.Token);
+        log.WriteLine(output.ToString());
+        Assert.False(timeout.IsCancellationRequested, $"the run did not finish within {s_runTimeout.TotalSeconds:0} s");
+        return (exit, output.ToString());
+    }
+
+    private LoadTestResult ReadResult() =>
+        ResultWriter.Read(File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.json")).FullName));
+}
