@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using GameServer.Abstractions;
+using GameServer.Auth;
 using GameServer.Client;
 using GameServer.Protocol.Arena;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,8 @@ namespace GameServer.Benchmarks;
 /// every room still ticked on time (no skipped ticks, tick rate ≥ 19.5 Hz) and players still got ≥ 19.5 snapshots/s,
 /// with the server's CPU.
 /// Usage: capacity --url ws://127.0.0.1:5000/ws --gateway 30000 --pid &lt;server pid&gt; --steps 25,50,100 --seconds 10
+/// --token-key &lt;the server's Auth:SigningKey&gt; (or env GAMESERVER_TOKEN_KEY). The server needs Edge:MaxConnectionsPerIp
+/// above the player count.
 /// </summary>
 internal static class CapacityProbe
 {
@@ -24,6 +27,13 @@ internal static class CapacityProbe
         var pid = int.Parse(Arg(args, "--pid", "0"));
         var steps = Arg(args, "--steps", "25,50,100").Split(',').Select(int.Parse).ToArray();
         var seconds = double.Parse(Arg(args, "--seconds", "10"));
+        var tokenKey = Arg(args, "--token-key", Environment.GetEnvironmentVariable("GAMESERVER_TOKEN_KEY") ?? "");
+        if (tokenKey.Length == 0)
+        {
+            Console.Error.WriteLine("--token-key (the server's Auth:SigningKey) is required to sign the bots' player tokens.");
+            return 2;
+        }
+        var tokens = new GameTokenIssuer(tokenKey);
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -42,7 +52,7 @@ internal static class CapacityProbe
         {
             while (!overran && bots.Count < target * 8)
             {
-                var joins = Enumerable.Range(0, Math.Min(8, (target * 8) - bots.Count)).Select(_ => Bot.StartAsync(url)).ToArray();
+                var joins = Enumerable.Range(0, Math.Min(8, (target * 8) - bots.Count)).Select(_ => Bot.StartAsync(url, tokens)).ToArray();
                 Bot[] joined;
                 try
                 {
@@ -161,9 +171,10 @@ internal static class CapacityProbe
         public float Dx { get; set; }
         public float Dy { get; set; }
 
-        public static async Task<Bot> StartAsync(Uri url)
+        public static async Task<Bot> StartAsync(Uri url, GameTokenIssuer tokens)
         {
-            var client = new GameClient(new GameClientOptions { DecodeSnapshots = false });
+            var token = tokens.Issue("probe-" + Guid.NewGuid().ToString("N")[..10], TimeSpan.FromHours(2));
+            var client = new GameClient(new GameClientOptions { DecodeSnapshots = false, AccessToken = token });
             await client.ConnectAsync(url);
             await client.JoinAsync(ArenaGame);
             return new Bot(client);

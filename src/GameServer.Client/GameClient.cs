@@ -94,6 +94,14 @@ public sealed class GameClient : IAsyncDisposable
         {
             socket.Options.SetRequestHeader(header.Key, header.Value);
         }
+        if (_options.AccessToken is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + _options.AccessToken);
+        }
+        if (_options.RemoteCertificateValidationCallback is not null)
+        {
+            socket.Options.RemoteCertificateValidationCallback = _options.RemoteCertificateValidationCallback;
+        }
         _socket = socket;
         State = ConnectionState.Connecting;
         try

@@ -15,6 +15,15 @@ public sealed class GameClientOptions
     /// </summary>
     public bool DecodeSnapshots { get; set; } = true;
 
-    /// <summary>Extra request headers for the handshake (e.g. Authorization, Origin).</summary>
+    /// <summary>
+    /// The signed player token the server requires at the handshake, sent as <c>Authorization: Bearer</c>. Get it from
+    /// the game's login service (or a development server's <c>/auth/dev-token</c>). Null sends none (the server answers 401).
+    /// </summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>Checks the server's TLS certificate for <c>wss://</c>; null uses the platform's normal validation.</summary>
+    public System.Net.Security.RemoteCertificateValidationCallback? RemoteCertificateValidationCallback { get; set; }
+
+    /// <summary>Extra request headers for the handshake (e.g. Origin).</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>();
 }

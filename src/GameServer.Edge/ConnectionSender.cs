@@ -6,7 +6,8 @@ namespace GameServer.Edge;
 /// A connection's bounded outbound path. At most one send is in flight (WebSocket allows no more); while it is, a new
 /// snapshot replaces the one waiting (the client only needs the newest), and control messages queue up to a limit.
 /// A client that lets too many snapshots go unsent in a row is closed with 4001, or aborted if even the close cannot
-/// be sent. Memory per connection is therefore one snapshot plus a few small messages, however slow the client.
+/// be sent. Application memory per connection is therefore one snapshot plus a few small messages, however slow the
+/// client; below it, the kernel and Kestrel hold at most 2 × <see cref="EdgeOptions.SendBufferBytes"/>.
 /// </summary>
 internal sealed class ConnectionSender
 {

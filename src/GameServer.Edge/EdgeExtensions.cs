@@ -1,16 +1,24 @@
+using System.Net;
 using GameServer.Protocol;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace GameServer.Edge;
 
 /// <summary>Wires the WebSocket edge into an ASP.NET Core host that has an Orleans silo or client.</summary>
 public static class EdgeExtensions
 {
-    /// <summary>Registers the edge's services and binds <see cref="EdgeOptions"/> from the <c>Edge</c> section.</summary>
+    /// <summary>
+    /// Registers the edge's services, binds <see cref="EdgeOptions"/> from the <c>Edge</c> section and player-token
+    /// checking from the <c>Auth</c> section (see <see cref="EdgeAuthentication"/>).
+    /// </summary>
     public static IServiceCollection AddGameServerEdge(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EdgeOptions>()
@@ -22,7 +30,30 @@ public static class EdgeExtensions
         services.AddSingleton<RoomLinks>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<GameEndpoint>();
+        services.AddSingleton(sp => new ConnectionLimits(sp.GetRequiredService<IOptions<EdgeOptions>>().Value));
         services.AddHostedService<SubscriptionRenewer>();
+        services.AddHostedService<IdleConnectionSweeper>();
+        services.AddGameServerAuthentication(configuration);
+        // The HTTP part of the handshake must arrive within the handshake timeout (slowloris guard).
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<EdgeOptions>>((kestrel, edge) =>
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(edge.Value.HandshakeTimeoutSeconds));
+        // Bound what a non-reading client can park below the application (see EdgeOptions.SendBufferBytes).
+        services.AddOptions<SocketTransportOptions>().Configure<IOptions<EdgeOptions>>((sockets, edge) =>
+        {
+            var bytes = edge.Value.SendBufferBytes;
+            if (bytes == 0)
+            {
+                return;
+            }
+            sockets.MaxWriteBufferSize = bytes;
+            // Accepted sockets inherit the listening socket's SO_SNDBUF, which also turns off its autotuning.
+            sockets.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                socket.SendBufferSize = bytes;
+                return socket;
+            };
+        });
         // Tagged "ready" so it gates /readyz (see GameServer.Observability), not liveness.
         services.AddHealthChecks().AddCheck<EdgeReadinessCheck>("edge-cluster", tags: ["ready"]);
         return services;
@@ -35,6 +66,25 @@ public static class EdgeExtensions
         return endpoints.Map(ProtocolVersion.Path, (RequestDelegate)endpoint.HandleAsync);
     }
 
-    /// <summary>Enables WebSockets; call before <see cref="MapGameServerEdge"/>.</summary>
-    public static IApplicationBuilder UseGameServerEdge(this IApplicationBuilder app) => app.UseWebSockets();
+    /// <summary>
+    /// Enables WebSockets, and forwarded headers from <see cref="EdgeOptions.TrustedProxies"/> when any are set; call
+    /// before <see cref="MapGameServerEdge"/>.
+    /// </summary>
+    public static IApplicationBuilder UseGameServerEdge(this IApplicationBuilder app)
+    {
+        var proxies = app.ApplicationServices.GetRequiredService<IOptions<EdgeOptions>>().Value.TrustedProxies;
+        if (proxies.Length > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            // Only the configured proxies; not the framework's default of trusting loopback.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+            app.UseForwardedHeaders(forwarded);
+        }
+        return app.UseWebSockets();
+    }
 }

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace GameServer.Edge;
 
 /// <summary>
-/// The game WebSocket endpoint: refuses what it must before the upgrade (non-WebSocket requests, unknown protocol
-/// versions) with a plain HTTP error, then runs a <see cref="PlayerSession"/> on the accepted socket.
+/// The game WebSocket endpoint: refuses what it must before the upgrade with a plain HTTP error naming the reason
+/// (not a WebSocket 400, foreign origin 403, connection limits 503/429, unknown protocol version 400, bad token 401),
+/// then runs a <see cref="PlayerSession"/> for the token's player on the accepted socket.
 /// </summary>
 internal sealed partial class GameEndpoint
 {
@@ -20,11 +21,14 @@ internal sealed partial class GameEndpoint
     private readonly EdgeMetrics _metrics;
     private readonly ILogger<PlayerSession> _logger;
     private readonly CancellationToken _stopping;
+    private readonly OriginPolicy _origins;
+    private readonly ConnectionLimits _limits;
 
     public GameEndpoint(
         IGrainFactory grains,
         RoomLinks links,
         SessionRegistry sessions,
+        ConnectionLimits limits,
         IOptions<EdgeOptions> options,
         EdgeMetrics metrics,
         IHostApplicationLifetime lifetime,
@@ -37,6 +41,8 @@ internal sealed partial class GameEndpoint
         _metrics = metrics;
         _logger = logger;
         _stopping = lifetime.ApplicationStopping;
+        _origins = new OriginPolicy(_options);
+        _limits = limits;
         lifetime.ApplicationStopping.Register(sessions.CloseAll);
     }
 
@@ -49,6 +55,28 @@ internal sealed partial class GameEndpoint
                 $"This endpoint only accepts WebSocket upgrades with sub-protocol '{ProtocolVersion.SubProtocol}'.").ConfigureAwait(false);
             return;
         }
+        // Cheapest checks first; nothing here touches a grain, and every refusal happens before the 101 upgrade.
+        var originRefusal = _origins.Check(context.Request);
+        if (originRefusal is not null)
+        {
+            Log.RefusedOrigin(_logger, context.Request.Headers.Origin.ToString());
+            _metrics.HandshakeRejected("forbidden_origin");
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, originRefusal).ConfigureAwait(false);
+            return;
+        }
+        using var lease = _limits.TryAcquire(context.Connection.RemoteIpAddress);
+        if (lease.Refusal != ConnectionLimits.LimitRefusal.None)
+        {
+            var edgeFull = lease.Refusal == ConnectionLimits.LimitRefusal.EdgeFull;
+            _metrics.HandshakeRejected(edgeFull ? "edge_full" : "ip_limit");
+            context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await RefuseAsync(context,
+                edgeFull ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests,
+                edgeFull
+                    ? $"This edge is at its limit of {_options.MaxConnections} connections; retry later or on another edge."
+                    : $"Too many connections from your address (limit {_options.MaxConnectionsPerIp}); close one and retry.").ConfigureAwait(false);
+            return;
+        }
         if (!context.WebSockets.WebSocketRequestedProtocols.Contains(ProtocolVersion.SubProtocol))
         {
             var offered = string.Join(", ", context.WebSockets.WebSocketRequestedProtocols);
@@ -58,13 +86,23 @@ internal sealed partial class GameEndpoint
                 $"Unsupported WebSocket sub-protocol '{offered}'; this server speaks '{ProtocolVersion.SubProtocol}' (send it in Sec-WebSocket-Protocol).").ConfigureAwait(false);
             return;
         }
+        var (playerId, authFailure) = await EdgeAuthentication.AuthenticatePlayerAsync(context).ConfigureAwait(false);
+        if (playerId is null)
+        {
+            Log.RefusedToken(_logger, authFailure!);
+            _metrics.HandshakeRejected("unauthorized");
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, authFailure!).ConfigureAwait(false);
+            return;
+        }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             SubProtocol = ProtocolVersion.SubProtocol,
             KeepAliveInterval = TimeSpan.FromSeconds(_options.KeepAliveIntervalSeconds),
+            KeepAliveTimeout = _options.KeepAliveTimeoutSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(_options.KeepAliveTimeoutSeconds),
         }).ConfigureAwait(false);
-        var session = new PlayerSession(socket, _grains, _links, _options, _metrics, _logger);
+        var session = new PlayerSession(socket, playerId, _grains, _links, _options, _metrics, _logger);
         _sessions.Add(session);
         _metrics.Connected();
         try
@@ -90,5 +128,11 @@ internal sealed partial class GameEndpoint
     {
         [LoggerMessage(1, LogLevel.Information, "Refused a handshake offering sub-protocols '{Offered}'")]
         public static partial void RefusedProtocol(ILogger logger, string offered);
+
+        [LoggerMessage(2, LogLevel.Information, "Refused a handshake from origin '{Origin}'")]
+        public static partial void RefusedOrigin(ILogger logger, string origin);
+
+        [LoggerMessage(3, LogLevel.Debug, "Refused a handshake: {Reason}")]
+        public static partial void RefusedToken(ILogger logger, string reason);
     }
 }

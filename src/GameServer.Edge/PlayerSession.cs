@@ -27,9 +27,14 @@ internal sealed partial class PlayerSession
     private int _entityId;
     private string _endReason = "lost";
 
-    public PlayerSession(WebSocket socket, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
+    private readonly MessageRateLimits _rateLimits;
+    private long _lastMessageAt = Environment.TickCount64;
+
+    public PlayerSession(WebSocket socket, string playerId, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
     {
         _socket = socket;
+        PlayerId = playerId;
+        _rateLimits = new MessageRateLimits(options);
         _grains = grains;
         _links = links;
         _options = options;
@@ -41,7 +46,11 @@ internal sealed partial class PlayerSession
     /// <summary>Why the connection ended, for the closed-connections metric; "lost" until something else is known.</summary>
     public string EndReason => Sender.ClosedAsSlowConsumer ? "slow_consumer" : _endReason;
 
-    public string PlayerId { get; } = "p-" + Guid.NewGuid().ToString("N")[..12];
+    /// <summary>The authenticated player (the token's subject).</summary>
+    public string PlayerId { get; }
+
+    /// <summary>When the client last sent a message, in <see cref="Environment.TickCount64"/> milliseconds.</summary>
+    public long LastMessageAt => Volatile.Read(ref _lastMessageAt);
 
     public ConnectionSender Sender { get; }
 
@@ -98,6 +107,7 @@ internal sealed partial class PlayerSession
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            _rateLimits.Dispose();
             await LeaveRoomAsync(notify: false).ConfigureAwait(false);
         }
     }
@@ -115,6 +125,13 @@ internal sealed partial class PlayerSession
         }
         _links.Detach(link, this);
         Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "room-closed")));
+    }
+
+    /// <summary>The client has been silent past the idle timeout: close with 4002.</summary>
+    public void CloseForIdle()
+    {
+        _endReason = "idle_timeout";
+        Sender.RequestClose((WebSocketCloseStatus)CloseCode.IdleTimeout, $"No message for {_options.IdleTimeoutSeconds} s; send Ping when idle.");
     }
 
     /// <summary>The server is stopping: close with 1001.</summary>
@@ -135,6 +152,7 @@ internal sealed partial class PlayerSession
                 return (FrameKind.TooBig, length);
             }
             var result = await _socket.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _lastMessageAt, Environment.TickCount64);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return (FrameKind.Close, 0);
@@ -169,11 +187,23 @@ internal sealed partial class PlayerSession
             return false;
         }
 
+        if (message is Input input)
+        {
+            if (!_rateLimits.TryInput())
+            {
+                _metrics.InputDropped("rate_limited");
+                return await StrikeAsync().ConfigureAwait(false);
+            }
+            OnInput(input);
+            return true;
+        }
+        if (!_rateLimits.TryControl())
+        {
+            SendError(ErrorCode.RateLimited, $"Too many join, leave and ping messages (limit {_options.ControlMessagesPerSecond}/s); this one was dropped.");
+            return await StrikeAsync().ConfigureAwait(false);
+        }
         switch (message)
         {
-            case Input input:
-                OnInput(input);
-                break;
             case Ping ping:
                 Sender.EnqueueControl(MessageCodec.Encode(new Pong(ping.ClientTimeMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
                 break;
@@ -193,6 +223,21 @@ internal sealed partial class PlayerSession
                 break;
         }
         return true;
+    }
+
+    /// <summary>Counts a refused message against the connection; closes it with 1008 once the strikes are used up.</summary>
+    private async Task<bool> StrikeAsync()
+    {
+        _metrics.ProtocolError(ErrorCode.RateLimited);
+        if (_rateLimits.TryStrike())
+        {
+            return true;
+        }
+        _endReason = "rate_limited";
+        Log.RateLimited(_logger, PlayerId);
+        await CloseWithAsync(ErrorCode.RateLimited, WebSocketCloseStatus.PolicyViolation,
+            $"Sent too fast for too long (inputs limit {_options.InputsPerSecond}/s, control {_options.ControlMessagesPerSecond}/s).").ConfigureAwait(false);
+        return false;
     }
 
     private void OnInput(Input input)
@@ -229,6 +274,11 @@ internal sealed partial class PlayerSession
         if (byType == (join.RoomId is not null))
         {
             SendError(ErrorCode.InvalidJoin, "Join needs exactly one of roomType (field 0) or roomId (field 1).");
+            return;
+        }
+        if (!byType && !_options.AllowJoinByRoomId)
+        {
+            SendError(ErrorCode.JoinByIdNotAllowed, "Joining a room by id is not allowed on this server; join by room type to be matched into a room.");
             return;
         }
         if (byType ? !RoomIds.IsValidRoomType(join.RoomType) : !RoomIds.IsValidRoomId(join.RoomId))
@@ -387,5 +437,8 @@ internal sealed partial class PlayerSession
 
         [LoggerMessage(13, LogLevel.Warning, "Leave for player {PlayerId} from room {RoomId} failed")]
         public static partial void LeaveFailed(ILogger logger, Exception ex, string playerId, string roomId);
+
+        [LoggerMessage(14, LogLevel.Information, "Closed player {PlayerId}'s connection for exceeding its rate limits")]
+        public static partial void RateLimited(ILogger logger, string playerId);
     }
 }

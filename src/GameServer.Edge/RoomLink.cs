@@ -193,8 +193,25 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
     /// <summary>Time until just before the room's next tick (called under the gate); 0 or less means now.</summary>
     private long MillisecondsUntilFlush()
     {
-        var untilTick = _phase.UntilNextTick(Stopwatch.GetTimestamp());
-        return untilTick <= 0 ? 0 : (untilTick * 1000 / Stopwatch.Frequency) - _options.InputFlushLeadMs;
+        if (!_phase.HasEstimate)
+        {
+            return 0;
+        }
+        var now = Stopwatch.GetTimestamp();
+        var lead = _options.InputFlushLeadMs * Stopwatch.Frequency / 1000;
+        var flushAt = _phase.StartOf(_phase.LastTick + 1) - lead;
+        if (now >= flushAt)
+        {
+            // The next tick's snapshot has not arrived, so that tick may not have run yet (timers run late by a few ms):
+            // send now rather than hold the input for a whole extra tick.
+            if (now - flushAt < (_phase.Interval / 2) + lead)
+            {
+                return 0;
+            }
+            // Overdue by half a tick: the room skipped a snapshot (snapshot rate below tick rate) or stalled; aim at the next boundary.
+            return (_phase.UntilNextTick(now) * 1000 / Stopwatch.Frequency) - _options.InputFlushLeadMs;
+        }
+        return (flushAt - now) * 1000 / Stopwatch.Frequency;
     }
 
     private static long ToStopwatchTicks(TimeSpan interval) => (long)(interval.TotalSeconds * Stopwatch.Frequency);

@@ -2,12 +2,14 @@ using System.Collections.Concurrent;
 
 namespace GameServer.Edge;
 
-/// <summary>The edge's open player connections, so shutdown can close them cleanly with 1001.</summary>
+/// <summary>The edge's open player connections, so shutdown can close them cleanly with 1001 and idle ones can be found.</summary>
 internal sealed class SessionRegistry
 {
     private readonly ConcurrentDictionary<PlayerSession, byte> _sessions = new();
 
     public int Count => _sessions.Count;
+
+    public ICollection<PlayerSession> All => _sessions.Keys;
 
     public void Add(PlayerSession session) => _sessions.TryAdd(session, 0);
 

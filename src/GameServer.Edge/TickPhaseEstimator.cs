@@ -17,11 +17,18 @@ internal sealed class TickPhaseEstimator
     private long _currentMin = long.MaxValue;
     private long _previousMin = long.MaxValue;
     private int _inCurrent;
+    private long _lastTick = -1;
 
     /// <param name="interval">Tick interval in <see cref="System.Diagnostics.Stopwatch"/> ticks.</param>
     public TickPhaseEstimator(long interval) => _interval = interval;
 
     public bool HasEstimate => _currentMin != long.MaxValue || _previousMin != long.MaxValue;
+
+    /// <summary>The newest tick whose snapshot has arrived, or -1.</summary>
+    public long LastTick => _lastTick;
+
+    /// <summary>Tick interval in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
+    public long Interval => _interval;
 
     /// <summary>Forgets what was learned: offsets measured with another interval do not apply.</summary>
     public void Reset(long interval)
@@ -29,11 +36,16 @@ internal sealed class TickPhaseEstimator
         _interval = interval;
         _currentMin = _previousMin = long.MaxValue;
         _inCurrent = 0;
+        _lastTick = -1;
     }
 
     /// <summary>Records that the snapshot of <paramref name="tick"/> arrived at <paramref name="arrivedAt"/>.</summary>
     public void Observe(long tick, long arrivedAt)
     {
+        if (tick > _lastTick)
+        {
+            _lastTick = tick;
+        }
         var offset = arrivedAt - (tick * _interval);
         if (offset < _currentMin)
         {
@@ -46,6 +58,9 @@ internal sealed class TickPhaseEstimator
             _inCurrent = 0;
         }
     }
+
+    /// <summary>Estimated start of <paramref name="tick"/>; only meaningful with <see cref="HasEstimate"/>.</summary>
+    public long StartOf(long tick) => Math.Min(_currentMin, _previousMin) + (tick * _interval);
 
     /// <summary>Time from <paramref name="now"/> to the next estimated tick start, in (0, interval]; 0 without an estimate.</summary>
     public long UntilNextTick(long now)

@@ -49,6 +49,7 @@ public static partial class EmbeddedServer
         app.UseStaticFiles();
         app.MapGameServerEdge();
         app.MapGameServerObservability();
+        app.MapDevelopmentTokens();
         if (silo.DashboardEnabled)
         {
             app.MapOrleansDashboard(routePrefix: DashboardPath);

@@ -1,3 +1,5 @@
+using GameServer.Auth;
+
 namespace GameServer.LoadTest;
 
 /// <summary>One run's settings, validated; built from the command line by <see cref="Cli.LoadTestCommand"/>.</summary>
@@ -69,6 +71,31 @@ internal sealed record LoadTestOptions
 
     /// <summary>PID of an external server to sample CPU and memory of.</summary>
     public int? ServerPid { get; init; }
+
+    /// <summary>Environment variable read for <see cref="TokenKey"/> when --token-key is absent.</summary>
+    public const string TokenKeyVariable = "GAMESERVER_TOKEN_KEY";
+
+    /// <summary>
+    /// The server's Auth:SigningKey (base64): the bots' tokens are signed locally with it. With --spawn-server the
+    /// spawned host is given this key; null there makes a fresh one. Null without --spawn-server fetches tokens from the
+    /// server's development endpoint. Never written to the result.
+    /// </summary>
+    public string? TokenKey { get; init; }
+
+    /// <summary>True when <see cref="TokenKey"/> came from <see cref="TokenKeyVariable"/>, not from --token-key (for messages).</summary>
+    public bool TokenKeyFromEnvironment { get; init; }
+
+    /// <summary>The tokens' <c>iss</c>: the server's Auth:Issuer. Default "gameserver".</summary>
+    public string TokenIssuer { get; init; } = "gameserver";
+
+    /// <summary>The tokens' <c>aud</c>: the server's Auth:Audience. Default "gameserver".</summary>
+    public string TokenAudience { get; init; } = "gameserver";
+
+    /// <summary>How the token key was given, for messages: --token-key or the environment variable.</summary>
+    public string TokenKeyName => TokenKeyFromEnvironment ? $"{TokenKeyVariable} (used as --token-key)" : "--token-key";
+
+    /// <summary>Lifetime of locally signed tokens: the whole run with room to spare (ramp grace, slow start, closing).</summary>
+    public TimeSpan TokenLifetime => Ramp + Warmup + Duration + TimeSpan.FromMinutes(10);
 
     /// <summary>Print nothing per second (only the start and the summary).</summary>
     public bool NoProgress { get; init; }
@@ -161,6 +188,18 @@ internal sealed record LoadTestOptions
         {
             errors.Add($"--server-pid {pid}: no such process in /proc (is the server running, on this machine?).");
         }
+        if (TokenKey is not null && TokenKeyProblem(TokenKey) is { } keyProblem)
+        {
+            errors.Add($"{TokenKeyName} {keyProblem}");
+        }
+        if (string.IsNullOrWhiteSpace(TokenIssuer))
+        {
+            errors.Add("--token-issuer cannot be empty: pass the server's Auth:Issuer (default gameserver).");
+        }
+        if (string.IsNullOrWhiteSpace(TokenAudience))
+        {
+            errors.Add("--token-audience cannot be empty: pass the server's Auth:Audience (default gameserver).");
+        }
         foreach (var (name, list) in new[] { ("--server-cpus", ServerCpus), ("--bot-cpus", BotCpus) })
         {
             if (list is not null && !Cli.CpuList.TryParse(list, out _, out var why))
@@ -169,5 +208,27 @@ internal sealed record LoadTestOptions
             }
         }
         return errors;
+    }
+
+    /// <summary>Why <paramref name="key"/> cannot be a server's signing key, or null when it can.</summary>
+    private static string? TokenKeyProblem(string key)
+    {
+        if (key.Length == 0)
+        {
+            return "is empty: pass the server's Auth:SigningKey (base64), or leave it out.";
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(key);
+        }
+        catch (FormatException)
+        {
+            return "is not valid base64: pass the server's Auth:SigningKey exactly as it is configured (base64 of at least "
+                + $"{GameAuthOptions.MinSigningKeyBytes} bytes).";
+        }
+        return bytes.Length < GameAuthOptions.MinSigningKeyBytes
+            ? $"has {bytes.Length} bytes; a server's Auth:SigningKey has at least {GameAuthOptions.MinSigningKeyBytes}: pass the server's key as it is configured."
+            : null;
     }
 }

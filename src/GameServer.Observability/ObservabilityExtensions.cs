@@ -41,7 +41,8 @@ public static class ObservabilityExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(s_meters)
-            .AddPrometheusExporter());
+            // No response cache: every scrape is current (Prometheus scrapes every few seconds; a scrape costs little).
+            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.Services.AddHealthChecks()
             .AddCheck<HostLifetimeReadinessCheck>("host-lifetime", tags: [ReadyTag]);
         return builder;

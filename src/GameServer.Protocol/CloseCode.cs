@@ -10,11 +10,13 @@ public static class CloseCode
     public const int UnsupportedData = 1003;
     /// <summary>The frame was not valid MessagePack for this protocol.</summary>
     public const int InvalidPayload = 1007;
-    /// <summary>The frame broke the protocol (e.g. unknown message type).</summary>
+    /// <summary>The frame broke the protocol (e.g. unknown message type), or the client kept sending over its rate limit.</summary>
     public const int PolicyViolation = 1008;
     /// <summary>The frame exceeded the maximum message size.</summary>
     public const int MessageTooBig = 1009;
     public const int InternalError = 1011;
     /// <summary>The client did not read its snapshots fast enough and fell too far behind.</summary>
     public const int SlowConsumer = 4001;
+    /// <summary>The client sent nothing for longer than the edge's idle timeout.</summary>
+    public const int IdleTimeout = 4002;
 }

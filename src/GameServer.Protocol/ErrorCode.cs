@@ -21,6 +21,10 @@ public static class ErrorCode
     public const int InternalError = 9;
     /// <summary>A text frame was sent; the protocol is binary only. Closed with 1003.</summary>
     public const int TextFrameNotSupported = 10;
+    /// <summary>The message was over the connection's rate limit and was dropped; sustained abuse closes with 1008.</summary>
+    public const int RateLimited = 11;
+    /// <summary>Joining a room by id is not allowed on this server; matchmake by room type.</summary>
+    public const int JoinByIdNotAllowed = 12;
 
     /// <summary>The constant's name for a code (e.g. 5 → "RoomFull"), or the number itself for a code this version does not know.</summary>
     public static string Name(int code) => code switch
@@ -34,6 +38,8 @@ public static class ErrorCode
         InvalidJoin => nameof(InvalidJoin),
         InternalError => nameof(InternalError),
         TextFrameNotSupported => nameof(TextFrameNotSupported),
+        RateLimited => nameof(RateLimited),
+        JoinByIdNotAllowed => nameof(JoinByIdNotAllowed),
         _ => code.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -55,4 +55,27 @@ public sealed class TickPhaseEstimatorTests
         Assert.False(estimator.HasEstimate);
         Assert.Equal(0, estimator.UntilNextTick(999));
     }
+
+    [Fact]
+    public void StartOf_TheTickAfterTheLastSnapshot_IsItsEstimatedBoundary()
+    {
+        var estimator = new TickPhaseEstimator(Interval);
+        estimator.Observe(7, 1_000_000 + (7 * Interval) + 2_000);
+        estimator.Observe(8, 1_000_000 + (8 * Interval) + 700);
+
+        // The edge aims its flush at the start of tick 9 (boundary + smallest delay), not at 50 ms after the last arrival.
+        Assert.Equal(8, estimator.LastTick);
+        Assert.Equal(1_000_000 + (9 * Interval) + 700, estimator.StartOf(estimator.LastTick + 1));
+    }
+
+    [Fact]
+    public void LastTick_IgnoresAnOlderSnapshotArrivingLate()
+    {
+        var estimator = new TickPhaseEstimator(Interval);
+        estimator.Observe(12, 1_000_000);
+        estimator.Observe(11, 1_000_100);
+        Assert.Equal(12, estimator.LastTick);
+        estimator.Reset(Interval);
+        Assert.Equal(-1, estimator.LastTick);
+    }
 }

@@ -14,8 +14,8 @@ public sealed class GameplayTests(HostFixture host)
     [Fact]
     public async Task TwoPlayers_JoiningArena_ShareARoomSeeEachOtherMoveAndGetTheirInputsAcknowledged()
     {
-        await using var alice = new GameClient();
-        await using var bob = new GameClient();
+        await using var alice = host.NewClient();
+        await using var bob = host.NewClient();
         var aliceView = new ConcurrentQueue<Snapshot>();
         alice.SnapshotReceived += aliceView.Enqueue;
         await alice.ConnectAsync(host.WebSocketUri);
@@ -55,8 +55,8 @@ public sealed class GameplayTests(HostFixture host)
     [Fact]
     public async Task MalformedFrame_ClosesThatConnectionWith1007_WhileTheOtherPlayerKeepsReceivingSnapshots()
     {
-        await using var honest = new GameClient();
-        await using var hostile = new GameClient();
+        await using var honest = host.NewClient();
+        await using var hostile = host.NewClient();
         var errors = new ConcurrentQueue<Error>();
         hostile.ErrorReceived += errors.Enqueue;
         await honest.ConnectAsync(host.WebSocketUri);
@@ -78,7 +78,7 @@ public sealed class GameplayTests(HostFixture host)
     [Fact]
     public async Task UnknownMessageType_ClosesWith1008AndNamesTheType()
     {
-        await using var client = new GameClient();
+        await using var client = host.NewClient();
         var errors = new ConcurrentQueue<Error>();
         client.ErrorReceived += errors.Enqueue;
         await client.ConnectAsync(host.WebSocketUri);
@@ -93,7 +93,7 @@ public sealed class GameplayTests(HostFixture host)
     [Fact]
     public async Task TextFrame_ClosesWith1003()
     {
-        await using var client = new GameClient();
+        await using var client = host.NewClient();
         await client.ConnectAsync(host.WebSocketUri);
 
         await client.SendRawAsync("{\"join\":\"arena\"}"u8.ToArray(), WebSocketMessageType.Text);
@@ -105,7 +105,7 @@ public sealed class GameplayTests(HostFixture host)
     [Fact]
     public async Task OversizedFrame_ClosesWith1009()
     {
-        await using var client = new GameClient();
+        await using var client = host.NewClient();
         await client.ConnectAsync(host.WebSocketUri);
 
         await client.SendRawAsync(new byte[64 * 1024]);
@@ -117,7 +117,7 @@ public sealed class GameplayTests(HostFixture host)
     [Fact]
     public async Task InputBeforeJoining_GetsNotInRoom_AndTheConnectionStaysUsable()
     {
-        await using var client = new GameClient();
+        await using var client = host.NewClient();
         var errors = new ConcurrentQueue<Error>();
         client.ErrorReceived += errors.Enqueue;
         await client.ConnectAsync(host.WebSocketUri);
@@ -136,7 +136,7 @@ public sealed class GameplayTests(HostFixture host)
     [InlineData("bad type!", ErrorCode.InvalidJoin)]
     public async Task Join_WithBadRoomType_IsRefusedWithAnError(string roomType, int expectedCode)
     {
-        await using var client = new GameClient();
+        await using var client = host.NewClient();
         await client.ConnectAsync(host.WebSocketUri);
 
         var error = await Assert.ThrowsAsync<GameServerException>(() => client.JoinAsync(roomType));
@@ -148,7 +148,7 @@ public sealed class GameplayTests(HostFixture host)
     [Fact]
     public async Task Leave_ThenJoinAgain_PutsThePlayerInARoomAsANewEntity()
     {
-        await using var client = new GameClient();
+        await using var client = host.NewClient();
         await client.ConnectAsync(host.WebSocketUri);
         var first = await client.JoinAsync(ArenaGame);
 

@@ -54,6 +54,7 @@ public sealed class HandshakeTests(HostFixture host)
     {
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol(ProtocolVersion.SubProtocol);
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + host.Host.NewToken());
 
         await socket.ConnectAsync(host.WebSocketUri, CancellationToken.None);
 

@@ -1,47 +1,41 @@
-using GameServer.Host;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
+using GameServer.Client;
 
 namespace GameServer.EndToEnd.Tests;
 
-/// <summary>One embedded server (silo + edge + demo page) on real sockets, shared by a test collection.</summary>
+/// <summary>
+/// One embedded server shared by a test collection: Development environment (the demo page's token endpoint is on)
+/// and joining rooms by id allowed, so gameplay tests can put players in one room.
+/// </summary>
 public sealed class HostFixture : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private TestHost? _host;
+
+    public TestHost Host => _host!;
 
     /// <summary>e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public Uri HttpUri { get; private set; } = null!;
+    public Uri HttpUri => Host.HttpUri;
 
-    /// <summary>e.g. <c>ws://127.0.0.1:41234/ws</c>.</summary>
-    public Uri WebSocketUri { get; private set; } = null!;
+    /// <summary>e.g. <c>ws://127.0.0.1:41234/ws</c>, without a token.</summary>
+    public Uri WebSocketUri => Host.WebSocketUri;
 
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => Host.Services;
 
-    public async Task InitializeAsync()
+    /// <summary>A client carrying a fresh player's token.</summary>
+    public GameClient NewClient(GameClientOptions? options = null)
     {
-        var options = new WebApplicationOptions { ContentRootPath = RepoPaths.HostProject, EnvironmentName = "Testing" };
-        _app = EmbeddedServer.Build(options, builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Urls"] = "http://127.0.0.1:0",
-                ["Silo:SiloPort"] = FreePort.Next().ToString(),
-                ["Silo:GatewayPort"] = FreePort.Next().ToString(),
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-        });
-        await _app.StartAsync();
-        var address = EmbeddedServer.Addresses(_app).First();
-        HttpUri = new Uri(address);
-        WebSocketUri = new Uri(address.Replace("http://", "ws://") + "/ws");
+        options ??= new GameClientOptions();
+        options.AccessToken ??= Host.NewToken();
+        return new GameClient(options);
     }
+
+    public async Task InitializeAsync() =>
+        _host = await TestHost.StartAsync("Development", new Dictionary<string, string?> { ["Edge:AllowJoinByRoomId"] = "true" });
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 }

@@ -76,8 +76,8 @@ public sealed class OperationsEndpointTests(HostFixture host)
         // A plain GET on the game endpoint is a refused handshake: it must show up by reason.
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/ws")).StatusCode);
 
-        await using var alice = new GameClient();
-        await using var bob = new GameClient();
+        await using var alice = host.NewClient();
+        await using var bob = host.NewClient();
         await alice.ConnectAsync(host.WebSocketUri);
         await bob.ConnectAsync(host.WebSocketUri);
         var welcome = await alice.JoinAsync("arena");

@@ -20,4 +20,18 @@ internal static class Wait
             await Task.Delay(10);
         }
     }
+
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? Timeout;
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"Timed out after {limit.TotalSeconds:0} s waiting for: {what}");
+            }
+            await Task.Delay(50);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using GameServer.Auth;
 using GameServer.LoadTest.Cli;
 using GameServer.LoadTest.Reports;
 using GameServer.LoadTest.Results;
@@ -51,6 +52,8 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(s.InputsAcked, result.LatencyHistogram.Sum(b => b.Count));
         Assert.Equal(42, result.Settings.Seed);
         Assert.True(result.Settings.SpawnedServer);
+        Assert.Equal("spawned-key", result.Settings.TokenSource); // a fresh key, given to the spawned host
+        Assert.DoesNotContain("signingKey", File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.json")).FullName), StringComparison.OrdinalIgnoreCase);
         Assert.True(result.Tool.CpuPercentOfOneCore > 0);
         Assert.NotNull(result.Server);
         Assert.True(result.Server.RssMb > 0);
@@ -65,9 +68,11 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Run_WithAnUnreachableP99Target_ExitsWith1AndRecordsTheFailedCheck()
     {
+        // Also the --token-key path: the spawned host is given the tester's key and the bots sign with it.
+        var key = GameTokenIssuer.NewSigningKey();
         var (exit, output) = await RunAsync(
             "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "1",
-            "--ramp", "500ms", "--warmup", "0", "--duration", "2s", "--slo-p99-ms", "0.001");
+            "--ramp", "500ms", "--warmup", "0", "--duration", "2s", "--slo-p99-ms", "0.001", "--token-key", key);
 
         Assert.True(exit == ExitCodes.SloMissed, $"exit code {exit}:{Environment.NewLine}{output}");
         var result = ReadResult();
@@ -76,6 +81,11 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.Equal("input→ack p99", p99.Name);
         Assert.True(p99.Actual > p99.Target);
         Assert.Contains("FAIL  input→ack p99", output);
+        Assert.Equal("token-key", result.Settings.TokenSource);
+        Assert.Equal(0, result.Errors.ConnectFailures);
+        Assert.Equal(8, result.Summary.PlayersJoined);
+        Assert.DoesNotContain(key, output);
+        Assert.DoesNotContain(key, File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.json")).FullName));
     }
 
     public void Dispose() => _out.Delete(recursive: true);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using GameServer.Auth;
 using GameServer.LoadTest.Cli;
 
 namespace GameServer.LoadTest.Tests;
@@ -16,6 +17,8 @@ public sealed class LoadTestCliTests
     [InlineData("--server-cpus", "0")]
     [InlineData("--url", "http://127.0.0.1:5000/ws")]
     [InlineData("--no-such-option", "1")]
+    [InlineData("--token-issuer", "")]
+    [InlineData("--token-audience", " ")]
     public async Task Run_WithABadOption_ExitsWith2AndNamesTheProblem(string option, string value)
     {
         var output = new StringWriter();
@@ -63,9 +66,151 @@ public sealed class LoadTestCliTests
         var help = output.ToString();
         foreach (var expected in new[] { "--url", "--rooms", "--players-per-room", "--duration", "--ramp", "--warmup", "--input-rate", "--observers", "--room-type",
             "--seed", "--slo-p99-ms", "--slo-max-error-rate", "--slo-min-snapshot-rate", "--out", "--json", "--html", "--spawn-server", "--no-build",
-            "--server-port", "--server-cpus", "--bot-cpus", "--server-pid", "--plain", "--no-progress", "[default: 30s]", "[default: 60]", "Exit codes" })
+            "--server-port", "--server-cpus", "--bot-cpus", "--server-pid", "--plain", "--no-progress", "[default: 30s]", "[default: 60]", "Exit codes",
+            "--token-key", "--token-issuer", "--token-audience", "[default: gameserver]", "GAMESERVER_TOKEN_KEY", "/auth/dev-token" })
         {
             Assert.Contains(expected, help);
         }
     }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("c2hvcnQ=")] // valid base64 of 5 bytes: too short for a server's key
+    public async Task Run_WithABadTokenKey_ExitsWith2AndNamesTokenKey(string key)
+    {
+        var output = new StringWriter();
+
+        var exit = await LoadTestCli.RunAsync(["--token-key", key], output, NoEnvironment, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.UsageOrSetup, exit);
+        var text = output.ToString();
+        Assert.Contains("error: --token-key", text);
+        Assert.Contains("Auth:SigningKey", text);
+    }
+
+    [Fact]
+    public async Task Run_WithAnInvalidTokenKeyInTheEnvironment_ExitsWith2AndNamesTheVariable()
+    {
+        var output = new StringWriter();
+
+        var exit = await LoadTestCli.RunAsync(["--rooms", "1"], output, WithTokenKeyVariable("not base64!"), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.UsageOrSetup, exit);
+        Assert.Contains("GAMESERVER_TOKEN_KEY (used as --token-key) is not valid base64", output.ToString());
+    }
+
+    [Fact]
+    public void Bind_TokenOptions_DefaultToGameserverAndNoKey()
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var options = command.Bind(command.Root.Parse([]));
+
+        Assert.Null(options.TokenKey);
+        Assert.Equal("gameserver", options.TokenIssuer);
+        Assert.Equal("gameserver", options.TokenAudience);
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Bind_TokenOptions_AreRead()
+    {
+        var key = GameTokenIssuer.NewSigningKey();
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var options = command.Bind(command.Root.Parse(["--token-key", key, "--token-issuer", "login.example", "--token-audience", "game-eu"]));
+
+        Assert.Equal(key, options.TokenKey);
+        Assert.False(options.TokenKeyFromEnvironment);
+        Assert.Equal("login.example", options.TokenIssuer);
+        Assert.Equal("game-eu", options.TokenAudience);
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Bind_WithoutTokenKey_ReadsTheEnvironmentVariable()
+    {
+        var key = GameTokenIssuer.NewSigningKey();
+        var command = new LoadTestCommand(WithTokenKeyVariable(key));
+
+        var options = command.Bind(command.Root.Parse([]));
+
+        Assert.Equal(key, options.TokenKey);
+        Assert.True(options.TokenKeyFromEnvironment);
+    }
+
+    [Fact]
+    public void Bind_TokenKeyOption_WinsOverTheEnvironmentVariable()
+    {
+        var typed = GameTokenIssuer.NewSigningKey();
+        var command = new LoadTestCommand(WithTokenKeyVariable(GameTokenIssuer.NewSigningKey()));
+
+        var options = command.Bind(command.Root.Parse(["--token-key", typed]));
+
+        Assert.Equal(typed, options.TokenKey);
+        Assert.False(options.TokenKeyFromEnvironment);
+    }
+
+    [Fact]
+    public void TokenLifetime_CoversTheWholeRunWithTenMinutesToSpare()
+    {
+        var options = new LoadTestOptions { Ramp = TimeSpan.FromSeconds(20), Warmup = TimeSpan.FromSeconds(5), Duration = TimeSpan.FromMinutes(30) };
+
+        Assert.Equal(TimeSpan.FromSeconds(20 + 5 + 1800 + 600), options.TokenLifetime);
+    }
+
+    [Fact]
+    public void SpawnedServerSettings_GiveTheKeyAndLiftTheConnectionLimits()
+    {
+        var key = GameTokenIssuer.NewSigningKey();
+
+        var settings = LoadTestCli.SpawnedServerSettings(new LoadTestOptions { TokenIssuer = "iss", TokenAudience = "aud" }, key);
+
+        Assert.Contains("--Auth:SigningKey=" + key, settings);
+        Assert.Contains("--Auth:Issuer=iss", settings);
+        Assert.Contains("--Auth:Audience=aud", settings);
+        Assert.Contains("--Edge:MaxConnectionsPerIp=1000000", settings);
+        Assert.Contains("--Edge:MaxConnections=1000000", settings);
+        Assert.DoesNotContain(settings, s => s.StartsWith("--Edge:InputsPerSecond=", StringComparison.Ordinal)); // 20 Hz fits the default
+    }
+
+    [Fact]
+    public void SpawnedServerSettings_AboveTwentyHz_RaiseTheInputLimit()
+    {
+        var settings = LoadTestCli.SpawnedServerSettings(new LoadTestOptions { InputRateHz = 60 }, GameTokenIssuer.NewSigningKey());
+
+        Assert.Contains("--Edge:InputsPerSecond=90", settings);
+        Assert.Contains("--Edge:InputBurst=45", settings);
+    }
+
+    [Fact]
+    public async Task Run_AgainstAServerWithoutTheDevelopmentTokenEndpoint_ExitsWith2AndNamesTokenKey()
+    {
+        using var server = new FakeHttpServer(context =>
+        {
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        });
+        var output = new StringWriter();
+        var dir = Directory.CreateTempSubdirectory("loadtest-cli-");
+        try
+        {
+            var exit = await LoadTestCli.RunAsync(["--url", server.WebSocketUrl("/ws").ToString(), "--out", dir.FullName], output, NoEnvironment, CancellationToken.None);
+
+            Assert.Equal(ExitCodes.UsageOrSetup, exit);
+            var text = output.ToString();
+            Assert.Contains("the server has no development token endpoint; pass --token-key with the server's Auth:SigningKey", text);
+            Assert.Contains("/auth/dev-token", Assert.Single(server.Paths));
+            Assert.Empty(dir.GetFiles("*.json"));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static string? NoEnvironment(string name) => null;
+
+    private static Func<string, string?> WithTokenKeyVariable(string tokenKey) =>
+        name => name == LoadTestOptions.TokenKeyVariable ? tokenKey : null;
 }

@@ -60,11 +60,32 @@ const received = [];              // [time, bytes] over the last second
 
 // ---- connection ---------------------------------------------------------------------------------------------
 
-function connect() {
+// The game socket needs a signed player token (docs/security.md). Browsers cannot set headers on a WebSocket, so it
+// goes in the access_token query parameter. It comes from ?token= in the page URL or, on a development server, from
+// the development token endpoint.
+async function playerToken() {
+  const fromPage = new URLSearchParams(location.search).get("token");
+  if (fromPage) return fromPage;
+  const response = await fetch("/auth/dev-token");
+  if (!response.ok) {
+    throw new Error(`no player token: open this page with ?token=<token> (this server has no development token endpoint: HTTP ${response.status})`);
+  }
+  return (await response.json()).token;
+}
+
+async function connect() {
   resetRoom();
   demo.closeCode = demo.closeReason = null;
   setState("connecting");
-  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+  let token;
+  try {
+    token = await playerToken();
+  } catch (err) {
+    showError(err.message);
+    setState("closed");
+    return;
+  }
+  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws?access_token=${encodeURIComponent(token)}`;
   const socket = new WebSocket(url, SUB_PROTOCOL);
   socket.binaryType = "arraybuffer";
   ws = socket;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using GameServer.Client;
 using GameServer.LoadTest.Measurement;
+using GameServer.LoadTest.Server;
 using GameServer.Protocol;
 using GameServer.Protocol.Arena;
 
@@ -43,7 +44,8 @@ internal sealed class Bot
     private bool _decodeFailed;
     private int _disconnectReported;
 
-    public Bot(int index, bool observer, string roomType, double inputRateHz, int seed, Measurements measurements, TimeSpan requestTimeout)
+    /// <param name="accessToken">The player token sent at the handshake (made before the ramp, so connect time is the handshake alone).</param>
+    public Bot(int index, bool observer, string roomType, double inputRateHz, int seed, Measurements measurements, TimeSpan requestTimeout, string? accessToken)
     {
         Index = index;
         IsObserver = observer;
@@ -55,7 +57,7 @@ internal sealed class Bot
         _jitterTicks = (long)(Math.Min(JitterSeconds, interval / 4) * Stopwatch.Frequency);
         _phaseTicks = (long)(_random.NextDouble() * _intervalTicks);
         _decodeArena = observer && roomType == "arena";
-        Client = new GameClient(new GameClientOptions { DecodeSnapshots = observer, RequestTimeout = requestTimeout });
+        Client = new GameClient(new GameClientOptions { DecodeSnapshots = observer, RequestTimeout = requestTimeout, AccessToken = accessToken });
         Client.InputAcknowledged += OnInputAcknowledged;
         Client.SnapshotFrameReceived += OnSnapshotFrame;
         Client.ErrorReceived += OnError;
@@ -348,6 +350,7 @@ internal sealed class Bot
     private static string Describe(Exception ex) => ex switch
     {
         GameServerException server => $"{ErrorLog.ErrorCodeName(server.Code)}: {server.Message}",
+        WebSocketException socket when HandshakeRefusal.Explain(socket) is { } refusal => $"{socket.Message} ({refusal})",
         WebSocketException { InnerException: { } inner } socket => $"{socket.Message} ({inner.Message})",
         _ => ex.Message,
     };

@@ -8,15 +8,20 @@ internal sealed class BotFleet
     private readonly Bot[] _bots;
     private bool _windowStarted;
 
-    public BotFleet(LoadTestOptions options, int seed, Measurements measurements)
+    /// <param name="accessTokens">Bot i's player token at index i, one per target player.</param>
+    public BotFleet(LoadTestOptions options, int seed, Measurements measurements, IReadOnlyList<string> accessTokens)
     {
+        if (accessTokens.Count != options.TargetPlayers)
+        {
+            throw new ArgumentException($"{accessTokens.Count} tokens for {options.TargetPlayers} players.", nameof(accessTokens));
+        }
         _bots = new Bot[options.TargetPlayers];
         for (var i = 0; i < _bots.Length; i++)
         {
             // Rooms fill in join order and joins start in index order, so the first M indexes of every room's worth of
             // players are (nearly always) the first M players to land in each room: those observe.
             var observer = i % options.PlayersPerRoom < options.ObserversPerRoom;
-            _bots[i] = new Bot(i, observer, options.RoomType, options.InputRateHz, DeriveSeed(seed, i), measurements, options.JoinTimeout);
+            _bots[i] = new Bot(i, observer, options.RoomType, options.InputRateHz, DeriveSeed(seed, i), measurements, options.JoinTimeout, accessTokens[i]);
         }
     }
 

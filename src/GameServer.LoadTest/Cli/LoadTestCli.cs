@@ -1,9 +1,13 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.Globalization;
+using GameServer.Auth;
+using GameServer.LoadTest.Bots;
 using GameServer.LoadTest.Output;
 using GameServer.LoadTest.Results;
 using GameServer.LoadTest.Run;
 using GameServer.LoadTest.Server;
+using GameServer.LoadTest.Tokens;
 using Spectre.Console;
 
 namespace GameServer.LoadTest.Cli;
@@ -16,9 +20,13 @@ internal static class LoadTestCli
 {
     private static readonly TimeSpan s_preflightTimeout = TimeSpan.FromSeconds(5);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
+        RunAsync(args, output, Environment.GetEnvironmentVariable, cancellationToken);
+
+    /// <param name="environment">Reads environment variables (GAMESERVER_TOKEN_KEY); tests pass their own.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, Func<string, string?> environment, CancellationToken cancellationToken)
     {
-        var command = new LoadTestCommand();
+        var command = new LoadTestCommand(environment);
         command.Root.SetAction((result, token) => ExecuteAsync(command, result, output, token));
         var parse = command.Root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
@@ -55,6 +63,7 @@ internal static class LoadTestCli
         }
 
         ServerProcess? server = null;
+        PlayerTokenSource? tokenSource = null;
         try
         {
             if (options.BotCpus is { } botCpus && CpuList.TryParse(botCpus, out var cpus, out _))
@@ -65,16 +74,42 @@ internal static class LoadTestCli
             var serverPid = options.ServerPid;
             if (options.SpawnServer)
             {
+                // The spawned server trusts a key the tool knows, so the tool signs the bots' tokens itself.
+                var key = options.TokenKey ?? GameTokenIssuer.NewSigningKey();
+                tokenSource = new SignedTokenSource(key, options.TokenIssuer, options.TokenAudience,
+                    options.TokenKey is null ? TokenSourceKind.SpawnedKey : TokenSourceKind.TokenKey, options.TokenKeyName);
                 var log = Path.GetFullPath(Path.Combine(options.OutputDirectory, "server.log"));
-                server = await ServerProcess.StartAsync(options.ServerPort, options.ServerCpus, !options.NoBuild, log, options.ServerStartTimeout, view.Info, cancellationToken)
-                    .ConfigureAwait(false);
+                server = await ServerProcess.StartAsync(options.ServerPort, options.ServerCpus, !options.NoBuild, log, SpawnedServerSettings(options, key),
+                    options.ServerStartTimeout, view.Info, cancellationToken).ConfigureAwait(false);
                 view.Info($"server pid {server.Pid} ready at {server.WebSocketUri}{(options.ServerCpus is { } c ? $" on CPU(s) {c}" : "")}; log: {server.LogPath}");
                 options = options with { Url = server.WebSocketUri };
                 serverPid = server.Pid;
             }
-            await Preflight.CheckAsync(options.Url, s_preflightTimeout, cancellationToken).ConfigureAwait(false);
+            else
+            {
+                tokenSource = options.TokenKey is { } key
+                    ? new SignedTokenSource(key, options.TokenIssuer, options.TokenAudience, TokenSourceKind.TokenKey, options.TokenKeyName)
+                    : new DevEndpointTokenSource(options.Url, s_preflightTimeout);
+                if (options.TargetPlayers > DefaultServerConnectionsPerIp)
+                {
+                    view.Warn($"{options.TargetPlayers} players from one address: a server's default Edge:MaxConnectionsPerIp is {DefaultServerConnectionsPerIp}, " +
+                        "so unless the target server's limit is raised, the connections beyond it are refused (HTTP 429).");
+                }
+                if (options.InputRateHz > DefaultServerInputsPerSecond)
+                {
+                    view.Warn($"--input-rate {options.InputRateHz:0.##} Hz is above a server's default input limit ({DefaultServerInputsPerSecond}/s, Edge:InputsPerSecond): " +
+                        "unless the target server's limit is raised, it drops the extra inputs.");
+                }
+            }
 
-            var result = await new LoadRun(options, view).RunAsync(serverPid, options.SpawnServer, cancellationToken).ConfigureAwait(false);
+            // The seed names the bots (bot-<seed>-<index>), so it is fixed before their tokens are made.
+            var seed = options.Seed ?? Random.Shared.Next();
+            options = options with { Seed = seed };
+            var preflightToken = await tokenSource.IssueAsync(PlayerTokenSource.PreflightId(seed), options.TokenLifetime, cancellationToken).ConfigureAwait(false);
+            await Preflight.CheckAsync(options.Url, preflightToken, tokenSource.RefusalHint, s_preflightTimeout, cancellationToken).ConfigureAwait(false);
+            var tokens = await IssueBotTokensAsync(tokenSource, options, seed, view, cancellationToken).ConfigureAwait(false);
+
+            var result = await new LoadRun(options, view, tokens).RunAsync(serverPid, options.SpawnServer, cancellationToken).ConfigureAwait(false);
             var (json, html) = ResultWriter.Paths(options, result.StartedAt);
             // Written even after Ctrl+C: the token is already cancelled, so do not pass it on.
             await ResultWriter.WriteAsync(result, json, html, CancellationToken.None).ConfigureAwait(false);
@@ -98,12 +133,63 @@ internal static class LoadTestCli
         }
         finally
         {
+            tokenSource?.Dispose();
             if (server is not null)
             {
                 await server.StopAsync().ConfigureAwait(false);
                 view.Info($"server pid {server.Pid} stopped");
             }
         }
+    }
+
+    /// <summary>The server's Edge:InputsPerSecond when not configured.</summary>
+    private const int DefaultServerInputsPerSecond = 30;
+
+    /// <summary>The server's Edge:MaxConnectionsPerIp when not configured.</summary>
+    private const int DefaultServerConnectionsPerIp = 100;
+
+    /// <summary>
+    /// Configuration for the spawned host: the signing key and token issuer/audience the bots' tokens use, connection
+    /// limits out of the way (every bot connects from 127.0.0.1, which the default per-IP limit of 100 would refuse),
+    /// and, above 20 Hz, an input limit that lets --input-rate through.
+    /// </summary>
+    internal static IReadOnlyList<string> SpawnedServerSettings(LoadTestOptions options, string signingKey)
+    {
+        var settings = new List<string>
+        {
+            "--Auth:SigningKey=" + signingKey,
+            "--Auth:Issuer=" + options.TokenIssuer,
+            "--Auth:Audience=" + options.TokenAudience,
+            "--Edge:MaxConnectionsPerIp=1000000",
+            "--Edge:MaxConnections=1000000",
+        };
+        // The default (30/s, burst 10) fits 20 Hz with jitter; faster bots get 1.5× their rate so jitter is never trimmed.
+        var inputsPerSecond = (int)Math.Ceiling(options.InputRateHz * 1.5);
+        if (inputsPerSecond > DefaultServerInputsPerSecond)
+        {
+            settings.Add(string.Create(CultureInfo.InvariantCulture, $"--Edge:InputsPerSecond={inputsPerSecond}"));
+            settings.Add(string.Create(CultureInfo.InvariantCulture, $"--Edge:InputBurst={Math.Max(10, inputsPerSecond / 2)}"));
+        }
+        return settings;
+    }
+
+    /// <summary>Every bot's token, made now so the ramp's connect times measure the handshake alone.</summary>
+    private static async Task<BotTokens> IssueBotTokensAsync(PlayerTokenSource source, LoadTestOptions options, int seed, IRunView view, CancellationToken cancellationToken)
+    {
+        var count = options.TargetPlayers;
+        view.Info($"player tokens: {source.Description}; player ids {PlayerTokenSource.BotId(seed, 0)} to {PlayerTokenSource.BotId(seed, count - 1)}");
+        var ids = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = PlayerTokenSource.BotId(seed, i);
+        }
+        var tokens = await source.IssueAllAsync(ids, options.TokenLifetime, cancellationToken).ConfigureAwait(false);
+        if (source is DevEndpointTokenSource { ShortestLifetime: { } lifetime } && lifetime < options.Ramp + options.RampGrace)
+        {
+            view.Warn($"the server's development tokens expire after {lifetime.TotalSeconds:0} s, before the ramp may end: later joins would be refused (401). " +
+                "Use a shorter --ramp, or --token-key with the server's Auth:SigningKey.");
+        }
+        return new BotTokens(source.Kind, tokens);
     }
 
     private static IRunView ChooseView(LoadTestOptions options, TextWriter output)

@@ -14,6 +14,11 @@ internal sealed class LoadTestCommand
         Phases: ramp (joins spread over --ramp, at most 8 in flight), warm-up, measurement window (--duration);
         the timeline has one bucket per second of the whole run.
 
+        Player tokens: every bot connects with its own signed token (player id bot-<seed>-<index>). With --spawn-server
+        they are signed with a fresh key given to the spawned server; with --token-key (or GAMESERVER_TOKEN_KEY) with
+        that key, the target server's Auth:SigningKey; otherwise they are fetched from the server's development
+        endpoint, GET /auth/dev-token, which only a server in the Development environment has.
+
         Exit codes: 0 every SLO check passed, 1 an SLO check failed (or the run was interrupted),
         2 usage or setup error (bad option, server unreachable, spawn failed), 3 the tool itself failed.
 
@@ -155,6 +160,28 @@ internal sealed class LoadTestCommand
         HelpName = "pid",
     };
 
+    private readonly Option<string?> _tokenKey = new("--token-key")
+    {
+        Description = "The server's Auth:SigningKey (base64, at least 32 bytes): the bots' tokens are signed locally with it, and a spawned server is given it. "
+            + "Also read from the " + LoadTestOptions.TokenKeyVariable + " environment variable, which keeps it out of the process list. "
+            + "[default: with --spawn-server a fresh key; otherwise tokens from the server's /auth/dev-token]",
+        HelpName = "base64",
+    };
+
+    private readonly Option<string> _tokenIssuer = new("--token-issuer")
+    {
+        Description = "Issuer (iss) of the signed tokens: the server's Auth:Issuer.",
+        DefaultValueFactory = _ => "gameserver",
+        HelpName = "iss",
+    };
+
+    private readonly Option<string> _tokenAudience = new("--token-audience")
+    {
+        Description = "Audience (aud) of the signed tokens: the server's Auth:Audience.",
+        DefaultValueFactory = _ => "gameserver",
+        HelpName = "aud",
+    };
+
     private readonly Option<bool> _plain = new("--plain")
     {
         Description = "One plain line per second even on a terminal (the default when output is redirected).",
@@ -165,8 +192,12 @@ internal sealed class LoadTestCommand
         Description = "No per-second progress; print only the start, errors and the summary.",
     };
 
-    public LoadTestCommand()
+    private readonly Func<string, string?> _environment;
+
+    /// <param name="environment">Reads an environment variable (<see cref="LoadTestOptions.TokenKeyVariable"/>); tests pass their own.</param>
+    public LoadTestCommand(Func<string, string?>? environment = null)
     {
+        _environment = environment ?? Environment.GetEnvironmentVariable;
         _url.Validators.Add(result =>
         {
             var text = result.GetValueOrDefault<string>();
@@ -179,14 +210,28 @@ internal sealed class LoadTestCommand
         {
             _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _seed,
             _sloP99, _sloErrorRate, _sloSnapshotRate, _out, _json, _html,
-            _spawnServer, _noBuild, _serverPort, _serverCpus, _botCpus, _serverPid, _plain, _noProgress,
+            _spawnServer, _noBuild, _serverPort, _serverCpus, _botCpus, _serverPid, _tokenKey, _tokenIssuer, _tokenAudience,
+            _plain, _noProgress,
         };
     }
 
     public RootCommand Root { get; }
 
     /// <summary>The options from a parse without errors (validators already checked the durations and URL).</summary>
-    public LoadTestOptions Bind(ParseResult result) => new()
+    public LoadTestOptions Bind(ParseResult result)
+    {
+        // The environment variable counts only when the option is absent: a typed --token-key always wins.
+        var tokenKey = result.GetValue(_tokenKey);
+        var tokenKeyFromEnvironment = false;
+        if (result.GetResult(_tokenKey) is null && _environment(LoadTestOptions.TokenKeyVariable) is { Length: > 0 } variable)
+        {
+            tokenKey = variable.Trim();
+            tokenKeyFromEnvironment = true;
+        }
+        return Bind(result, tokenKey, tokenKeyFromEnvironment);
+    }
+
+    private LoadTestOptions Bind(ParseResult result, string? tokenKey, bool tokenKeyFromEnvironment) => new()
     {
         Url = new Uri(result.GetValue(_url)!),
         Rooms = result.GetValue(_rooms),
@@ -210,6 +255,10 @@ internal sealed class LoadTestCommand
         ServerCpus = result.GetValue(_serverCpus),
         BotCpus = result.GetValue(_botCpus),
         ServerPid = result.GetValue(_serverPid),
+        TokenKey = tokenKey,
+        TokenKeyFromEnvironment = tokenKeyFromEnvironment,
+        TokenIssuer = result.GetValue(_tokenIssuer)!,
+        TokenAudience = result.GetValue(_tokenAudience)!,
         Plain = result.GetValue(_plain),
         NoProgress = result.GetValue(_noProgress),
     };

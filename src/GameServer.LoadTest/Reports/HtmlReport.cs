@@ -66,6 +66,10 @@ internal static class HtmlReport
         Setting(html, "Measured", Seconds(result.Summary.MeasuredSeconds));
         Setting(html, "Seed", s.Seed.ToString(CultureInfo.InvariantCulture));
         Setting(html, "Spawned server", s.SpawnedServer ? "yes" : "no");
+        if (s.TokenSource is not null)
+        {
+            Setting(html, "Player tokens", s.TokenSource);
+        }
         Setting(html, "Machine CPUs", Integer(s.MachineCores) + " cores");
         if (s.ServerCpus is not null || s.BotCpus is not null)
         {

@@ -63,6 +63,13 @@ public sealed record RunSettings
     public required bool SpawnedServer { get; init; }
     public string? ServerCpus { get; init; }
     public string? BotCpus { get; init; }
+
+    /// <summary>
+    /// Where the bots' player tokens came from: "spawned-key" (a fresh key given to the spawned server), "token-key"
+    /// (signed with --token-key / GAMESERVER_TOKEN_KEY) or "dev-endpoint" (the server's /auth/dev-token). Never the key
+    /// itself. Null in results written before the server required tokens.
+    /// </summary>
+    public string? TokenSource { get; init; }
 }
 
 /// <summary>The SLO verdict: passed only when every check passed. The tool's exit code is 0 exactly when Passed.</summary>

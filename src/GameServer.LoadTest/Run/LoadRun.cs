@@ -10,7 +10,8 @@ namespace GameServer.LoadTest.Run;
 /// One run against a server that is already up: ramp (joins spread over --ramp), warm-up, measurement, then every
 /// connection closed and the result assembled. Phases change on the 1 s bucket boundaries of the timeline.
 /// </summary>
-internal sealed class LoadRun(LoadTestOptions options, IRunView view)
+/// <param name="tokens">Every bot's player token, made before the ramp, and where they came from.</param>
+internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens tokens)
 {
     private static readonly TimeSpan s_bucket = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(5);
@@ -28,7 +29,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view)
         var startedAt = DateTimeOffset.UtcNow;
         var serverSampler = serverPid is { } pid ? ProcessSampler.ForProcess(pid) : null;
         var measurements = new Measurements(ProcessSampler.ForSelf(), serverSampler);
-        var fleet = new BotFleet(options, seed, measurements);
+        var fleet = new BotFleet(options, seed, measurements, tokens.Tokens);
         var pump = new InputPump();
         using var pumpStop = new CancellationTokenSource();
         var pumping = Task.Run(() => pump.RunAsync(pumpStop.Token), CancellationToken.None);
@@ -172,6 +173,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view)
         SpawnedServer = spawnedServer,
         ServerCpus = options.ServerCpus,
         BotCpus = options.BotCpus,
+        TokenSource = tokens.Source,
     };
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

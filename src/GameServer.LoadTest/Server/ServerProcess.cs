@@ -11,6 +11,8 @@ namespace GameServer.LoadTest.Server;
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
+    private const string SigningKeyArgument = "--Auth:SigningKey=";
+
     private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(10);
 
@@ -45,9 +47,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <param name="cpus">taskset CPU list, or null.</param>
     /// <param name="build">Build the host in Release first (it is built anyway when its dll is missing).</param>
     /// <param name="logPath">Where the server's stdout and stderr go.</param>
+    /// <param name="settings">Extra configuration arguments for the host, e.g. <c>--Auth:SigningKey=…</c> (never printed).</param>
     /// <param name="info">Progress messages for the user.</param>
     public static async Task<ServerProcess> StartAsync(
-        int port, string? cpus, bool build, string logPath, TimeSpan readyTimeout, Action<string> info, CancellationToken cancellationToken)
+        int port, string? cpus, bool build, string logPath, IReadOnlyList<string> settings, TimeSpan readyTimeout, Action<string> info, CancellationToken cancellationToken)
     {
         var root = RepoLocator.FindRoot();
         var project = Path.Combine(root, "src", "GameServer.Host");
@@ -85,8 +88,14 @@ internal sealed class ServerProcess : IAsyncDisposable
             $"--Silo:SiloPort={ports[1].ToString(CultureInfo.InvariantCulture)}",
             $"--Silo:GatewayPort={ports[2].ToString(CultureInfo.InvariantCulture)}",
             "--Logging:LogLevel:Default=Warning",
-        })
+        }.Concat(settings))
         {
+            // The signing key goes in the environment, not on the command line where `ps` shows it to every user.
+            if (arg.StartsWith(SigningKeyArgument, StringComparison.Ordinal))
+            {
+                start.Environment["Auth__SigningKey"] = arg[SigningKeyArgument.Length..];
+                continue;
+            }
             start.ArgumentList.Add(arg);
         }
 
@@ -100,7 +109,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             await log.DisposeAsync().ConfigureAwait(false);
-            throw new SetupException($"Could not start the server ({start.FileName} {string.Join(' ', start.ArgumentList)}): {ex.Message}", ex);
+            // The arguments are not shown: they hold the signing key.
+            throw new SetupException($"Could not start the server ({start.FileName} {dll}): {ex.Message}", ex);
         }
         var server = new ServerProcess(process, log, logPath, httpPort);
         process.OutputDataReceived += (_, e) => server.Log(e.Data);

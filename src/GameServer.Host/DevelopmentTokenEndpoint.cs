@@ -1,0 +1,41 @@
+using GameServer.Auth;
+using Microsoft.Extensions.Options;
+
+namespace GameServer.Host;
+
+/// <summary>
+/// <c>GET /auth/dev-token?player=NAME</c>: hands anyone a player token, so the demo page and local tools work without
+/// a login service. Mapped only in the Development environment (and when <see cref="GameAuthOptions.DevelopmentTokens"/>
+/// is on); production hosts never serve it.
+/// </summary>
+public static class DevelopmentTokenEndpoint
+{
+    public const string Path = "/auth/dev-token";
+
+    /// <summary>Maps the endpoint when allowed; returns whether it did.</summary>
+    public static bool MapDevelopmentTokens(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            return false;
+        }
+        var options = app.Services.GetRequiredService<IOptions<GameAuthOptions>>().Value;
+        if (!options.DevelopmentTokens || string.IsNullOrEmpty(options.SigningKey))
+        {
+            return false;
+        }
+        var issuer = GameTokenIssuer.For(options);
+        var lifetime = TimeSpan.FromMinutes(options.DevelopmentTokenLifetimeMinutes);
+        app.MapGet(Path, (string? player) =>
+        {
+            var playerId = string.IsNullOrEmpty(player) ? "dev-" + Guid.NewGuid().ToString("N")[..8] : player;
+            if (!GameClaims.IsValidPlayerId(playerId))
+            {
+                return Results.BadRequest(new { error = $"player must be 1-{GameClaims.MaxPlayerIdLength} letters, digits, '-', '_', '.', ':' or '@'." });
+            }
+            var token = issuer.Issue(playerId, lifetime);
+            return Results.Ok(new { token, playerId, expiresInSeconds = (int)lifetime.TotalSeconds });
+        });
+        return true;
+    }
+}

@@ -1,0 +1,70 @@
+using GameServer.Auth;
+using GameServer.Host;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+
+namespace GameServer.EndToEnd.Tests;
+
+/// <summary>An embedded server (silo + edge + demo page) on real sockets with its own ports and settings.</summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    /// <summary>The signing key every test host uses, so tests can make tokens.</summary>
+    public static readonly string SigningKey = GameTokenIssuer.NewSigningKey();
+
+    private readonly WebApplication _app;
+
+    private TestHost(WebApplication app, Uri httpUri)
+    {
+        _app = app;
+        HttpUri = httpUri;
+        WebSocketUri = new Uri(httpUri.GetLeftPart(UriPartial.Authority).Replace("http", "ws", StringComparison.Ordinal) + "/ws");
+    }
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri HttpUri { get; }
+
+    /// <summary>e.g. <c>ws://127.0.0.1:41234/ws</c>, without a token.</summary>
+    public Uri WebSocketUri { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Issues tokens the host accepts.</summary>
+    public GameTokenIssuer Tokens { get; } = new(SigningKey);
+
+    /// <summary>A fresh player token (a new player id unless one is given).</summary>
+    public string NewToken(string? playerId = null) =>
+        Tokens.Issue(playerId ?? "player-" + Guid.NewGuid().ToString("N")[..10], TimeSpan.FromMinutes(30));
+
+    /// <summary>Starts a host in <paramref name="environment"/> with the test key plus <paramref name="settings"/>.</summary>
+    /// <param name="configure">Changes that configuration cannot express (e.g. socket transport options), applied after the settings.</param>
+    public static async Task<TestHost> StartAsync(
+        string environment, IDictionary<string, string?>? settings = null, string urls = "http://127.0.0.1:0", Action<WebApplicationBuilder>? configure = null)
+    {
+        var options = new WebApplicationOptions { ContentRootPath = RepoPaths.HostProject, EnvironmentName = environment };
+        var app = EmbeddedServer.Build(options, builder =>
+        {
+            var config = new Dictionary<string, string?>
+            {
+                ["Urls"] = urls,
+                ["Silo:SiloPort"] = FreePort.Next().ToString(),
+                ["Silo:GatewayPort"] = FreePort.Next().ToString(),
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Auth:SigningKey"] = SigningKey,
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                config[key] = value;
+            }
+            builder.Configuration.AddInMemoryCollection(config);
+            configure?.Invoke(builder);
+        });
+        await app.StartAsync();
+        return new TestHost(app, new Uri(EmbeddedServer.Addresses(app).First()));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
