@@ -47,7 +47,18 @@ public sealed record RoomInfo(
     long InputsRejected,
     long InputsDropped,
     long InputsStale,
-    int Observers);
+    int Observers,
+    RoomLiveStats Live,
+    RoomConfig Config,
+    RoomConfigPatch Overrides);
+
+/// <summary>A room's measured numbers over the last couple of seconds, for the designer's page.</summary>
+/// <param name="TickRateHz">Ticks actually run per second.</param>
+/// <param name="TickDurationP50Ms">Median time one tick callback took (inputs, steps, snapshot).</param>
+/// <param name="TickDurationP99Ms">99th percentile of the same.</param>
+/// <param name="SnapshotBytesPerSecond">Snapshot bytes produced per second (before fan-out to players).</param>
+[GenerateSerializer, Immutable, Alias("gs.RoomLiveStats")]
+public sealed record RoomLiveStats(double TickRateHz, double TickDurationP50Ms, double TickDurationP99Ms, double SnapshotBytesPerSecond);
 
 /// <summary>A room as the matchmaker sees it.</summary>
 [GenerateSerializer, Immutable, Alias("gs.RoomOccupancy")]

@@ -26,6 +26,15 @@ public interface IRoomGrain : IGrainWithStringKey
 
     Task Unsubscribe(IRoomObserver observer);
 
-    /// <summary>Live numbers for diagnostics and tests.</summary>
+    /// <summary>Live numbers, settings and overrides, for diagnostics, tests and the designer's page.</summary>
     Task<RoomInfo> GetInfo();
+
+    /// <summary>The room type's settings changed (from <see cref="IRoomTypeGrain"/>); applies at the next tick boundary.</summary>
+    Task ApplyTypeConfig(RoomConfig config);
+
+    /// <summary>
+    /// Replaces this room's own overrides (null clears them) after checking the result against the type's settings;
+    /// applies at the next tick boundary. Returns the before/after or the refused fields.
+    /// </summary>
+    Task<SettingsChange> SetOverrides(RoomConfigPatch? overrides);
 }

@@ -10,6 +10,10 @@ public interface IRoomObserver : IGrainObserver
     [OneWay]
     Task OnSnapshot(SnapshotFrame frame);
 
+    /// <summary>The room's tick rate, snapshot rate or capacity changed at <see cref="RoomSettingsNotice.Tick"/>.</summary>
+    [OneWay]
+    Task OnSettingsChanged(RoomSettingsNotice notice);
+
     /// <summary>The room closed; its players are no longer in it.</summary>
     [OneWay]
     Task OnRoomClosed(string roomId);

@@ -48,6 +48,9 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>The server said this player left a room (e.g. <c>"room-closed"</c>).</summary>
     public event Action<Left>? LeftRoom;
 
+    /// <summary>The room's tick rate, snapshot rate or capacity changed (a designer tuned it live); <see cref="Room"/> has the new values.</summary>
+    public event Action<SettingsChanged>? SettingsChanged;
+
     /// <summary>The connection closed: the server's close status and reason, or null if it just dropped.</summary>
     public event Action<WebSocketCloseStatus?, string?>? Closed;
 
@@ -351,6 +354,19 @@ public sealed class GameClient : IAsyncDisposable
             case Error error:
                 _pendingJoin?.TrySetException(new GameServerException(error.Code, error.Message));
                 ErrorReceived?.Invoke(error);
+                break;
+            case SettingsChanged changed:
+                // The room keeps the player; only its rates changed. Room reflects the new rates from now on.
+                if (_welcome is { } current)
+                {
+                    _welcome = current with
+                    {
+                        TickRateHz = changed.TickRateHz,
+                        SnapshotEveryTicks = changed.SnapshotEveryTicks,
+                        MaxPlayers = changed.MaxPlayers,
+                    };
+                }
+                SettingsChanged?.Invoke(changed);
                 break;
             case Left left:
                 _welcome = null;

@@ -154,6 +154,18 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
         return Task.CompletedTask;
     }
 
+    public Task OnSettingsChanged(RoomSettingsNotice notice)
+    {
+        UpdateTickInterval(TimeSpan.FromSeconds(1.0 / notice.TickRateHz));
+        // Encoded once for every local player of the room.
+        var frame = Protocol.MessageCodec.Encode(new Protocol.SettingsChanged(notice.Tick, notice.TickRateHz, notice.SnapshotEveryTicks, notice.MaxPlayers));
+        foreach (var session in Volatile.Read(ref _sessions))
+        {
+            session.Sender.EnqueueControl(frame);
+        }
+        return Task.CompletedTask;
+    }
+
     public Task OnRoomClosed(string roomId)
     {
         foreach (var session in Volatile.Read(ref _sessions))

@@ -1,6 +1,8 @@
 using GameServer.Simulation;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace GameServer.Grains;
 
@@ -15,6 +17,19 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<GameCatalog>();
         services.AddMetrics();
         services.TryAddSingleton<RoomMetrics>();
+        services.TryAddSingleton<RoomConfigRules>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoomsOptions>, RoomsOptionsValidator>());
+        return services;
+    }
+
+    /// <summary>
+    /// Binds per room type settings from the <c>Rooms</c> section (validated at start-up, re-read when the file
+    /// changes) and pushes reloads to the running rooms.
+    /// </summary>
+    public static IServiceCollection AddRoomSettings(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RoomsOptions>().Bind(configuration.GetSection(RoomsOptions.SectionName)).ValidateOnStart();
+        services.AddHostedService<RoomSettingsReloader>();
         return services;
     }
 }

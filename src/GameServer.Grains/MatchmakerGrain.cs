@@ -14,12 +14,12 @@ internal sealed class MatchmakerGrain(GameCatalog catalog) : Grain, IMatchmakerG
 
     private readonly List<Entry> _rooms = new();
 
-    public Task<string?> FindRoom()
+    public async Task<string?> FindRoom()
     {
         var roomType = this.GetPrimaryKeyString();
         if (!catalog.TryGet(roomType, out var game))
         {
-            return Task.FromResult<string?>(null);
+            return null;
         }
         var now = DateTime.UtcNow;
         foreach (var room in _rooms)
@@ -28,13 +28,15 @@ internal sealed class MatchmakerGrain(GameCatalog catalog) : Grain, IMatchmakerG
             if (!room.Full && room.Players + room.Reservations.Count < room.Capacity)
             {
                 room.Reservations.Enqueue(now);
-                return Task.FromResult<string?>(room.RoomId);
+                return room.RoomId;
             }
         }
-        var created = new Entry(RoomIds.New(roomType), game.DefaultSettings.MaxPlayers);
+        // A new room starts with the type's live capacity (designers may have changed it), not the game's default.
+        var settings = await GrainFactory.GetGrain<IRoomTypeGrain>(roomType).GetEffective().ConfigureAwait(true);
+        var created = new Entry(RoomIds.New(roomType), settings?.MaxPlayers ?? game.DefaultSettings.MaxPlayers);
         created.Reservations.Enqueue(now);
         _rooms.Add(created);
-        return Task.FromResult<string?>(created.RoomId);
+        return created.RoomId;
     }
 
     public Task RoomUpdated(string roomId, int players, int capacity, bool joined)

@@ -18,6 +18,11 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private static readonly TimeSpan s_minTimerDue = TimeSpan.FromMilliseconds(1);
 
     private readonly GameCatalog _catalog;
+    private readonly RoomConfigRules _rules;
+    private readonly RoomLiveStatsTracker _live = new();
+    private RoomConfig? _typeConfig;
+    private RoomConfigPatch _overrides = new();
+    private RoomConfig? _pendingConfig;
     private readonly ILogger<RoomGrain> _logger;
     private readonly RoomMetrics _metrics;
     private readonly ObserverManager<IRoomObserver> _observers;
@@ -36,9 +41,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private long _lastSnapshotTick = -1;
     private bool _closed;
 
-    public RoomGrain(GameCatalog catalog, RoomMetrics metrics, ILogger<RoomGrain> logger)
+    public RoomGrain(GameCatalog catalog, RoomConfigRules rules, RoomMetrics metrics, ILogger<RoomGrain> logger)
     {
         _catalog = catalog;
+        _rules = rules;
         _metrics = metrics;
         _logger = logger;
         _observers = new ObserverManager<IRoomObserver>(s_observerExpiry, logger);
@@ -46,21 +52,24 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     private IMatchmakerGrain Matchmaker => GrainFactory.GetGrain<IMatchmakerGrain>(_roomType);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _roomId = this.GetPrimaryKeyString();
         _roomType = RoomIds.TypeOf(_roomId) ?? "";
         if (_catalog.TryGet(_roomType, out var game))
         {
-            var settings = game.DefaultSettings;
+            // The room type's live settings (configuration plus designers' changes), not just the game's defaults.
+            _typeConfig = await GrainFactory.GetGrain<IRoomTypeGrain>(_roomType).GetEffective().ConfigureAwait(true)
+                ?? _rules.Configured(_roomType)!;
+            var settings = RoomConfigRules.ToSettings(_typeConfig);
             var seed = RandomNumberGenerator.GetInt32(int.MaxValue);
-            _runtime = new RoomRuntime(game.CreateRoom(new GameRoomContext(_roomId, seed, settings)), settings);
+            var context = new GameRoomContext(_roomId, seed, settings) { Tunables = _typeConfig.Tunables };
+            _runtime = new RoomRuntime(game.CreateRoom(context), settings);
             _accumulator = new FixedStepAccumulator(settings.TickInterval, settings.MaxCatchUpSteps);
             ScheduleCloseIfEmpty();
             _metrics.RoomOpened(_roomType);
             Log.Opened(_logger, _roomId, settings.TickRateHz, seed);
         }
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -136,16 +145,89 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     public Task<RoomInfo> GetInfo()
     {
         var r = _runtime;
+        var live = _live.Summarize(Stopwatch.GetTimestamp());
+        var config = Effective() ?? new RoomConfig(0, 0, 0, 0, 0, 0, []);
         return Task.FromResult(r is null
-            ? new RoomInfo(_roomId, _roomType, 0, 0, 0, 0, 0, 0, 0, 0, 0, _observers.Count)
+            ? new RoomInfo(_roomId, _roomType, 0, 0, 0, 0, 0, 0, 0, 0, 0, _observers.Count, live, config, _overrides)
             : new RoomInfo(_roomId, _roomType, r.Tick, r.PlayerCount, r.Settings.MaxPlayers, r.Settings.TickRateHz,
-                _accumulator!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count));
+                _accumulator!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count,
+                live, config, _overrides));
+    }
+
+    public Task ApplyTypeConfig(RoomConfig config)
+    {
+        if (_runtime is null)
+        {
+            return Task.CompletedTask;
+        }
+        _typeConfig = config;
+        Schedule(Effective()!);
+        return Task.CompletedTask;
+    }
+
+    public Task<SettingsChange> SetOverrides(RoomConfigPatch? overrides)
+    {
+        if (_runtime is null || _typeConfig is null)
+        {
+            return Task.FromResult(SettingsChange.Refused(new() { ["roomId"] = $"Room {_roomId} is not a room of a registered game." }));
+        }
+        var before = Effective()!;
+        var candidate = overrides ?? new RoomConfigPatch();
+        var after = candidate.ApplyTo(_typeConfig);
+        var errors = _rules.Validate(_roomType, after);
+        if (errors.Count > 0)
+        {
+            return Task.FromResult(SettingsChange.Refused(errors));
+        }
+        _overrides = candidate;
+        Schedule(after);
+        return Task.FromResult(new SettingsChange(before, after, []));
+    }
+
+    private RoomConfig? Effective() => _typeConfig is null ? null : _overrides.ApplyTo(_typeConfig);
+
+    /// <summary>A ticking room takes new settings at its next tick boundary; an idle one at once.</summary>
+    private void Schedule(RoomConfig config)
+    {
+        if (_tickTimer is null)
+        {
+            ApplyConfig(config);
+        }
+        else
+        {
+            _pendingConfig = config;
+        }
+    }
+
+    private void ApplyConfig(RoomConfig config)
+    {
+        var runtime = _runtime!;
+        var before = runtime.Settings;
+        var settings = RoomConfigRules.ToSettings(config);
+        runtime.ApplySettings(settings, config.Tunables);
+        _accumulator!.Reconfigure(settings.TickInterval, settings.MaxCatchUpSteps);
+        if (before.TickRateHz != settings.TickRateHz || before.SnapshotEveryTicks != settings.SnapshotEveryTicks || before.MaxPlayers != settings.MaxPlayers)
+        {
+            // Edges re-aim their input flushes and tell players in-band, so client interpolation follows.
+            var notice = new RoomSettingsNotice(runtime.Tick, settings.TickRateHz, settings.SnapshotEveryTicks, settings.MaxPlayers);
+            _observers.Notify(o => o.OnSettingsChanged(notice));
+        }
+        if (before.MaxPlayers != settings.MaxPlayers)
+        {
+            _ = Matchmaker.RoomUpdated(_roomId, runtime.PlayerCount, settings.MaxPlayers, joined: false);
+        }
+        Log.SettingsApplied(_logger, _roomId, runtime.Tick, settings.TickRateHz, settings.SnapshotEveryTicks);
     }
 
     private Task OnTick()
     {
         var runtime = _runtime!;
         var now = Stopwatch.GetTimestamp();
+        if (_pendingConfig is not null)
+        {
+            ApplyConfig(_pendingConfig);
+            _pendingConfig = null;
+        }
         var steps = _accumulator!.Advance(Stopwatch.GetElapsedTime(_lastTickAt, now));
         _lastTickAt = now;
         for (var i = 0; i < steps; i++)
@@ -158,13 +240,19 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var due = untilNextStep > s_minTimerDue ? untilNextStep : s_minTimerDue;
         _tickTimer?.Change(due, Timeout.InfiniteTimeSpan);
         var every = runtime.Settings.SnapshotEveryTicks;
+        var snapshotBytes = 0;
         if (steps > 0 && runtime.Tick / every > _lastSnapshotTick / every)
         {
             _lastSnapshotTick = runtime.Tick;
             var serverTimeMs = (uint)Stopwatch.GetElapsedTime(_startedAt, now).TotalMilliseconds;
             var frame = new SnapshotFrame(runtime.Tick, runtime.WriteSnapshot(serverTimeMs));
+            snapshotBytes = frame.Bytes.Length;
             _metrics.SnapshotWritten(_roomType, frame.Bytes.Length);
             _observers.Notify(o => o.OnSnapshot(frame));
+        }
+        if (steps > 0)
+        {
+            _live.Record(now, Stopwatch.GetTimestamp() - now, snapshotBytes);
         }
         RecordTick(steps, now);
         _tickDueAt = now + (long)(due.TotalSeconds * Stopwatch.Frequency);
@@ -276,5 +364,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
         [LoggerMessage(4, LogLevel.Information, "Room {RoomId} closed ({Reason}) at tick {Tick}")]
         public static partial void Closed(ILogger logger, string roomId, string reason, long tick);
+
+        [LoggerMessage(5, LogLevel.Information, "Room {RoomId}: new settings from tick {Tick}: {TickRateHz} Hz, snapshot every {SnapshotEveryTicks} tick(s)")]
+        public static partial void SettingsApplied(ILogger logger, string roomId, long tick, int tickRateHz, int snapshotEveryTicks);
     }
 }

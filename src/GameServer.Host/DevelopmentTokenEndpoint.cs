@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace GameServer.Host;
 
 /// <summary>
-/// <c>GET /auth/dev-token?player=NAME</c>: hands anyone a player token, so the demo page and local tools work without
+/// <c>GET /auth/dev-token?player=NAME[&amp;role=admin]</c>: hands anyone a player (or admin) token, so the demo page and local tools work without
 /// a login service. Mapped only in the Development environment (and when <see cref="GameAuthOptions.DevelopmentTokens"/>
 /// is on); production hosts never serve it.
 /// </summary>
@@ -26,14 +26,18 @@ public static class DevelopmentTokenEndpoint
         }
         var issuer = GameTokenIssuer.For(options);
         var lifetime = TimeSpan.FromMinutes(options.DevelopmentTokenLifetimeMinutes);
-        app.MapGet(Path, (string? player) =>
+        app.MapGet(Path, (string? player, string? role) =>
         {
+            if (role is not null && role != GameClaims.AdminRole)
+            {
+                return Results.BadRequest(new { error = $"role may only be '{GameClaims.AdminRole}' (for the designer's page), or left out for a player token." });
+            }
             var playerId = string.IsNullOrEmpty(player) ? "dev-" + Guid.NewGuid().ToString("N")[..8] : player;
             if (!GameClaims.IsValidPlayerId(playerId))
             {
                 return Results.BadRequest(new { error = $"player must be 1-{GameClaims.MaxPlayerIdLength} letters, digits, '-', '_', '.', ':' or '@'." });
             }
-            var token = issuer.Issue(playerId, lifetime);
+            var token = issuer.Issue(playerId, lifetime, role is null ? null : [role]);
             return Results.Ok(new { token, playerId, expiresInSeconds = (int)lifetime.TotalSeconds });
         });
         return true;

@@ -1,3 +1,4 @@
+using GameServer.Admin;
 using GameServer.Edge;
 using GameServer.Grains;
 using GameServer.Observability;
@@ -9,8 +10,8 @@ using Orleans.Dashboard;
 namespace GameServer.Host;
 
 /// <summary>
-/// Composes the embedded server: localhost-clustered silo with in-memory storage, the edge, the demo page, and the
-/// operator endpoints (/metrics, /healthz, /readyz, /dashboard).
+/// Composes the embedded server: localhost-clustered silo with in-memory storage, the edge, the demo page, the
+/// designers' admin API and page (/admin), and the operator endpoints (/metrics, /healthz, /readyz, /dashboard).
 /// </summary>
 public static partial class EmbeddedServer
 {
@@ -39,7 +40,9 @@ public static partial class EmbeddedServer
             }
         });
         builder.Services.AddGame<ArenaGame>();
+        builder.Services.AddRoomSettings(builder.Configuration);
         builder.Services.AddGameServerEdge(builder.Configuration);
+        builder.Services.AddGameServerAdmin();
         builder.AddGameServerObservability();
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [ObservabilityExtensions.ReadyTag]);
 
@@ -47,7 +50,10 @@ public static partial class EmbeddedServer
         app.UseGameServerEdge();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGameServerEdge();
+        app.MapGameServerAdmin();
         app.MapGameServerObservability();
         app.MapDevelopmentTokens();
         if (silo.DashboardEnabled)

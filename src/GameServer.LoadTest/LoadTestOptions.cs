@@ -66,6 +66,12 @@ internal sealed record LoadTestOptions
     /// <summary>With --spawn-server: CPUs the server runs on (taskset list), or null for any.</summary>
     public string? ServerCpus { get; init; }
 
+    /// <summary>
+    /// With --spawn-server: --server-setting KEY=VALUE entries, in command-line order, given to the host as --KEY=VALUE
+    /// after the tool's own settings (so they win). Secret values are never shown: see <see cref="Server.ServerSettings.Redact"/>.
+    /// </summary>
+    public IReadOnlyList<string> ServerSettings { get; init; } = [];
+
     /// <summary>CPUs the load tool pins itself to, or null for any.</summary>
     public string? BotCpus { get; init; }
 
@@ -179,6 +185,18 @@ internal sealed record LoadTestOptions
         if (ServerCpus is not null && !SpawnServer)
         {
             errors.Add("--server-cpus pins a server this tool starts: add --spawn-server, or pin your own server with taskset.");
+        }
+        if (ServerSettings.Count > 0 && !SpawnServer)
+        {
+            errors.Add($"{Server.ServerSettings.OptionName} configures the server this tool starts: add --spawn-server, "
+                + "or configure your own server directly (e.g. --Edge:InputFlushLeadMs=8 on its command line).");
+        }
+        foreach (var setting in ServerSettings)
+        {
+            if (Server.ServerSettings.Problem(setting) is { } settingProblem)
+            {
+                errors.Add(settingProblem);
+            }
         }
         if (ServerPid is not null && SpawnServer)
         {

@@ -79,7 +79,8 @@ public static class MessageCodec
 
     private static bool IsKnown(int type, string direction) => direction == "client"
         ? type is MessageType.Join or MessageType.Input or MessageType.Ping or MessageType.Leave
-        : type is MessageType.Welcome or MessageType.Snapshot or MessageType.Pong or MessageType.Error or MessageType.Left;
+        : type is MessageType.Welcome or MessageType.Snapshot or MessageType.Pong or MessageType.Error or MessageType.Left
+            or MessageType.SettingsChanged;
 
     private static Exception Innermost(Exception ex)
     {

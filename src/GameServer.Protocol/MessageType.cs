@@ -16,4 +16,5 @@ public static class MessageType
     public const int Pong = 12;
     public const int Error = 13;
     public const int Left = 14;
+    public const int SettingsChanged = 15;
 }

@@ -8,6 +8,7 @@ namespace GameServer.Protocol;
 [Union(MessageType.Pong, typeof(Pong))]
 [Union(MessageType.Error, typeof(Error))]
 [Union(MessageType.Left, typeof(Left))]
+[Union(MessageType.SettingsChanged, typeof(SettingsChanged))]
 public abstract record ServerMessage;
 
 /// <summary>The answer to <see cref="Join"/>: who you are and how the room ticks.</summary>
@@ -75,3 +76,18 @@ public sealed record Error([property: Key(0)] int Code, [property: Key(1)] strin
 /// <param name="Reason">Why: <c>"left"</c>, <c>"room-closed"</c>.</param>
 [MessagePackObject]
 public sealed record Left([property: Key(0)] string RoomId, [property: Key(1)] string Reason) : ServerMessage;
+
+/// <summary>
+/// The room's tick settings changed (a designer tuned them live): from <see cref="Tick"/> on, ticks and snapshots come
+/// at the new rates. Clients re-time interpolation and input sending; nothing else changes (same room, same entity).
+/// </summary>
+/// <param name="Tick">The first tick run with the new settings.</param>
+/// <param name="TickRateHz">Simulation ticks per second.</param>
+/// <param name="SnapshotEveryTicks">A snapshot is sent every this many ticks.</param>
+/// <param name="MaxPlayers">The room's capacity for new joins.</param>
+[MessagePackObject]
+public sealed record SettingsChanged(
+    [property: Key(0)] long Tick,
+    [property: Key(1)] int TickRateHz,
+    [property: Key(2)] int SnapshotEveryTicks,
+    [property: Key(3)] int MaxPlayers) : ServerMessage;

@@ -16,6 +16,10 @@ public abstract class GameRoom<TInput> : IGameRoom
 
     public abstract void WriteState(ref MessagePackWriter writer);
 
+    public virtual void OnSettingsChanged(RoomSettings settings, IReadOnlyDictionary<string, double> tunables)
+    {
+    }
+
     public virtual void OnDispose()
     {
     }

@@ -6,6 +6,9 @@ namespace GameServer.Simulation;
 /// <param name="Settings">The room's settings.</param>
 public sealed record GameRoomContext(string RoomId, int Seed, RoomSettings Settings)
 {
+    /// <summary>The room's tunable values by name (every one of <see cref="IGame.Tunables"/>); empty for games without tunables.</summary>
+    public IReadOnlyDictionary<string, double> Tunables { get; init; } = new Dictionary<string, double>();
+
     /// <summary>A deterministic random source for this room, seeded with <see cref="Seed"/>.</summary>
     public Random CreateRandom() => new(Seed);
 }

@@ -13,6 +13,9 @@ public interface IGame
     /// <summary>How rooms of this type tick unless configured otherwise.</summary>
     RoomSettings DefaultSettings { get; }
 
+    /// <summary>The game's own tunables (e.g. speed, arena size) with their ranges; none by default.</summary>
+    IReadOnlyList<TunableDefinition> Tunables => [];
+
     /// <summary>Creates the game state of a new room. Called once per room, before any player joins.</summary>
     IGameRoom CreateRoom(GameRoomContext context);
 }

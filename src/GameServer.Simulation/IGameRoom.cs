@@ -27,6 +27,15 @@ public interface IGameRoom
     /// <summary>Writes the game state as exactly one MessagePack value (it is embedded raw in the snapshot).</summary>
     void WriteState(ref MessagePackWriter writer);
 
+    /// <summary>
+    /// A designer changed the room's settings or tunables (values already validated against
+    /// <see cref="IGame.Tunables"/>). Called at a tick boundary, before the next <see cref="Step"/>; the new
+    /// <paramref name="settings"/>' tick interval applies from that step. Does nothing by default.
+    /// </summary>
+    void OnSettingsChanged(RoomSettings settings, IReadOnlyDictionary<string, double> tunables)
+    {
+    }
+
     /// <summary>The room is closing; release anything held.</summary>
     void OnDispose();
 }

@@ -53,6 +53,14 @@ public sealed class RoomRuntime
         Settings = settings;
     }
 
+    /// <summary>Applies new settings and tells the game its tunables; call at a tick boundary.</summary>
+    public void ApplySettings(RoomSettings settings, IReadOnlyDictionary<string, double> tunables)
+    {
+        ArgumentNullException.ThrowIfNull(tunables);
+        UpdateSettings(settings);
+        _game.OnSettingsChanged(settings, tunables);
+    }
+
     /// <summary>Adds a player and returns their entity id, or null when the room is full.</summary>
     public int? Join()
     {

@@ -24,22 +24,48 @@ public sealed record RoomSettings
     /// <summary>The fixed step, 1 / <see cref="TickRateHz"/>.</summary>
     public TimeSpan TickInterval => TimeSpan.FromSeconds(1.0 / TickRateHz);
 
+    /// <summary>Allowed range of each field, for validation messages and the admin page.</summary>
+    public static IReadOnlyList<TunableDefinition> Fields { get; } =
+    [
+        new(nameof(TickRateHz), 20, 1, 120, "Hz", "Simulation steps per second: higher feels more responsive and costs CPU and bandwidth in proportion."),
+        new(nameof(SnapshotEveryTicks), 1, 1, 60, "ticks", "Send a snapshot every Nth tick: higher saves bandwidth and makes clients interpolate over longer gaps."),
+        new(nameof(MaxPlayers), 8, 1, 256, "players", "Room capacity for new joins; lowering it never removes players already in."),
+        new(nameof(InputQueueCapacity), 32, 1, 1024, "inputs", "Inputs kept per player between ticks (oldest dropped beyond it); applies to players who join after a change."),
+        new(nameof(MaxCatchUpSteps), 3, 1, 20, "steps", "Most steps run at once when the room is late; later ones are skipped."),
+        new(nameof(EmptyRoomGraceSeconds), 30, 0, 3600, "s", "How long an empty room waits for a player before it closes."),
+    ];
+
+    /// <summary>Every field out of range, as (field, message naming the room type, value and range).</summary>
+    public IEnumerable<(string Field, string Message)> Errors(string roomType)
+    {
+        foreach (var field in Fields)
+        {
+            var problem = field.Check(Value(field.Name));
+            if (problem is not null)
+            {
+                yield return (field.Name, $"Room type '{roomType}': {problem}");
+            }
+        }
+    }
+
+    /// <summary>A field's value by name (see <see cref="Fields"/>).</summary>
+    public double Value(string field) => field switch
+    {
+        nameof(TickRateHz) => TickRateHz,
+        nameof(SnapshotEveryTicks) => SnapshotEveryTicks,
+        nameof(MaxPlayers) => MaxPlayers,
+        nameof(InputQueueCapacity) => InputQueueCapacity,
+        nameof(MaxCatchUpSteps) => MaxCatchUpSteps,
+        nameof(EmptyRoomGraceSeconds) => EmptyRoomGraceSeconds,
+        _ => throw new ArgumentException($"Unknown room setting '{field}'.", nameof(field)),
+    };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
     public void Validate(string roomType)
     {
-        Check(TickRateHz is >= 1 and <= 120, nameof(TickRateHz), TickRateHz, "1–120");
-        Check(SnapshotEveryTicks is >= 1 and <= 60, nameof(SnapshotEveryTicks), SnapshotEveryTicks, "1–60");
-        Check(MaxPlayers is >= 1 and <= 256, nameof(MaxPlayers), MaxPlayers, "1–256");
-        Check(InputQueueCapacity is >= 1 and <= 1024, nameof(InputQueueCapacity), InputQueueCapacity, "1–1024");
-        Check(MaxCatchUpSteps is >= 1 and <= 20, nameof(MaxCatchUpSteps), MaxCatchUpSteps, "1–20");
-        Check(EmptyRoomGraceSeconds is >= 0 and <= 3600, nameof(EmptyRoomGraceSeconds), EmptyRoomGraceSeconds, "0–3600");
-
-        void Check(bool ok, string field, object value, string range)
+        foreach (var (field, message) in Errors(roomType))
         {
-            if (!ok)
-            {
-                throw new ArgumentException($"Room type '{roomType}': {field} = {value} is out of range; allowed {range}.", field);
-            }
+            throw new ArgumentException(message, field);
         }
     }
 }

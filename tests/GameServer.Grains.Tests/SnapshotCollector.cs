@@ -10,12 +10,22 @@ public sealed class SnapshotCollector : IRoomObserver
     private readonly ConcurrentQueue<Snapshot> _snapshots = new();
     private readonly SemaphoreSlim _arrived = new(0);
 
+    private readonly ConcurrentQueue<RoomSettingsNotice> _notices = new();
+
     public IReadOnlyCollection<Snapshot> Snapshots => _snapshots;
+
+    public IReadOnlyCollection<RoomSettingsNotice> SettingsNotices => _notices;
 
     public Task OnSnapshot(SnapshotFrame frame)
     {
         _snapshots.Enqueue((Snapshot)MessageCodec.DecodeServer(frame.Bytes));
         _arrived.Release();
+        return Task.CompletedTask;
+    }
+
+    public Task OnSettingsChanged(RoomSettingsNotice notice)
+    {
+        _notices.Enqueue(notice);
         return Task.CompletedTask;
     }
 

@@ -98,6 +98,58 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void Render_ServerSettings_AreListedInTheHeaderWithSecretsRedacted()
+    {
+        // The tool writes them redacted already; the report redacts again, whatever wrote the result.
+        var result = Result(passed: true) with
+        {
+            Settings = Settings() with { ServerSettings = ["Rooms:arena:TickRateHz=30", "Edge:InputFlushLeadMs=8", "Db:Password=hunter2", "Motd=<b>hi</b>"] },
+        };
+
+        var html = HtmlReport.Render(result);
+
+        var header = html[..html.IndexOf("</header>", StringComparison.Ordinal)];
+        Assert.Contains("<dt>Server settings</dt><dd>" + ReportFormat.Html("Rooms:arena:TickRateHz=30 · Edge:InputFlushLeadMs=8 · Db:Password=*** · Motd=<b>hi</b>") + "</dd>", header);
+        Assert.Contains("Motd=&lt;b&gt;hi&lt;/b&gt;", header);
+        Assert.DoesNotContain("hunter2", html);
+    }
+
+    [Fact]
+    public void Render_WithoutServerSettings_LeavesTheRowOut()
+    {
+        var html = HtmlReport.Render(Result(passed: true));
+
+        Assert.DoesNotContain("Server settings", html);
+    }
+
+    [Fact]
+    public void ResultJson_HasServerSettingsAsAnArrayOfStringsUnderSettings()
+    {
+        var result = Result(passed: true) with { Settings = Settings() with { ServerSettings = ["Edge:InputFlushLeadMs=8", "Db:Password=***"] } };
+
+        var json = System.Text.Json.JsonSerializer.Serialize(result, ResultWriter.JsonOptions);
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(LoadTestResult.CurrentSchema, document.RootElement.GetProperty("schema").GetString());
+        var settings = document.RootElement.GetProperty("settings").GetProperty("serverSettings");
+        Assert.Equal(["Edge:InputFlushLeadMs=8", "Db:Password=***"], settings.EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(result.Settings.ServerSettings, ResultWriter.Read(json).Settings.ServerSettings);
+    }
+
+    [Fact]
+    public void ResultJson_WrittenBeforeServerSettings_ReadsAsNone()
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Result(passed: true), ResultWriter.JsonOptions))!;
+        Assert.True(node["settings"]!.AsObject().Remove("serverSettings"));
+        var json = node.ToJsonString();
+
+        var read = ResultWriter.Read(json);
+
+        Assert.Empty(read.Settings.ServerSettings);
+        Assert.DoesNotContain("Server settings", HtmlReport.Render(read));
+    }
+
+    [Fact]
     public void Render_EmptyTimelineAndHistogram_ShowsNoDataInsteadOfCharts()
     {
         var result = Result(passed: true) with

@@ -8,10 +8,12 @@ namespace GameServer.LoadTest.Tests;
 
 /// <summary>
 /// Real runs of the tool, in-process, each against an embedded host it spawns (Release build; test.sh builds it
-/// first, and the tool builds it if missing). One class, so the two runs never compete for the cores.
+/// first, and the tool builds it if missing). One class, so the runs never compete for the cores.
 /// </summary>
 public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
 {
+    private const string SmokeSecret = "smoke-secret-never-shown";
+
     private static readonly TimeSpan s_runTimeout = TimeSpan.FromSeconds(120);
 
     private readonly DirectoryInfo _out = Directory.CreateTempSubdirectory("loadtest-smoke-");
@@ -20,9 +22,11 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
     public async Task Run_FiveRoomsOfEight_PassesWithEveryPlayerMeasuredAndWritesJsonAndHtml()
     {
         // The SLO here is the tool's, not the server's: a loose p99 keeps a loaded CI machine from failing the smoke run.
+        // Also --server-setting: a plain one (the host's default value, so the figures do not move) and a secret one.
         var (exit, output) = await RunAsync(
             "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "5", "--players-per-room", "8",
-            "--ramp", "2s", "--warmup", "2s", "--duration", "10s", "--slo-p99-ms", "200", "--seed", "42");
+            "--ramp", "2s", "--warmup", "2s", "--duration", "10s", "--slo-p99-ms", "200", "--seed", "42",
+            "--server-setting", "Edge:InputFlushLeadMs=10", "--server-setting", "Smoke:Password=" + SmokeSecret);
 
         Assert.True(exit == ExitCodes.Passed, $"exit code {exit}:{Environment.NewLine}{output}");
         var result = ReadResult();
@@ -63,6 +67,30 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("input", html);
         Assert.Contains(ReportFormat.Number(s.InputToAckMs.P99), html);
         Assert.Contains("result: PASS", output);
+
+        Assert.Equal(["Edge:InputFlushLeadMs=10", "Smoke:Password=***"], result.Settings.ServerSettings);
+        Assert.Contains("; server settings Edge:InputFlushLeadMs=10, Smoke:Password=***", output);
+        Assert.Contains(ReportFormat.Html("Edge:InputFlushLeadMs=10 · Smoke:Password=***"), html);
+        Assert.DoesNotContain(SmokeSecret, output);
+        Assert.DoesNotContain(SmokeSecret, html);
+        Assert.DoesNotContain(SmokeSecret, File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.json")).FullName));
+    }
+
+    [Fact]
+    public async Task Run_WithAServerSettingTheToolAlsoSets_TheSpawnedServerUsesTheUsersValue()
+    {
+        // The tool lifts Edge:MaxConnectionsPerIp to 1000000; the user's 4, given after it, must win: of the 8 bots
+        // (all on 127.0.0.1) only 4 get in (the reachability check's connection may still hold one slot), the rest get 429.
+        var (exit, output) = await RunAsync(
+            "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "1",
+            "--ramp", "1s", "--warmup", "0", "--duration", "1s", "--server-setting", "Edge:MaxConnectionsPerIp=4");
+
+        Assert.True(exit == ExitCodes.SloMissed, $"exit code {exit}:{Environment.NewLine}{output}");
+        var result = ReadResult();
+        Assert.Equal(["Edge:MaxConnectionsPerIp=4"], result.Settings.ServerSettings);
+        Assert.InRange(result.Errors.ConnectFailures, 4, 5);
+        Assert.InRange(result.Summary.PlayersJoined, 3, 4);
+        Assert.Contains(result.Errors.Samples, sample => sample.Contains("HTTP 429", StringComparison.Ordinal));
     }
 
     [Fact]

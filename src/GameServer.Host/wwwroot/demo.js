@@ -5,7 +5,7 @@
 import { encode, decode } from "@msgpack/msgpack";
 
 const SUB_PROTOCOL = "gameserver.v1";
-const MSG = { Join: 1, Input: 2, Ping: 3, Leave: 4, Welcome: 10, Snapshot: 11, Pong: 12, Error: 13, Left: 14 };
+const MSG = { Join: 1, Input: 2, Ping: 3, Leave: 4, Welcome: 10, Snapshot: 11, Pong: 12, Error: 13, Left: 14, SettingsChanged: 15 };
 const ROOM_TYPE = "arena";
 const ARENA_SIZE = 1000;          // arena units (ArenaTunables.ArenaSize)
 const POSITION_SCALE = 10;        // wire x, y are tenths of a unit (ArenaState.PositionScale)
@@ -181,6 +181,19 @@ function handle(type, body, now) {
     case MSG.Error: {
       const [code, message] = body;
       showError(`error ${num(code)}: ${message}`);
+      break;
+    }
+    case MSG.SettingsChanged: {
+      // A designer changed the room's rates live. Tick numbers now map to time at the new rate, so the tick clock and
+      // the interpolation buffer start over (a one-frame hitch, no reconnect).
+      if (!room) break;
+      const [, tickRateHz, snapshotEveryTicks, maxPlayers] = body;
+      room.tickRateHz = num(tickRateHz) || room.tickRateHz;
+      room.snapshotEveryTicks = num(snapshotEveryTicks) || room.snapshotEveryTicks;
+      room.maxPlayers = num(maxPlayers) || room.maxPlayers;
+      tickOffsetMs = null;
+      snapshots.length = 0;
+      demo.tickRateHz = room.tickRateHz;
       break;
     }
     case MSG.Left: {

@@ -151,7 +151,8 @@ internal static class LoadTestCli
     /// <summary>
     /// Configuration for the spawned host: the signing key and token issuer/audience the bots' tokens use, connection
     /// limits out of the way (every bot connects from 127.0.0.1, which the default per-IP limit of 100 would refuse),
-    /// and, above 20 Hz, an input limit that lets --input-rate through.
+    /// and, above 20 Hz, an input limit that lets --input-rate through. Then the user's --server-setting entries, in
+    /// their order: ASP.NET Core configuration takes the last value of a key, so they win over the tool's.
     /// </summary>
     internal static IReadOnlyList<string> SpawnedServerSettings(LoadTestOptions options, string signingKey)
     {
@@ -170,6 +171,7 @@ internal static class LoadTestCli
             settings.Add(string.Create(CultureInfo.InvariantCulture, $"--Edge:InputsPerSecond={inputsPerSecond}"));
             settings.Add(string.Create(CultureInfo.InvariantCulture, $"--Edge:InputBurst={Math.Max(10, inputsPerSecond / 2)}"));
         }
+        settings.AddRange(options.ServerSettings.Select(ServerSettings.ToArgument));
         return settings;
     }
 

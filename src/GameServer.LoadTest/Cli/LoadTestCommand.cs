@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using GameServer.LoadTest.Server;
 
 namespace GameServer.LoadTest.Cli;
 
@@ -26,6 +27,7 @@ internal sealed class LoadTestCommand
           gameserver-loadtest --spawn-server --rooms 50 --duration 60s
           gameserver-loadtest --url ws://10.0.0.5:5000/ws --server-pid 4242 --rooms 100 --slo-p99-ms 80
           gameserver-loadtest --spawn-server --server-cpus 0 --bot-cpus 1 --rooms 100 --plain | tee run.log
+          gameserver-loadtest --spawn-server --server-setting Rooms:arena:TickRateHz=30 --server-setting Edge:InputFlushLeadMs=8
         """;
 
     private readonly Option<string> _url = new("--url")
@@ -148,6 +150,14 @@ internal sealed class LoadTestCommand
         HelpName = "list",
     };
 
+    private readonly Option<string[]> _serverSettings = new(ServerSettings.OptionName)
+    {
+        Description = "With --spawn-server: a configuration setting for the host, given to it as --KEY=VALUE after the tool's own, so it wins "
+            + "(e.g. Rooms:arena:TickRateHz=30 or Edge:InputFlushLeadMs=8); repeat for more. Recorded in the result; the value of a key "
+            + "containing SigningKey or Password is passed in the host's environment and shown as ***.",
+        HelpName = "key=value",
+    };
+
     private readonly Option<string?> _botCpus = new("--bot-cpus")
     {
         Description = "CPUs this tool pins itself to (all its threads), e.g. 1 or 2-3. [default: any]",
@@ -210,7 +220,7 @@ internal sealed class LoadTestCommand
         {
             _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _seed,
             _sloP99, _sloErrorRate, _sloSnapshotRate, _out, _json, _html,
-            _spawnServer, _noBuild, _serverPort, _serverCpus, _botCpus, _serverPid, _tokenKey, _tokenIssuer, _tokenAudience,
+            _spawnServer, _noBuild, _serverPort, _serverCpus, _serverSettings, _botCpus, _serverPid, _tokenKey, _tokenIssuer, _tokenAudience,
             _plain, _noProgress,
         };
     }
@@ -253,6 +263,7 @@ internal sealed class LoadTestCommand
         NoBuild = result.GetValue(_noBuild),
         ServerPort = result.GetValue(_serverPort),
         ServerCpus = result.GetValue(_serverCpus),
+        ServerSettings = result.GetValue(_serverSettings) ?? [],
         BotCpus = result.GetValue(_botCpus),
         ServerPid = result.GetValue(_serverPid),
         TokenKey = tokenKey,

@@ -66,6 +66,11 @@ internal static class HtmlReport
         Setting(html, "Measured", Seconds(result.Summary.MeasuredSeconds));
         Setting(html, "Seed", s.Seed.ToString(CultureInfo.InvariantCulture));
         Setting(html, "Spawned server", s.SpawnedServer ? "yes" : "no");
+        if (s.ServerSettings is { Count: > 0 } serverSettings)
+        {
+            // Redacted again: a result file may have been written or edited by something other than this tool.
+            Setting(html, "Server settings", string.Join(" · ", serverSettings.Select(Server.ServerSettings.Redact)));
+        }
         if (s.TokenSource is not null)
         {
             Setting(html, "Player tokens", s.TokenSource);

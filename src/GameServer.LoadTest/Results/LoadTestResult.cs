@@ -70,6 +70,12 @@ public sealed record RunSettings
     /// itself. Null in results written before the server required tokens.
     /// </summary>
     public string? TokenSource { get; init; }
+
+    /// <summary>
+    /// The --server-setting KEY=VALUE entries given to the spawned server, in order; a key containing SigningKey or
+    /// Password has its value replaced by "***". Empty when there were none (and in results written before the option).
+    /// </summary>
+    public IReadOnlyList<string> ServerSettings { get; init; } = [];
 }
 
 /// <summary>The SLO verdict: passed only when every check passed. The tool's exit code is 0 exactly when Passed.</summary>

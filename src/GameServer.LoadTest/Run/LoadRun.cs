@@ -2,6 +2,7 @@ using GameServer.LoadTest.Bots;
 using GameServer.LoadTest.Measurement;
 using GameServer.LoadTest.Output;
 using GameServer.LoadTest.Results;
+using GameServer.LoadTest.Server;
 using GameServer.LoadTest.Slo;
 
 namespace GameServer.LoadTest.Run;
@@ -24,7 +25,8 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         var seed = options.Seed ?? Random.Shared.Next();
         view.Info($"seed {seed} (pass --seed {seed} to repeat the bots' random walks and send phases)");
         view.Info($"{options.TargetPlayers} players ({options.Rooms} rooms × {options.PlayersPerRoom}, {options.ObserversPerRoom} observer(s) per room) → {options.Url}; " +
-            $"ramp {Cli.DurationParser.Format(options.Ramp)}, warm-up {options.WarmupSeconds}s, measure {options.MeasureSeconds}s, inputs at {options.InputRateHz:0.##} Hz");
+            $"ramp {Cli.DurationParser.Format(options.Ramp)}, warm-up {options.WarmupSeconds}s, measure {options.MeasureSeconds}s, inputs at {options.InputRateHz:0.##} Hz"
+            + (options.ServerSettings.Count > 0 ? "; server settings " + string.Join(", ", options.ServerSettings.Select(ServerSettings.Redact)) : ""));
 
         var startedAt = DateTimeOffset.UtcNow;
         var serverSampler = serverPid is { } pid ? ProcessSampler.ForProcess(pid) : null;
@@ -174,6 +176,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         ServerCpus = options.ServerCpus,
         BotCpus = options.BotCpus,
         TokenSource = tokens.Source,
+        ServerSettings = [.. options.ServerSettings.Select(ServerSettings.Redact)],
     };
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -11,8 +11,6 @@ namespace GameServer.LoadTest.Server;
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
-    private const string SigningKeyArgument = "--Auth:SigningKey=";
-
     private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(10);
 
@@ -47,7 +45,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <param name="cpus">taskset CPU list, or null.</param>
     /// <param name="build">Build the host in Release first (it is built anyway when its dll is missing).</param>
     /// <param name="logPath">Where the server's stdout and stderr go.</param>
-    /// <param name="settings">Extra configuration arguments for the host, e.g. <c>--Auth:SigningKey=…</c> (never printed).</param>
+    /// <param name="settings">Extra configuration arguments for the host, e.g. <c>--Auth:SigningKey=…</c> (never printed); later ones win. Secret ones go in its environment (<see cref="ServerSettings.SplitSecrets"/>).</param>
     /// <param name="info">Progress messages for the user.</param>
     public static async Task<ServerProcess> StartAsync(
         int port, string? cpus, bool build, string logPath, IReadOnlyList<string> settings, TimeSpan readyTimeout, Action<string> info, CancellationToken cancellationToken)
@@ -81,22 +79,28 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(cpus);
             start.ArgumentList.Add(DotnetHost()); // taskset execs it: the PID stays the server's
         }
-        foreach (var arg in new[]
+        // Secrets (the signing key, any *SigningKey* or *Password* setting) go in the environment, not on the command
+        // line where `ps` shows them to every user.
+        var (arguments, secrets) = ServerSettings.SplitSecrets(new[]
         {
             dll,
             "--urls", $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Silo:SiloPort={ports[1].ToString(CultureInfo.InvariantCulture)}",
             $"--Silo:GatewayPort={ports[2].ToString(CultureInfo.InvariantCulture)}",
             "--Logging:LogLevel:Default=Warning",
-        }.Concat(settings))
+        }.Concat(settings));
+        foreach (var arg in arguments)
         {
-            // The signing key goes in the environment, not on the command line where `ps` shows it to every user.
-            if (arg.StartsWith(SigningKeyArgument, StringComparison.Ordinal))
-            {
-                start.Environment["Auth__SigningKey"] = arg[SigningKeyArgument.Length..];
-                continue;
-            }
             start.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in secrets)
+        {
+            // Linux variable names are case-sensitive but configuration keys are not: one variable per key, ours.
+            foreach (var inherited in start.Environment.Keys.Where(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                start.Environment.Remove(inherited);
+            }
+            start.Environment[name] = value;
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);

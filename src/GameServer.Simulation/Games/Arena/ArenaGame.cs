@@ -25,5 +25,7 @@ public sealed class ArenaGame : IGame
 
     public RoomSettings DefaultSettings { get; } = new() { TickRateHz = 20, SnapshotEveryTicks = 1, MaxPlayers = 8 };
 
-    public IGameRoom CreateRoom(GameRoomContext context) => new ArenaRoom(context, Tunables);
+    IReadOnlyList<TunableDefinition> IGame.Tunables => ArenaTunables.Definitions;
+
+    public IGameRoom CreateRoom(GameRoomContext context) => new ArenaRoom(context, Tunables.With(context.Tunables));
 }

@@ -11,7 +11,7 @@ internal sealed class ArenaRoom : GameRoom<ArenaInput>
 {
     private const byte StartingHp = 100;
 
-    private readonly ArenaTunables _tunables;
+    private ArenaTunables _tunables;
     private readonly Random _random;
     private readonly List<Body> _bodies = new();
 
@@ -35,6 +35,10 @@ internal sealed class ArenaRoom : GameRoom<ArenaInput>
     }
 
     public override void OnLeave(int entityId) => _bodies.RemoveAll(b => b.EntityId == entityId);
+
+    // New speeds apply from each player's next input (20 per second), new sizes from the next step's clamp.
+    public override void OnSettingsChanged(RoomSettings settings, IReadOnlyDictionary<string, double> tunables) =>
+        _tunables = _tunables.With(tunables);
 
     protected override bool TryReadInput(ref MessagePackReader reader, out ArenaInput input)
     {

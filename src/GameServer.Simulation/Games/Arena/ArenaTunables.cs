@@ -15,6 +15,22 @@ public sealed record ArenaTunables
     /// </summary>
     public float AccelerationPerSec2 { get; init; }
 
+    /// <summary>The arena's tunables as the admin API and configuration see them.</summary>
+    public static IReadOnlyList<TunableDefinition> Definitions { get; } =
+    [
+        new(nameof(ArenaSize), 1000, 10, 100_000, "units", "Side of the square arena. Players already outside a smaller arena are pulled in at the next step."),
+        new(nameof(MaxSpeed), 200, 0, 10_000, "units/s", "Speed at full input."),
+        new(nameof(AccelerationPerSec2), 0, 0, 1_000_000, "units/s²", "How fast velocity approaches the input's target; 0 = instant (the benchmark workload)."),
+    ];
+
+    /// <summary>Tunables from values by name; missing names keep this instance's values.</summary>
+    public ArenaTunables With(IReadOnlyDictionary<string, double> values) => this with
+    {
+        ArenaSize = values.TryGetValue(nameof(ArenaSize), out var size) ? (float)size : ArenaSize,
+        MaxSpeed = values.TryGetValue(nameof(MaxSpeed), out var speed) ? (float)speed : MaxSpeed,
+        AccelerationPerSec2 = values.TryGetValue(nameof(AccelerationPerSec2), out var acceleration) ? (float)acceleration : AccelerationPerSec2,
+    };
+
     public void Validate()
     {
         if (!(ArenaSize is >= 10f and <= 100_000f))

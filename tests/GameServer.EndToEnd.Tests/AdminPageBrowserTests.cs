@@ -1,0 +1,140 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using GameServer.Auth;
+using GameServer.Client;
+using Xunit.Abstractions;
+
+namespace GameServer.EndToEnd.Tests;
+
+/// <summary>
+/// The designer's page (/admin/) in a real browser: browser/admin.spec.mjs drives headless Chromium
+/// (/usr/bin/chromium) through playwright-core against the shared host while two SDK players keep a live arena room.
+/// The host runs in Development, so the page gets its admin token from /auth/dev-token by itself.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class AdminPageBrowserTests(HostFixture host, ITestOutputHelper output)
+{
+    private const string RoomType = "arena";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task AdminPage_InHeadlessChromium_ShowsTheLiveRoom_AppliesATunable_ShowsTheRangeError_AndResets()
+    {
+        await using var alice = host.NewClient();
+        await using var bob = host.NewClient();
+        await alice.ConnectAsync(host.WebSocketUri);
+        await bob.ConnectAsync(host.WebSocketUri);
+        var roomId = (await alice.JoinAsync(RoomType)).RoomId;
+        await bob.JoinAsync(RoomType);
+        using var admin = AdminClient();
+        var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "browser-admin.png");
+        var url = host.HttpUri.GetLeftPart(UriPartial.Authority);
+
+        int exitCode;
+        string log;
+        try
+        {
+            (exitCode, log) = await RunNodeAsync(browserDir, "admin.spec.mjs", url, screenshot, roomId);
+        }
+        finally
+        {
+            // Other tests share this host: put back whatever the page changed, also when it stopped half-way.
+            // The checks below read the result; asserting here would hide the spec's own failure.
+            (await admin.DeleteAsync($"/admin/api/rooms/{Uri.EscapeDataString(roomId)}/overrides")).Dispose();
+            (await admin.DeleteAsync($"/admin/api/room-types/{RoomType}/overrides")).Dispose();
+        }
+
+        output.WriteLine(log);
+        Assert.True(exitCode == 0, $"node admin.spec.mjs {url} {screenshot} {roomId} exited with {exitCode}:\n{log}");
+        Assert.Equal(ConnectionState.InRoom, alice.State);
+        Assert.Equal(ConnectionState.InRoom, bob.State);
+        var (aliceSeen, bobSeen) = (alice.SnapshotsReceived, bob.SnapshotsReceived);
+        await Wait.UntilAsync(
+            () => alice.SnapshotsReceived >= aliceSeen + 10 && bob.SnapshotsReceived >= bobSeen + 10,
+            "both players keep receiving snapshots after the page's changes");
+        var arena = (await admin.GetFromJsonAsync<JsonElement>("/admin/api/room-types")).EnumerateArray()
+            .Single(t => t.GetProperty("roomType").GetString() == RoomType);
+        Assert.All(arena.GetProperty("overrides").EnumerateObject(), field => Assert.Equal(JsonValueKind.Null, field.Value.ValueKind));
+        Assert.Equal(arena.GetProperty("configured").ToString(), arena.GetProperty("effective").ToString());
+    }
+
+    private HttpClient AdminClient()
+    {
+        var client = new HttpClient { BaseAddress = host.HttpUri, Timeout = Wait.Timeout };
+        var token = host.Host.Tokens.Issue("designer", TimeSpan.FromMinutes(5), [GameClaims.AdminRole]);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Runs <c>node</c> with <paramref name="args"/> in <paramref name="workingDirectory"/>, bounded by <see cref="Bound"/>.</summary>
+    /// <remarks>A copy of BrowserDemoTests' runner (private there).</remarks>
+    private static async Task<(int ExitCode, string Log)> RunNodeAsync(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var log = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(log, "stdout", e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, "stderr", e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            throw new InvalidOperationException($"Could not start 'node' (Node.js 20+ must be on PATH): {ex.Message}", ex);
+        }
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var timeout = new CancellationTokenSource(Bound);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Append(log, "test", $"killed: node did not exit within {Bound.TotalSeconds:0} s");
+            return (-1, Snapshot(log));
+        }
+        process.WaitForExit(); // drains the redirected streams
+        return (process.ExitCode, Snapshot(log));
+    }
+
+    private static void Append(StringBuilder log, string stream, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (log)
+        {
+            log.Append('[').Append(stream).Append("] ").AppendLine(line);
+        }
+    }
+
+    private static string Snapshot(StringBuilder log)
+    {
+        lock (log)
+        {
+            return log.ToString();
+        }
+    }
+}
