@@ -44,22 +44,18 @@ public static class AdminEndpoints
             await grains.GetGrain<IRoomTypeGrain>(roomType).Get() is { } view ? Results.Ok(view) : UnknownRoomType(roomType));
         api.MapPut("/room-types/{roomType}", async (string roomType, JsonElement body, IGrainFactory grains, ClaimsPrincipal user) =>
         {
-            var (patch, errors) = SettingsPatchReader.Read(body);
-            if (patch is null)
-            {
-                return Invalid(errors);
-            }
             var grain = grains.GetGrain<IRoomTypeGrain>(roomType);
-            if (await grain.Get() is null)
+            if (await grain.GetEffective() is null)
             {
                 return UnknownRoomType(roomType);
             }
-            return ToResult(await grain.Update(patch, Who(user)));
+            var (patch, errors) = SettingsPatchReader.Read(body);
+            return patch is null ? Invalid(errors) : ToResult(await grain.Update(patch, Who(user)));
         });
         api.MapDelete("/room-types/{roomType}/overrides", async (string roomType, IGrainFactory grains, ClaimsPrincipal user) =>
         {
             var grain = grains.GetGrain<IRoomTypeGrain>(roomType);
-            return await grain.Get() is null ? UnknownRoomType(roomType) : ToResult(await grain.Reset(Who(user)));
+            return await grain.GetEffective() is null ? UnknownRoomType(roomType) : ToResult(await grain.Reset(Who(user)));
         });
 
         api.MapGet("/rooms", async (IGrainFactory grains) =>
@@ -73,13 +69,13 @@ public static class AdminEndpoints
             await FindRoomAsync(grains, roomId) is { } info ? Results.Ok(info) : UnknownRoom(roomId));
         api.MapPut("/rooms/{roomId}", async (string roomId, JsonElement body, IGrainFactory grains, ClaimsPrincipal user) =>
         {
-            var (patch, errors) = SettingsPatchReader.Read(body);
-            if (patch is null)
+            if (await FindRoomAsync(grains, roomId) is null)
             {
-                return Invalid(errors);
+                return UnknownRoom(roomId);
             }
-            return await FindRoomAsync(grains, roomId) is null
-                ? UnknownRoom(roomId)
+            var (patch, errors) = SettingsPatchReader.Read(body);
+            return patch is null
+                ? Invalid(errors)
                 : ToResult(await grains.GetGrain<IRoomTypeGrain>(RoomIds.TypeOf(roomId)!).UpdateRoom(roomId, patch, Who(user)));
         });
         api.MapDelete("/rooms/{roomId}/overrides", async (string roomId, IGrainFactory grains, ClaimsPrincipal user) =>

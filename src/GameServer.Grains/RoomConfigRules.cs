@@ -22,11 +22,37 @@ public sealed class RoomConfigRules(GameCatalog catalog, IOptionsMonitor<RoomsOp
         {
             return null;
         }
-        var defaults = game.DefaultSettings;
-        var tunables = game.Tunables.ToDictionary(t => t.Name, t => t.Default, StringComparer.Ordinal);
-        var config = new RoomConfig(defaults.TickRateHz, defaults.SnapshotEveryTicks, defaults.MaxPlayers, defaults.InputQueueCapacity,
-            defaults.MaxCatchUpSteps, defaults.EmptyRoomGraceSeconds, tunables);
+        var config = Defaults(game);
         return options.CurrentValue.TryGetValue(roomType, out var configured) ? Normalize(roomType, ToPatch(configured)).ApplyTo(config) : config;
+    }
+
+    /// <summary>The game's own defaults: its <see cref="IGame.DefaultSettings"/> and every tunable's default.</summary>
+    public static RoomConfig Defaults(IGame game)
+    {
+        var defaults = game.DefaultSettings;
+        return new RoomConfig(defaults.TickRateHz, defaults.SnapshotEveryTicks, defaults.MaxPlayers, defaults.InputQueueCapacity,
+            defaults.MaxCatchUpSteps, defaults.EmptyRoomGraceSeconds, game.Tunables.ToDictionary(t => t.Name, t => t.Default, StringComparer.Ordinal));
+    }
+
+    /// <summary>Every problem with <paramref name="config"/> for <paramref name="game"/>, keyed <c>TickRateHz</c> or <c>Tunables.MaxSpeed</c>.</summary>
+    public static IEnumerable<(string Field, string Message)> Problems(IGame game, RoomConfig config)
+    {
+        var roomType = game.RoomType;
+        foreach (var problem in ToSettings(config).Errors(roomType))
+        {
+            yield return problem;
+        }
+        foreach (var (name, value) in config.Tunables)
+        {
+            var definition = game.Tunables.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+            var problem = definition is null
+                ? $"{name} is not a tunable of '{roomType}' (it has {Describe(game.Tunables)})."
+                : definition.Check(value);
+            if (problem is not null)
+            {
+                yield return (TunablesPrefix + name, $"Room type '{roomType}': {problem}");
+            }
+        }
     }
 
     /// <summary>Tunable names spelled as the game declares them (<c>maxSpeed</c> → <c>MaxSpeed</c>); unknown names stay for validation to report.</summary>
@@ -53,28 +79,11 @@ public sealed class RoomConfigRules(GameCatalog catalog, IOptionsMonitor<RoomsOp
     /// <summary>Every problem with <paramref name="config"/> for <paramref name="roomType"/>; empty when valid.</summary>
     public Dictionary<string, string> Validate(string roomType, RoomConfig config)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!catalog.TryGet(roomType, out var game))
         {
-            errors["roomType"] = $"No game is registered for room type '{roomType}'.";
-            return errors;
+            return new(StringComparer.Ordinal) { ["roomType"] = $"No game is registered for room type '{roomType}'." };
         }
-        foreach (var (field, message) in ToSettings(config).Errors(roomType))
-        {
-            errors[field] = message;
-        }
-        foreach (var (name, value) in config.Tunables)
-        {
-            var definition = game.Tunables.FirstOrDefault(t => t.Name == name);
-            var problem = definition is null
-                ? $"{name} is not a tunable of '{roomType}' (it has {Describe(game.Tunables)})."
-                : definition.Check(value);
-            if (problem is not null)
-            {
-                errors[TunablesPrefix + name] = $"Room type '{roomType}': {problem}";
-            }
-        }
-        return errors;
+        return Problems(game, config).ToDictionary(p => p.Field, p => p.Message, StringComparer.Ordinal);
     }
 
     public static RoomSettings ToSettings(RoomConfig config) => new()

@@ -1,4 +1,3 @@
-using GameServer.Abstractions;
 using GameServer.Simulation;
 using Microsoft.Extensions.Options;
 
@@ -20,24 +19,11 @@ internal sealed class RoomsOptionsValidator(GameCatalog catalog) : IValidateOpti
                 failures.Add($"{RoomsOptions.SectionName}:{roomType}: no game is registered for room type '{roomType}' (registered: {string.Join(", ", catalog.RoomTypes)}).");
                 continue;
             }
-            var defaults = game.DefaultSettings;
-            var config = RoomConfigRules.ToPatch(configured).ApplyTo(new RoomConfig(defaults.TickRateHz, defaults.SnapshotEveryTicks,
-                defaults.MaxPlayers, defaults.InputQueueCapacity, defaults.MaxCatchUpSteps, defaults.EmptyRoomGraceSeconds,
-                game.Tunables.ToDictionary(t => t.Name, t => t.Default, StringComparer.Ordinal)));
-            foreach (var (field, message) in RoomConfigRules.ToSettings(config).Errors(roomType))
+            var config = RoomConfigRules.ToPatch(configured).ApplyTo(RoomConfigRules.Defaults(game));
+            foreach (var (field, message) in RoomConfigRules.Problems(game, config))
             {
-                failures.Add($"{RoomsOptions.SectionName}:{roomType}:{field}: {message}");
-            }
-            foreach (var (tunable, value) in configured.Tunables)
-            {
-                var definition = game.Tunables.FirstOrDefault(t => string.Equals(t.Name, tunable, StringComparison.OrdinalIgnoreCase));
-                var problem = definition is null
-                    ? $"'{roomType}' has no tunable '{tunable}' (it has {(game.Tunables.Count == 0 ? "none" : string.Join(", ", game.Tunables.Select(t => t.Name)))})."
-                    : definition.Check(value);
-                if (problem is not null)
-                {
-                    failures.Add($"{RoomsOptions.SectionName}:{roomType}:Tunables:{tunable}: Room type '{roomType}': {problem}");
-                }
+                // Messages name the configuration path: Rooms:arena:TickRateHz, Rooms:arena:Tunables:MaxSpeed.
+                failures.Add($"{RoomsOptions.SectionName}:{roomType}:{field.Replace('.', ':')}: {message}");
             }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

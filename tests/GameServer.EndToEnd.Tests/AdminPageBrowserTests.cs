@@ -1,8 +1,5 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using GameServer.Auth;
 using GameServer.Client;
@@ -39,7 +36,7 @@ public sealed class AdminPageBrowserTests(HostFixture host, ITestOutputHelper ou
         string log;
         try
         {
-            (exitCode, log) = await RunNodeAsync(browserDir, "admin.spec.mjs", url, screenshot, roomId);
+            (exitCode, log) = await NodeScript.RunAsync(browserDir, Bound, "admin.spec.mjs", url, screenshot, roomId);
         }
         finally
         {
@@ -69,72 +66,5 @@ public sealed class AdminPageBrowserTests(HostFixture host, ITestOutputHelper ou
         var token = host.Host.Tokens.Issue("designer", TimeSpan.FromMinutes(5), [GameClaims.AdminRole]);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
-    }
-
-    /// <summary>Runs <c>node</c> with <paramref name="args"/> in <paramref name="workingDirectory"/>, bounded by <see cref="Bound"/>.</summary>
-    /// <remarks>A copy of BrowserDemoTests' runner (private there).</remarks>
-    private static async Task<(int ExitCode, string Log)> RunNodeAsync(string workingDirectory, params string[] args)
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var log = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(log, "stdout", e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, "stderr", e.Data);
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException($"Could not start 'node' (Node.js 20+ must be on PATH): {ex.Message}", ex);
-        }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var timeout = new CancellationTokenSource(Bound);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Append(log, "test", $"killed: node did not exit within {Bound.TotalSeconds:0} s");
-            return (-1, Snapshot(log));
-        }
-        process.WaitForExit(); // drains the redirected streams
-        return (process.ExitCode, Snapshot(log));
-    }
-
-    private static void Append(StringBuilder log, string stream, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (log)
-        {
-            log.Append('[').Append(stream).Append("] ").AppendLine(line);
-        }
-    }
-
-    private static string Snapshot(StringBuilder log)
-    {
-        lock (log)
-        {
-            return log.ToString();
-        }
     }
 }

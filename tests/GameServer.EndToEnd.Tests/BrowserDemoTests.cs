@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
 using Xunit.Abstractions;
 
 namespace GameServer.EndToEnd.Tests;
@@ -21,75 +18,9 @@ public sealed class BrowserDemoTests(HostFixture host, ITestOutputHelper output)
         var screenshot = Path.Combine(AppContext.BaseDirectory, "browser-demo.png");
         var url = host.HttpUri.GetLeftPart(UriPartial.Authority);
 
-        var (exitCode, log) = await RunNodeAsync(browserDir, "demo.spec.mjs", url, screenshot);
+        var (exitCode, log) = await NodeScript.RunAsync(browserDir, Bound, "demo.spec.mjs", url, screenshot);
 
         output.WriteLine(log);
         Assert.True(exitCode == 0, $"node demo.spec.mjs {url} exited with {exitCode}:\n{log}");
-    }
-
-    /// <summary>Runs <c>node</c> with <paramref name="args"/> in <paramref name="workingDirectory"/>, bounded by <see cref="Bound"/>.</summary>
-    private static async Task<(int ExitCode, string Log)> RunNodeAsync(string workingDirectory, params string[] args)
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var log = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(log, "stdout", e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, "stderr", e.Data);
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException($"Could not start 'node' (Node.js 20+ must be on PATH): {ex.Message}", ex);
-        }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var timeout = new CancellationTokenSource(Bound);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Append(log, "test", $"killed: node did not exit within {Bound.TotalSeconds:0} s");
-            return (-1, Snapshot(log));
-        }
-        process.WaitForExit(); // drains the redirected streams
-        return (process.ExitCode, Snapshot(log));
-    }
-
-    private static void Append(StringBuilder log, string stream, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (log)
-        {
-            log.Append('[').Append(stream).Append("] ").AppendLine(line);
-        }
-    }
-
-    private static string Snapshot(StringBuilder log)
-    {
-        lock (log)
-        {
-            return log.ToString();
-        }
     }
 }

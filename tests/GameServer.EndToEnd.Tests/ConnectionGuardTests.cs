@@ -151,14 +151,7 @@ public sealed class ConnectionGuardTests
     [Fact]
     public async Task ProductionStartUp_WithoutASigningKey_FailsNamingTheSetting()
     {
-        var options = new WebApplicationOptions { ContentRootPath = RepoPaths.HostProject, EnvironmentName = "Production" };
-        await using var app = EmbeddedServer.Build(options, builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Silo:SiloPort"] = FreePort.Next().ToString(),
-            ["Silo:GatewayPort"] = FreePort.Next().ToString(),
-            ["Logging:LogLevel:Default"] = "None",
-        }));
+        await using var app = TestHost.BuildUnstarted("Production", new Dictionary<string, string?>());
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 

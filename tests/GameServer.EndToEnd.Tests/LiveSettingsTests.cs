@@ -117,6 +117,23 @@ public sealed class LiveSettingsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task UnknownRoomTypeOrRoom_Gets404()
+    {
+        await using var host = await TestHost.StartAsync("Production");
+        using var admin = AdminClient(host);
+
+        using var type = await admin.PutAsJsonAsync("/admin/api/room-types/chess", new { tickRateHz = 10 });
+        using var typeEmpty = await admin.PutAsync("/admin/api/room-types/chess", new StringContent("{}", MediaTypeHeaderValue.Parse("application/json")));
+        using var room = await admin.PutAsJsonAsync("/admin/api/rooms/arena:nosuchroom", new { tickRateHz = 10 });
+        using var read = await admin.GetAsync("/admin/api/rooms/arena:nosuchroom");
+
+        Assert.Equal(HttpStatusCode.NotFound, type.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, typeEmpty.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, room.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+    }
+
+    [Fact]
     public async Task AdminApi_RefusesMissingAndPlayerTokens()
     {
         await using var host = await TestHost.StartAsync("Production");
@@ -167,20 +184,15 @@ public sealed class LiveSettingsTests(ITestOutputHelper output)
     [InlineData("Rooms:arena:TickRateHz", "500", "Rooms:arena:TickRateHz", "1–120")]
     [InlineData("Rooms:arena:SnapshotEveryTicks", "0", "Rooms:arena:SnapshotEveryTicks", "1–60")]
     [InlineData("Rooms:arena:Tunables:MaxSpeed", "-1", "Rooms:arena:Tunables:MaxSpeed", "0–10000")]
-    [InlineData("Rooms:arena:Tunables:Gravity", "9.8", "Rooms:arena:Tunables:Gravity", "no tunable 'Gravity'")]
+    [InlineData("Rooms:arena:Tunables:Gravity", "9.8", "Rooms:arena:Tunables:Gravity", "not a tunable")]
     [InlineData("Rooms:chess:TickRateHz", "1", "Rooms:chess", "no game is registered")]
     public async Task StartUp_WithAnInvalidRoomSetting_FailsNamingTheRoomTypeFieldValueAndRange(string key, string value, string named, string range)
     {
-        var options = new WebApplicationOptions { ContentRootPath = RepoPaths.HostProject, EnvironmentName = "Production" };
-        await using var app = EmbeddedServer.Build(options, builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        await using var app = TestHost.BuildUnstarted("Production", new Dictionary<string, string?>
         {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Silo:SiloPort"] = FreePort.Next().ToString(),
-            ["Silo:GatewayPort"] = FreePort.Next().ToString(),
-            ["Logging:LogLevel:Default"] = "None",
             ["Auth:SigningKey"] = TestHost.SigningKey,
             [key] = value,
-        }));
+        });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 

@@ -62,6 +62,30 @@ public sealed class TestHost : IAsyncDisposable
         return new TestHost(app, new Uri(EmbeddedServer.Addresses(app).First()));
     }
 
+    /// <summary>
+    /// A host built with <paramref name="settings"/> but not started and without the test key unless given, for
+    /// tests that expect start-up to fail.
+    /// </summary>
+    public static WebApplication BuildUnstarted(string environment, IDictionary<string, string?> settings)
+    {
+        var options = new WebApplicationOptions { ContentRootPath = RepoPaths.HostProject, EnvironmentName = environment };
+        return EmbeddedServer.Build(options, builder =>
+        {
+            var config = new Dictionary<string, string?>
+            {
+                ["Urls"] = "http://127.0.0.1:0",
+                ["Silo:SiloPort"] = FreePort.Next().ToString(),
+                ["Silo:GatewayPort"] = FreePort.Next().ToString(),
+                ["Logging:LogLevel:Default"] = "None",
+            };
+            foreach (var (key, value) in settings)
+            {
+                config[key] = value;
+            }
+            builder.Configuration.AddInMemoryCollection(config);
+        });
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

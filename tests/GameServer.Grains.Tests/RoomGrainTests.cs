@@ -102,16 +102,5 @@ public sealed class RoomGrainTests(ClusterFixture fixture)
     private static PlayerInput Input(int entityId, uint seq, int value) =>
         new(entityId, seq, 0, MessagePackSerializer.Serialize(value));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > s_timeout)
-            {
-                throw new TimeoutException($"Condition not met within {s_timeout}.");
-            }
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => Eventually.TrueAsync(condition, s_timeout);
 }

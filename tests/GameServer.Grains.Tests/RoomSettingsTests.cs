@@ -84,18 +84,7 @@ public sealed class RoomSettingsTests(ClusterFixture fixture)
         await WaitUntilAsync(async () => (await room.GetInfo()).MaxPlayers == 4);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > s_timeout)
-            {
-                throw new TimeoutException($"Condition not met within {s_timeout}.");
-            }
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => Eventually.TrueAsync(condition, s_timeout);
 }
 
 internal static class CollectionExtensions
