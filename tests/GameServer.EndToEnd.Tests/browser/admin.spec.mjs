@@ -7,9 +7,8 @@
 //
 // roomId: a live arena room to look for (any live room when left out). Exits 0 after printing one JSON line of
 // what it saw, or 1 with a message on stderr. Run by AdminPageBrowserTests (tests/GameServer.EndToEnd.Tests).
-import { chromium } from "playwright-core";
+import { openPage } from "./chromium.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const OVERALL_TIMEOUT_MS = 80_000;
 const STEP_TIMEOUT_MS = 15_000;
 const ROOM_TYPE = "arena";
@@ -39,29 +38,7 @@ try {
 }
 
 async function main() {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    timeout: 30_000,
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("pageerror", (err) => pageProblems.push(`page error: ${err.message}`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") pageProblems.push(`console error: ${msg.text()}`);
-  });
-  page.on("requestfailed", (req) => pageProblems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
-  page.on("response", (res) => {
-    if (res.status() >= 400) pageProblems.push(`HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
-  });
+  ({ browser, page } = await openPage({ width: 1400, height: 900 }, pageProblems, { describeResponse: (res) => `HTTP ${res.status()} for ${res.request().method()} ${res.url()}` }));
 
   step = "open /admin/";
   await page.goto(new URL("/admin/", baseUrl).href, { waitUntil: "load", timeout: STEP_TIMEOUT_MS });

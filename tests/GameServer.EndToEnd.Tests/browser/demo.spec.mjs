@@ -5,9 +5,8 @@
 //
 // Exits 0 after printing one JSON line of what it saw, or 1 with a message on stderr.
 // Run by BrowserDemoTests (tests/GameServer.EndToEnd.Tests); `npm ci` in this folder installs playwright-core.
-import { chromium } from "playwright-core";
+import { openPage } from "./chromium.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const OVERALL_TIMEOUT_MS = 80_000;
 const JOIN_TIMEOUT_MS = 20_000;
 const MOVE_TIMEOUT_MS = 10_000;
@@ -34,29 +33,7 @@ try {
 }
 
 async function main() {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    timeout: 30_000,
-  });
-  page = await browser.newPage({ viewport: { width: 1100, height: 820 } });
-  page.on("pageerror", (err) => pageProblems.push(`page error: ${err.message}`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") pageProblems.push(`console error: ${msg.text()}`);
-  });
-  page.on("requestfailed", (req) => pageProblems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
-  page.on("response", (res) => {
-    if (res.status() >= 400) pageProblems.push(`HTTP ${res.status()} for ${res.url()}`);
-  });
+  ({ browser, page } = await openPage({ width: 1100, height: 820 }, pageProblems));
 
   await page.goto(baseUrl, { waitUntil: "load", timeout: JOIN_TIMEOUT_MS });
 
