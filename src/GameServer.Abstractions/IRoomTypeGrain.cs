@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace GameServer.Abstractions;
 
 /// <summary>
@@ -8,9 +10,14 @@ namespace GameServer.Abstractions;
 public interface IRoomTypeGrain : IGrainWithStringKey
 {
     /// <summary>Configured, overridden and effective settings, field ranges and live rooms; null for an unknown room type.</summary>
+    [AlwaysInterleave]
     Task<RoomTypeView?> Get();
 
-    /// <summary>What a new room of this type starts with; null for an unknown room type.</summary>
+    /// <summary>
+    /// What a new room of this type starts with; null for an unknown room type. Interleaves: a room activating (or
+    /// the matchmaker opening one) must not wait behind a change that is itself waiting on that room or matchmaker.
+    /// </summary>
+    [AlwaysInterleave]
     Task<RoomConfig?> GetEffective();
 
     /// <summary>Validates and applies a change to the type; running rooms follow at their next tick.</summary>
@@ -29,6 +36,7 @@ public interface IRoomTypeGrain : IGrainWithStringKey
     Task ConfigurationChanged();
 
     /// <summary>The most recent changes, newest last.</summary>
+    [AlwaysInterleave]
     Task<SettingsAuditEntry[]> GetAudit();
 }
 

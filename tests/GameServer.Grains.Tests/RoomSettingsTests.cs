@@ -84,6 +84,37 @@ public sealed class RoomSettingsTests(ClusterFixture fixture)
         await WaitUntilAsync(async () => (await room.GetInfo()).MaxPlayers == 4);
     }
 
+    [Fact]
+    public async Task ChangesWhileRoomsOpen_DoNotWaitOnEachOther()
+    {
+        // A change pushes to rooms listed by the matchmaker while the matchmaker opens rooms that ask the type for
+        // their settings: without interleaving reads these calls would wait on each other until the call timeout.
+        var matchmaker = fixture.Client.GetGrain<IMatchmakerGrain>(SlowTickGame.Type);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var work = Enumerable.Range(0, 12).Select(async i =>
+            {
+                if (i % 3 == 0)
+                {
+                    Assert.True((await SlowType.Update(new RoomConfigPatch { EmptyRoomGraceSeconds = 5 + i }, "tester")).Succeeded);
+                }
+                else
+                {
+                    var roomId = (await matchmaker.FindRoom())!;
+                    await fixture.Client.GetGrain<IRoomGrain>(roomId).Join($"p-{i}");
+                }
+            });
+            await Task.WhenAll(work).WaitAsync(s_timeout);
+        }
+        finally
+        {
+            await SlowType.Reset("tester");
+        }
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
     private static Task WaitUntilAsync(Func<Task<bool>> condition) => Eventually.TrueAsync(condition, s_timeout);
 }
 
