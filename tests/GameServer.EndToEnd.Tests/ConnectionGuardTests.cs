@@ -48,11 +48,13 @@ public sealed class ConnectionGuardTests
     [Fact]
     public async Task AClientThatPings_IsNotIdle()
     {
-        await using var host = await TestHost.StartAsync("Production", new Dictionary<string, string?> { ["Edge:IdleTimeoutSeconds"] = "1" });
+        // Pings every 0.5 s for 7 s against a 4 s timeout: a silent client would be closed by 5 s, and a busy CI
+        // machine cannot stretch a 0.5 s gap past 4 s.
+        await using var host = await TestHost.StartAsync("Production", new Dictionary<string, string?> { ["Edge:IdleTimeoutSeconds"] = "4" });
         await using var client = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
         await client.ConnectAsync(host.WebSocketUri);
 
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < 14; i++)
         {
             await client.PingAsync();
             await Task.Delay(500);
