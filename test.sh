@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs what the tests need (Chromium for the browser test, npm packages via
-# the build), restores, builds and runs the whole solution's tests. TRX results land in ./TestResults.
+# Runs every test on a fresh machine: installs what the tests need (Chromium for the browser test, redis-server for the
+# cluster tests, npm packages via the build), restores, builds and runs the whole solution's tests. TRX results land in
+# ./TestResults.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# The cluster tests start their own redis-server processes on free ports.
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (apt)..."
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  # The package may start a system redis on 6379; the tests need none, so stop it (ignoring failure: no init system).
+  if [[ " ${need_apt[*]} " == *" redis-server "* ]]; then
+    $SUDO service redis-server stop >/dev/null 2>&1 || true
+  fi
 fi
 
 rm -rf TestResults

@@ -6,9 +6,25 @@ public enum JoinStatus
     Joined = 0,
     RoomFull = 1,
     UnknownRoomType = 2,
+    /// <summary>Resume: the room has no seat for this player any more (grace window passed, or the room closed).</summary>
+    ResumeExpired = 3,
+    /// <summary>Resume: the token does not match this player's seat (wrong, or replaced by a later resume).</summary>
+    ResumeRejected = 4,
 }
 
-/// <summary>The outcome of <see cref="IRoomGrain.Join"/>; on success, what the player needs to know to play.</summary>
+/// <summary>The outcome of <see cref="IRoomGrain.Join"/> or <see cref="IRoomGrain.Resume"/>; on success, what the player needs to know to play.</summary>
+/// <param name="Status">Joined, or why not.</param>
+/// <param name="RoomId">The room.</param>
+/// <param name="RoomType">The room's type.</param>
+/// <param name="EntityId">The player's entity in the room's snapshots.</param>
+/// <param name="TickRateHz">Simulation ticks per second.</param>
+/// <param name="SnapshotEveryTicks">A snapshot every this many ticks.</param>
+/// <param name="CurrentTick">The room's tick at the join.</param>
+/// <param name="MaxPlayers">The room's capacity.</param>
+/// <param name="ResumeToken">Secret for <see cref="IRoomGrain.Resume"/>; replaced by every join or resume.</param>
+/// <param name="Generation">Counts resumes of this seat: the edge session holding the newest generation owns the seat.</param>
+/// <param name="ReconnectGraceSeconds">How long the seat is kept after a disconnect.</param>
+/// <param name="Resumed">True for a resume (same entity, the input sequence continues).</param>
 [GenerateSerializer, Immutable, Alias("gs.JoinResult")]
 public sealed record JoinResult(
     JoinStatus Status,
@@ -19,7 +35,10 @@ public sealed record JoinResult(
     int SnapshotEveryTicks,
     long CurrentTick,
     int MaxPlayers,
-    string ResumeToken);
+    string ResumeToken,
+    int Generation = 1,
+    double ReconnectGraceSeconds = 0,
+    bool Resumed = false);
 
 /// <summary>One player's input as the edge forwards it.</summary>
 [GenerateSerializer, Immutable, Alias("gs.PlayerInput")]
@@ -50,7 +69,16 @@ public sealed record RoomInfo(
     int Observers,
     RoomLiveStats Live,
     RoomConfig Config,
-    RoomConfigPatch Overrides);
+    RoomConfigPatch Overrides,
+    RoomRecoveryInfo? Recovery = null);
+
+/// <summary>A room's checkpoint and seat bookkeeping, for diagnostics and tests.</summary>
+/// <param name="CheckpointsWritten">Checkpoints this activation saved.</param>
+/// <param name="LastCheckpointTick">The tick of the newest saved checkpoint, or -1.</param>
+/// <param name="RestoredFromTick">The checkpoint tick this activation continued from, or -1 for a new room.</param>
+/// <param name="DisconnectedSeats">Seats whose player is disconnected and inside the grace window.</param>
+[GenerateSerializer, Immutable, Alias("gs.RoomRecoveryInfo")]
+public sealed record RoomRecoveryInfo(long CheckpointsWritten, long LastCheckpointTick, long RestoredFromTick, int DisconnectedSeats);
 
 /// <summary>A room's measured numbers over the last couple of seconds, for the designer's page.</summary>
 /// <param name="TickRateHz">Ticks actually run per second.</param>

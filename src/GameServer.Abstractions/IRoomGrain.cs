@@ -11,8 +11,21 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>Adds a player; the room starts ticking with its first player.</summary>
     Task<JoinResult> Join(string playerId);
 
-    /// <summary>Removes a player's entity.</summary>
+    /// <summary>
+    /// Takes back <paramref name="playerId"/>'s seat with the resume token from their last join or resume: same entity,
+    /// input sequence continuing, a new token and generation. Edges holding an older generation of the seat are told
+    /// (<see cref="IRoomObserver.OnSeatResumed"/>) so they close that stale connection.
+    /// </summary>
+    Task<JoinResult> Resume(string playerId, string resumeToken);
+
+    /// <summary>The player left on purpose: removes their entity at once.</summary>
     Task Leave(int entityId);
+
+    /// <summary>
+    /// The player's connection dropped: the seat and entity wait for a resume for the room's reconnect grace window.
+    /// Ignored when the seat has a newer <paramref name="generation"/> (already resumed elsewhere).
+    /// </summary>
+    Task Disconnect(int entityId, int generation);
 
     /// <summary>
     /// An edge's inputs for this room since its last batch: one call per room per tick, not per input. One-way: the
@@ -23,6 +36,12 @@ public interface IRoomGrain : IGrainWithStringKey
 
     /// <summary>Registers an edge to receive this room's snapshots. Subscriptions expire; re-subscribe periodically.</summary>
     Task Subscribe(IRoomObserver observer);
+
+    /// <summary>
+    /// Subscribes or renews <paramref name="observer"/> and tells the room that this edge still serves the seats of
+    /// <paramref name="heldEntities"/>. Seats no edge renews for a while count as disconnected (the edge died).
+    /// </summary>
+    Task Renew(IRoomObserver observer, int[] heldEntities);
 
     Task Unsubscribe(IRoomObserver observer);
 
@@ -37,4 +56,10 @@ public interface IRoomGrain : IGrainWithStringKey
     /// applies at the next tick boundary. Returns the before/after or the refused fields.
     /// </summary>
     Task<SettingsChange> SetOverrides(RoomConfigPatch? overrides);
+
+    /// <summary>
+    /// Its silo is shutting down: stop at a tick boundary, save that exact tick and tell the edges to follow the room.
+    /// The activation then only waits to be deactivated; the next one, on another silo, continues from the saved tick.
+    /// </summary>
+    Task PrepareToMove();
 }

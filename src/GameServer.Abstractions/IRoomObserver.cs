@@ -14,6 +14,14 @@ public interface IRoomObserver : IGrainObserver
     [OneWay]
     Task OnSettingsChanged(RoomSettingsNotice notice);
 
+    /// <summary>A seat was resumed (generation <paramref name="generation"/>); a session holding an older generation is stale.</summary>
+    [OneWay]
+    Task OnSeatResumed(int entityId, int generation);
+
+    /// <summary>The room is moving to another silo (its silo is shutting down): re-subscribe now to follow it.</summary>
+    [OneWay]
+    Task OnRoomMoving(string roomId);
+
     /// <summary>The room closed; its players are no longer in it.</summary>
     [OneWay]
     Task OnRoomClosed(string roomId);

@@ -12,7 +12,9 @@ public sealed record RoomConfig(
     int InputQueueCapacity,
     int MaxCatchUpSteps,
     double EmptyRoomGraceSeconds,
-    Dictionary<string, double> Tunables);
+    Dictionary<string, double> Tunables,
+    double ReconnectGraceSeconds = 30,
+    double CheckpointIntervalSeconds = 1);
 
 /// <summary>A change to some settings; null fields (and tunables not named) stay as they are.</summary>
 [GenerateSerializer, Immutable, Alias("gs.RoomConfigPatch")]
@@ -25,10 +27,13 @@ public sealed record RoomConfigPatch
     [Id(4)] public int? MaxCatchUpSteps { get; init; }
     [Id(5)] public double? EmptyRoomGraceSeconds { get; init; }
     [Id(6)] public Dictionary<string, double>? Tunables { get; init; }
+    [Id(7)] public double? ReconnectGraceSeconds { get; init; }
+    [Id(8)] public double? CheckpointIntervalSeconds { get; init; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsEmpty => TickRateHz is null && SnapshotEveryTicks is null && MaxPlayers is null && InputQueueCapacity is null
-        && MaxCatchUpSteps is null && EmptyRoomGraceSeconds is null && (Tunables is null || Tunables.Count == 0);
+        && MaxCatchUpSteps is null && EmptyRoomGraceSeconds is null && ReconnectGraceSeconds is null
+        && CheckpointIntervalSeconds is null && (Tunables is null || Tunables.Count == 0);
 
     /// <summary><paramref name="next"/>'s fields over this one's (for stacking overrides).</summary>
     public RoomConfigPatch Then(RoomConfigPatch next) => new()
@@ -40,6 +45,8 @@ public sealed record RoomConfigPatch
         MaxCatchUpSteps = next.MaxCatchUpSteps ?? MaxCatchUpSteps,
         EmptyRoomGraceSeconds = next.EmptyRoomGraceSeconds ?? EmptyRoomGraceSeconds,
         Tunables = Merge(Tunables, next.Tunables),
+        ReconnectGraceSeconds = next.ReconnectGraceSeconds ?? ReconnectGraceSeconds,
+        CheckpointIntervalSeconds = next.CheckpointIntervalSeconds ?? CheckpointIntervalSeconds,
     };
 
     /// <summary>This patch applied to <paramref name="config"/>.</summary>
@@ -50,7 +57,9 @@ public sealed record RoomConfigPatch
         InputQueueCapacity ?? config.InputQueueCapacity,
         MaxCatchUpSteps ?? config.MaxCatchUpSteps,
         EmptyRoomGraceSeconds ?? config.EmptyRoomGraceSeconds,
-        Merge(config.Tunables, Tunables) ?? new Dictionary<string, double>());
+        Merge(config.Tunables, Tunables) ?? new Dictionary<string, double>(),
+        ReconnectGraceSeconds ?? config.ReconnectGraceSeconds,
+        CheckpointIntervalSeconds ?? config.CheckpointIntervalSeconds);
 
     private static Dictionary<string, double>? Merge(IReadOnlyDictionary<string, double>? under, IReadOnlyDictionary<string, double>? over)
     {

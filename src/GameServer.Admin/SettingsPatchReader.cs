@@ -41,14 +41,20 @@ internal static class SettingsPatchReader
                     _ => patch with { MaxCatchUpSteps = number },
                 };
             }
-            else if (name == "emptyRoomGraceSeconds")
+            else if (name is "emptyRoomGraceSeconds" or "reconnectGraceSeconds" or "checkpointIntervalSeconds")
             {
                 if (value.ValueKind != JsonValueKind.Number)
                 {
                     errors[name] = $"{name} must be a number.";
                     continue;
                 }
-                patch = patch with { EmptyRoomGraceSeconds = value.GetDouble() };
+                var seconds = value.GetDouble();
+                patch = name switch
+                {
+                    "emptyRoomGraceSeconds" => patch with { EmptyRoomGraceSeconds = seconds },
+                    "reconnectGraceSeconds" => patch with { ReconnectGraceSeconds = seconds },
+                    _ => patch with { CheckpointIntervalSeconds = seconds },
+                };
             }
             else if (name == "tunables")
             {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Runtime.ExceptionServices;
+using System.Text.RegularExpressions;
 using GameServer.Protocol;
 using MessagePack;
 
@@ -8,29 +10,55 @@ namespace GameServer.Client;
 
 /// <summary>
 /// A player's connection to a GameServer: connect, join a room, send sequenced inputs, receive snapshots, measure
-/// round-trip time. Events are raised on the receive loop's thread; keep handlers short.
+/// round-trip time. When the connection drops it reconnects by itself (see <see cref="GameClientOptions.Reconnect"/>)
+/// and, if it was in a room, resumes its seat: same room, same entity, the input sequence continues.
+/// Events are raised one at a time, in order, on the client's receive loop; keep handlers short.
 /// </summary>
 public sealed class GameClient : IAsyncDisposable
 {
+    private static readonly Regex s_statusInMessage = new("'([1-5][0-9][0-9])'", RegexOptions.CultureInvariant);
+
     private readonly GameClientOptions _options;
+    private readonly ReconnectOptions _reconnect;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<double, TaskCompletionSource<double>> _pings = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private ClientWebSocket? _socket;
-    private Task? _receiveLoop;
+    private readonly CancellationTokenSource _stopping = new();
+    // Seeded from a Guid: on Mono/Unity `new Random()` seeds from the clock, so bots made in the same millisecond
+    // would draw the same jitter and reconnect together, which is what the jitter is for avoiding.
+    private readonly Random _random = new(Guid.NewGuid().GetHashCode());
+    private IReadOnlyList<Uri> _endpoints = Array.Empty<Uri>();
+    private int _endpointIndex;
+    private int _connectCalled;
+    private int _closeRequested;
+    private volatile ClientWebSocket? _socket;
+    private volatile ConnectionState _state = ConnectionState.Disconnected;
+    private Task? _run;
     private TaskCompletionSource<Welcome>? _pendingJoin;
     private TaskCompletionSource<Left>? _pendingLeave;
-    private Welcome? _welcome;
+    private volatile Welcome? _welcome;
     private int _nextSeq;
     private long _bytesReceived;
     private long _wireBytesReceived;
     private long _snapshotsReceived;
     private long _lastTick = -1;
+    private long _roomTick = -1;
     private long _lastAckedSeq;
+    private long _reconnects;
+    private long _resumes;
+    private long _resumeFailures;
+    private long _roomRestores;
+    private long _inputsDropped;
+    private long _lastOutageTicks = -1;
+    private WebSocketCloseStatus? _closeStatus;
+    private string? _closeStatusDescription;
 
+    /// <exception cref="ArgumentException">A <see cref="GameClientOptions.Reconnect"/> setting is out of range.</exception>
     public GameClient(GameClientOptions? options = null)
     {
         _options = options ?? new GameClientOptions();
+        _reconnect = _options.Reconnect ?? throw new ArgumentException("GameClientOptions.Reconnect is null; leave the default or set a ReconnectOptions.", nameof(options));
+        _reconnect.Validate();
     }
 
     /// <summary>A decoded snapshot (only when <see cref="GameClientOptions.DecodeSnapshots"/> is on).</summary>
@@ -45,24 +73,55 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>The server sent an <see cref="Error"/>.</summary>
     public event Action<Error>? ErrorReceived;
 
-    /// <summary>The server said this player left a room (e.g. <c>"room-closed"</c>).</summary>
+    /// <summary>
+    /// The player is no longer in a room: the server said so (<c>"left"</c>, <c>"room-closed"</c>), or the seat could
+    /// not be resumed after a reconnect (<c>"resume-failed"</c>, after <see cref="ResumeFailed"/>).
+    /// </summary>
     public event Action<Left>? LeftRoom;
 
     /// <summary>The room's tick rate, snapshot rate or capacity changed (a designer tuned it live); <see cref="Room"/> has the new values.</summary>
     public event Action<SettingsChanged>? SettingsChanged;
 
-    /// <summary>The connection closed: the server's close status and reason, or null if it just dropped.</summary>
+    /// <summary>
+    /// The client closed for good: the close status and reason of the connection that ended it (null status if it
+    /// dropped without a close frame). Not raised for a drop the client reconnects from; raised once reconnecting gives
+    /// up (<see cref="ReconnectOptions.MaxAttempts"/> failed attempts, or a 401/403 handshake refusal).
+    /// </summary>
     public event Action<WebSocketCloseStatus?, string?>? Closed;
 
-    public ConnectionState State { get; private set; } = ConnectionState.Disconnected;
+    /// <summary>The connection dropped and the client is about to wait, then try again; raised before every attempt.</summary>
+    public event Action<ReconnectingEventArgs>? Reconnecting;
 
-    /// <summary>The current room's welcome, or null when not in a room.</summary>
+    /// <summary>A reconnect succeeded (and the resume, if the client was in a room, was answered).</summary>
+    public event Action<ReconnectedEventArgs>? Reconnected;
+
+    /// <summary>After a reconnect the server gave the seat back: same room and entity, inputs continue from the same sequence.</summary>
+    public event Action<ResumedEventArgs>? Resumed;
+
+    /// <summary>
+    /// After a reconnect the seat could not be resumed: <see cref="ErrorCode.ResumeExpired"/> (the grace window passed,
+    /// or the server keeps no seats: its welcome's <see cref="Welcome.ReconnectGraceSeconds"/> was 0) or
+    /// <see cref="ErrorCode.ResumeRejected"/>. The client stays connected, out of the room (<see cref="LeftRoom"/>
+    /// follows with reason <c>"resume-failed"</c>); join afresh to play on.
+    /// </summary>
+    public event Action<Error>? ResumeFailed;
+
+    /// <summary>A snapshot's tick went backwards: the room was restored from a checkpoint. Raised before that snapshot's events.</summary>
+    public event Action<RoomRestoredEventArgs>? RoomRestored;
+
+    public ConnectionState State
+    {
+        get => _state;
+        private set => _state = value;
+    }
+
+    /// <summary>The current room's welcome (the resumed one after a resume), or null when not in a room. Kept while reconnecting.</summary>
     public Welcome? Room => _welcome;
 
-    /// <summary>The sequence number of the last input sent (0 before the first).</summary>
+    /// <summary>The sequence number of the last input sent (0 before the first). Inputs dropped while reconnecting take no number.</summary>
     public uint LastSentSeq => (uint)Volatile.Read(ref _nextSeq);
 
-    /// <summary>The server's last processed input sequence for this player, from the newest snapshot.</summary>
+    /// <summary>The server's last processed input sequence for this player, from the newest snapshot. Never goes down, not even when a room is restored.</summary>
     public uint LastAckedSeq => (uint)Interlocked.Read(ref _lastAckedSeq);
 
     /// <summary>The newest snapshot's tick, or -1.</summary>
@@ -76,48 +135,87 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>Bytes received including WebSocket frame headers (2–10 bytes each; server frames are unmasked).</summary>
     public long WireBytesReceived => Interlocked.Read(ref _wireBytesReceived);
 
+    /// <summary>Successful reconnects (each outage that ended with the connection back counts once).</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>Reconnects that got the seat back (<see cref="Resumed"/>).</summary>
+    public long Resumes => Interlocked.Read(ref _resumes);
+
+    /// <summary>Reconnects whose resume was refused (<see cref="ResumeFailed"/>).</summary>
+    public long ResumeFailures => Interlocked.Read(ref _resumeFailures);
+
+    /// <summary>Times a snapshot's tick went backwards (<see cref="RoomRestored"/>).</summary>
+    public long RoomRestores => Interlocked.Read(ref _roomRestores);
+
+    /// <summary>Inputs <see cref="SendInputAsync"/> dropped because the connection was down.</summary>
+    public long InputsDropped => Interlocked.Read(ref _inputsDropped);
+
+    /// <summary>
+    /// The last outage: from the drop to the resumed welcome (or to the new connection, when not in a room). Null
+    /// before the first reconnect.
+    /// </summary>
+    public TimeSpan? LastOutage => Interlocked.Read(ref _lastOutageTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
+
     /// <summary>The latest measured round-trip time, or null before the first <see cref="PingAsync"/>.</summary>
     public TimeSpan? LastRoundTrip { get; private set; }
 
-    /// <summary>The close status the server sent, once closed.</summary>
-    public WebSocketCloseStatus? CloseStatus => _socket?.CloseStatus;
+    /// <summary>The close status the server sent on the most recent connection that ended (null while none has, or if it dropped without one).</summary>
+    public WebSocketCloseStatus? CloseStatus => _closeStatus;
 
-    public string? CloseStatusDescription => _socket?.CloseStatusDescription;
+    public string? CloseStatusDescription => _closeStatusDescription;
+
+    /// <summary>Completes when the client is closed for good (not at a drop it reconnects from).</summary>
+    public Task Completion => _run ?? Task.CompletedTask;
 
     /// <summary>Opens the WebSocket with the protocol's sub-protocol; throws <see cref="WebSocketException"/> if refused.</summary>
-    public async Task ConnectAsync(Uri uri, CancellationToken cancellationToken = default)
+    public Task ConnectAsync(Uri uri, CancellationToken cancellationToken = default)
     {
-        if (_socket is not null)
+        if (uri is null)
         {
-            throw new InvalidOperationException("This client is already connected; create a new one to reconnect.");
+            throw new ArgumentNullException(nameof(uri));
         }
-        var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol(ProtocolVersion.SubProtocol);
-        foreach (var header in _options.Headers)
+        return ConnectAsync(new[] { uri }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Connects to the first of <paramref name="endpoints"/> that accepts, trying them in order; each reconnect
+    /// attempt later moves on to the next one (round robin), so a client whose edge died reaches another. With one
+    /// load-balanced URL, pass just that. The first connect is not retried: if every endpoint refuses, this throws the
+    /// last endpoint's error (a 401 or 403 refusal throws at once).
+    /// </summary>
+    public async Task ConnectAsync(IReadOnlyList<Uri> endpoints, CancellationToken cancellationToken = default)
+    {
+        if (endpoints is null)
         {
-            socket.Options.SetRequestHeader(header.Key, header.Value);
+            throw new ArgumentNullException(nameof(endpoints));
         }
-        if (_options.AccessToken is not null)
+        if (endpoints.Count == 0 || endpoints.Any(e => e is null))
         {
-            socket.Options.SetRequestHeader("Authorization", "Bearer " + _options.AccessToken);
+            throw new ArgumentException("Give at least one endpoint, and no nulls.", nameof(endpoints));
         }
-        if (_options.RemoteCertificateValidationCallback is not null)
+        if (Interlocked.Exchange(ref _connectCalled, 1) != 0)
         {
-            socket.Options.RemoteCertificateValidationCallback = _options.RemoteCertificateValidationCallback;
+            throw new InvalidOperationException("This client is already connected; create a new one to connect again (it reconnects by itself after a drop).");
         }
-        _socket = socket;
+        _endpoints = endpoints.ToArray();
         State = ConnectionState.Connecting;
-        try
+        for (var i = 0; i < _endpoints.Count; i++)
         {
-            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+            var attempt = await OpenAsync(_endpoints[i], cancellationToken).ConfigureAwait(false);
+            if (attempt.Reader is { } reader)
+            {
+                _endpointIndex = i;
+                _socket = reader.Socket;
+                State = ConnectionState.Connected;
+                _run = Task.Run(() => RunAsync(reader), CancellationToken.None);
+                return;
+            }
+            if (i == _endpoints.Count - 1 || attempt.IsPermanent || cancellationToken.IsCancellationRequested)
+            {
+                State = ConnectionState.Closed;
+                ExceptionDispatchInfo.Capture(attempt.Error!).Throw();
+            }
         }
-        catch
-        {
-            State = ConnectionState.Closed;
-            throw;
-        }
-        State = ConnectionState.Connected;
-        _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
     }
 
     /// <summary>Matchmakes into a room of <paramref name="roomType"/> (join-or-create).</summary>
@@ -128,16 +226,45 @@ public sealed class GameClient : IAsyncDisposable
     public Task<Welcome> JoinRoomAsync(string roomId, CancellationToken cancellationToken = default) =>
         JoinCoreAsync(new Join(null, roomId), cancellationToken);
 
-    /// <summary>Sends one input with the next sequence number and returns that number.</summary>
+    /// <summary>
+    /// Takes back a seat by hand with a token saved from an earlier <see cref="Welcome"/> (e.g. the app restarted
+    /// within the room's grace window). A dropped connection does this by itself; this is for a new client. Throws
+    /// <see cref="GameServerException"/> with <see cref="ErrorCode.ResumeExpired"/> or
+    /// <see cref="ErrorCode.ResumeRejected"/> when the seat cannot be had; the client then stays connected, out of a room.
+    /// </summary>
+    public Task<Welcome> ResumeAsync(string roomId, string resumeToken, CancellationToken cancellationToken = default) =>
+        JoinCoreAsync(new Resume(roomId, resumeToken), cancellationToken);
+
+    /// <summary>
+    /// Sends one input with the next sequence number and returns that number. While the client is
+    /// <see cref="ConnectionState.Reconnecting"/> the input is dropped, takes no sequence number, counts in
+    /// <see cref="InputsDropped"/>, and 0 is returned: the player's intent is stale by the time the seat is back, and
+    /// the next input's number continues right after the last one sent. An input lost in flight as the connection
+    /// drops keeps its number; the server accepts any sequence above the last it processed, so the gap is harmless.
+    /// </summary>
     public async Task<uint> SendInputAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
+        var socket = _socket ?? throw new InvalidOperationException("Connect first.");
+        if (State == ConnectionState.Reconnecting)
+        {
+            Interlocked.Increment(ref _inputsDropped);
+            return 0;
+        }
         var seq = (uint)Interlocked.Increment(ref _nextSeq);
         var clientTick = LastTick < 0 ? 0 : LastTick;
-        await SendAsync(new Input(seq, clientTick, payload), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SendFrameAsync(socket, MessageCodec.Encode(new Input(seq, clientTick, payload)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException && MayReconnect)
+        {
+            // The connection dropped under this send; the receive loop sees the same drop and reconnects.
+            Interlocked.Increment(ref _inputsDropped);
+        }
         return seq;
     }
 
-    /// <summary>Measures one round trip to the edge.</summary>
+    /// <summary>Measures one round trip to the edge. Throws <see cref="InvalidOperationException"/> while reconnecting.</summary>
     public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
     {
         var sentAt = _clock.Elapsed.TotalMilliseconds;
@@ -162,64 +289,79 @@ public sealed class GameClient : IAsyncDisposable
     {
         var left = new TaskCompletionSource<Left>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pendingLeave = left;
-        await SendAsync(new Leave(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SendAsync(new Leave(), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not sent: nothing is pending, so a later drop must not take this for a leave and give up the seat.
+            Interlocked.CompareExchange(ref _pendingLeave, null, left);
+            throw;
+        }
         await WaitAsync(left.Task, "left", cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends raw bytes as one binary frame (for tests of the server's validation).</summary>
+    /// <summary>Sends raw bytes as one binary frame (for tests of the server's validation). Throws while reconnecting.</summary>
     public async Task SendRawAsync(ReadOnlyMemory<byte> frame, WebSocketMessageType type = WebSocketMessageType.Binary, CancellationToken cancellationToken = default)
     {
         var socket = _socket ?? throw new InvalidOperationException("Connect first.");
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (State == ConnectionState.Reconnecting)
         {
-            await socket.SendAsync(frame, type, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException("The connection dropped and the client is reconnecting; wait for Reconnected.");
         }
-        finally
-        {
-            _sendLock.Release();
-        }
+        await SendFrameAsync(socket, frame, cancellationToken, type).ConfigureAwait(false);
     }
 
-    /// <summary>Closes the connection with a normal close handshake.</summary>
+    /// <summary>Closes the connection with a normal close handshake, and stops reconnecting if a reconnect is under way.</summary>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
+        Interlocked.Exchange(ref _closeRequested, 1);
+        _stopping.Cancel();
         var socket = _socket;
-        if (socket is null || socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        if (socket is not null && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            return;
+            try
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException
+                || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Dropped or aborted under the close (e.g. a resume in progress gave up): it is closed either way.
+            }
         }
-        try
+        if (_run is not null)
         {
-            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", cancellationToken).ConfigureAwait(false);
-        }
-        catch (WebSocketException)
-        {
-        }
-        if (_receiveLoop is not null)
-        {
-            await _receiveLoop.ConfigureAwait(false);
+            await _run.ConfigureAwait(false);
         }
     }
-
-    /// <summary>Completes when the receive loop ends (the connection closed or failed).</summary>
-    public Task Completion => _receiveLoop ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
         {
-            await CloseAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            try
+            {
+                await CloseAsync(cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
         _socket?.Dispose();
+        if (_run is { } run && await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false) != run)
+        {
+            return; // still unwinding and may yet use the send lock; undisposed, it holds nothing but memory
+        }
         _sendLock.Dispose();
     }
 
-    private async Task<Welcome> JoinCoreAsync(Join join, CancellationToken cancellationToken)
+    private bool CloseRequested => Volatile.Read(ref _closeRequested) != 0;
+
+    private bool MayReconnect => _reconnect.Enabled && _reconnect.MaxAttempts > 0 && !CloseRequested && State != ConnectionState.Closed;
+
+    private async Task<Welcome> JoinCoreAsync(ClientMessage join, CancellationToken cancellationToken)
     {
         var pending = new TaskCompletionSource<Welcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (Interlocked.CompareExchange(ref _pendingJoin, pending, null) is not null)
@@ -237,10 +379,21 @@ public sealed class GameClient : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(ClientMessage message, CancellationToken cancellationToken)
+    private Task SendAsync(ClientMessage message, CancellationToken cancellationToken) =>
+        SendRawAsync(MessageCodec.Encode(message), WebSocketMessageType.Binary, cancellationToken);
+
+    private async Task SendFrameAsync(
+        ClientWebSocket socket, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken, WebSocketMessageType type = WebSocketMessageType.Binary)
     {
-        var bytes = MessageCodec.Encode(message);
-        await SendRawAsync(bytes, WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await socket.SendAsync(frame, type, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     private async Task<T> WaitAsync<T>(Task<T> task, string what, CancellationToken cancellationToken)
@@ -259,61 +412,384 @@ public sealed class GameClient : IAsyncDisposable
         return await task.ConfigureAwait(false);
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>One handshake; never throws (the error, and whether retrying is pointless, come back in the result).</summary>
+    private async Task<OpenResult> OpenAsync(Uri endpoint, CancellationToken cancellationToken)
     {
-        var socket = _socket!;
-        var buffer = new byte[_options.ReceiveBufferBytes];
-        WebSocketCloseStatus? status = null;
-        string? reason = null;
+        var socket = new ClientWebSocket();
+        try
+        {
+            socket.Options.AddSubProtocol(ProtocolVersion.SubProtocol);
+            foreach (var header in _options.Headers)
+            {
+                socket.Options.SetRequestHeader(header.Key, header.Value);
+            }
+            var token = _options.AccessTokenProvider is { } provider
+                ? await provider(cancellationToken).ConfigureAwait(false)
+                : _options.AccessToken;
+            if (token is not null)
+            {
+                socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+            }
+            if (_options.RemoteCertificateValidationCallback is not null)
+            {
+                socket.Options.RemoteCertificateValidationCallback = _options.RemoteCertificateValidationCallback;
+            }
+#if NET
+            socket.Options.CollectHttpResponseDetails = true;
+#endif
+            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+#if NET
+            socket.HttpResponseHeaders = null; // only wanted from refusals; don't keep them for the connection's life
+#endif
+            return new OpenResult(new FrameReader(socket, endpoint, _options.ReceiveBufferBytes), null, false, null);
+        }
+        catch (Exception ex)
+        {
+            var status = RefusalStatus(socket, ex);
+            var retryAfter = RetryAfter(socket);
+            socket.Dispose();
+            return new OpenResult(null, ex, status is 401 or 403, retryAfter);
+        }
+    }
+
+    /// <summary>A refusal's <c>Retry-After</c> in seconds (the edge sends it with 503 and 429), where the platform exposes it.</summary>
+    private static TimeSpan? RetryAfter(ClientWebSocket socket)
+    {
+#if NET
+        try
+        {
+            if (socket.HttpResponseHeaders is { } headers && headers.TryGetValue("Retry-After", out var values)
+                && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+#endif
+        return null;
+    }
+
+    /// <summary>The HTTP status of a refused handshake, if it can be told.</summary>
+    private static int? RefusalStatus(ClientWebSocket socket, Exception error)
+    {
+#if NET
+        try
+        {
+            if (socket.HttpStatusCode != 0)
+            {
+                return (int)socket.HttpStatusCode;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+#endif
+        // netstandard2.1 has no HttpStatusCode; .NET words it "The server returned status code '401' when status code
+        // '101' was expected." Runtimes that word it otherwise count as transient, which only costs retries.
+        if (error is WebSocketException && s_statusInMessage.Match(error.Message) is { Success: true } match)
+        {
+            return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return null;
+    }
+
+    /// <summary>The client's life after the first connect: receive, and after a drop reconnect and resume, until closed for good.</summary>
+    private async Task RunAsync(FrameReader reader)
+    {
+        var finished = false;
+        var (status, reason) = ((WebSocketCloseStatus?)null, (string?)"the client stopped");
         try
         {
             while (true)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                (status, reason) = await ReceiveLoopAsync(reader).ConfigureAwait(false);
+                OnConnectionEnded(status, reason);
+                if (!ShouldReconnect(status))
                 {
-                    if (length == buffer.Length)
-                    {
-                        Array.Resize(ref buffer, buffer.Length * 2);
-                    }
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    status = socket.CloseStatus;
-                    reason = socket.CloseStatusDescription;
-                    if (socket.State == WebSocketState.CloseReceived)
-                    {
-                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).ConfigureAwait(false);
-                    }
                     break;
                 }
-                Interlocked.Add(ref _bytesReceived, length);
-                Interlocked.Add(ref _wireBytesReceived, length + FrameHeaderBytes(length));
-                Dispatch(new ReadOnlyMemory<byte>(buffer, 0, length));
+                var next = await ReconnectAsync(status, reason).ConfigureAwait(false);
+                if (next.Reader is null)
+                {
+                    (status, reason) = (next.Status, next.Reason);
+                    break;
+                }
+                reader = next.Reader;
             }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            status = socket.CloseStatus;
-            reason = socket.CloseStatusDescription;
+            finished = true;
         }
         finally
         {
             State = ConnectionState.Closed;
-            var closed = new InvalidOperationException($"Connection closed ({(int?)status} {reason}).");
-            _pendingJoin?.TrySetException(closed);
-            _pendingLeave?.TrySetException(closed);
-            foreach (var ping in _pings.Values)
+            if (!finished)
             {
-                ping.TrySetException(closed);
+                reason = "the client stopped after an event handler threw";
+                FailPending(status, reason);
             }
             Closed?.Invoke(status, reason);
         }
+    }
+
+    private async Task<(WebSocketCloseStatus? Status, string? Reason)> ReceiveLoopAsync(FrameReader reader)
+    {
+        var socket = reader.Socket;
+        try
+        {
+            while (true)
+            {
+                var length = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+                if (length < 0)
+                {
+                    return await CloseReceivedAsync(socket).ConfigureAwait(false);
+                }
+                CountReceived(length);
+                Dispatch(reader.Message(length));
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+            return (socket.CloseStatus, socket.CloseStatusDescription);
+        }
+    }
+
+    private static async Task<(WebSocketCloseStatus?, string?)> CloseReceivedAsync(ClientWebSocket socket)
+    {
+        var status = socket.CloseStatus;
+        var reason = socket.CloseStatusDescription;
+        if (socket.State == WebSocketState.CloseReceived)
+        {
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException)
+            {
+            }
+        }
+        return (status, reason);
+    }
+
+    private void OnConnectionEnded(WebSocketCloseStatus? status, string? reason)
+    {
+        _closeStatus = status;
+        _closeStatusDescription = reason;
+        if (_pendingLeave is { Task.IsCompleted: false })
+        {
+            // The app was leaving: do not take the seat back; the server releases it after the grace window.
+            _welcome = null;
+        }
+        FailPending(status, reason);
+    }
+
+    private void FailPending(WebSocketCloseStatus? status, string? reason)
+    {
+        var closed = new InvalidOperationException($"Connection closed ({(int?)status} {reason}).");
+        _pendingJoin?.TrySetException(closed);
+        _pendingLeave?.TrySetException(closed);
+        foreach (var ping in _pings.Values)
+        {
+            ping.TrySetException(closed);
+        }
+    }
+
+    private bool ShouldReconnect(WebSocketCloseStatus? status)
+    {
+        if (!MayReconnect || !CloseCode.ShouldReconnect((int?)status))
+        {
+            return false;
+        }
+        // Idle outside a room: there is no seat to resume, and a new connection left just as idle would be closed again.
+        return !((int?)status == CloseCode.IdleTimeout && _welcome is null);
+    }
+
+    /// <summary>Attempts until one connects (and its resume is answered), the app closes, or the attempts run out.</summary>
+    private async Task<(FrameReader? Reader, WebSocketCloseStatus? Status, string? Reason)> ReconnectAsync(WebSocketCloseStatus? cause, string? causeReason)
+    {
+        var outageStart = _clock.Elapsed;
+        var afterDrain = (int?)cause == CloseCode.Draining;
+        Exception? lastError = null;
+        TimeSpan? retryAfter = null;
+        State = ConnectionState.Reconnecting;
+        for (var attempt = 0; attempt < _reconnect.MaxAttempts; attempt++)
+        {
+            // A refusal's Retry-After is the server's floor; the jitter on top keeps the refused crowd spread out.
+            var delay = (retryAfter ?? TimeSpan.Zero) + ReconnectBackoff.Delay(_reconnect, attempt, afterDrain, _random);
+            retryAfter = null;
+            Reconnecting?.Invoke(new ReconnectingEventArgs(attempt + 1, delay, (int?)cause, causeReason, lastError));
+            try
+            {
+                await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return (null, cause, "closed by the app while reconnecting");
+            }
+
+            _endpointIndex = (_endpointIndex + 1) % _endpoints.Count;
+            OpenResult opened;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
+            {
+                timeout.CancelAfter(_options.RequestTimeout);
+                opened = await OpenAsync(_endpoints[_endpointIndex], timeout.Token).ConfigureAwait(false);
+            }
+            if (CloseRequested)
+            {
+                opened.Reader?.Socket.Dispose();
+                return (null, cause, "closed by the app while reconnecting");
+            }
+            if (opened.Reader is not { } reader)
+            {
+                lastError = opened.Error;
+                retryAfter = opened.RetryAfter;
+                if (opened.IsPermanent)
+                {
+                    return (null, cause, $"reconnect refused, not retrying: {opened.Error?.Message}");
+                }
+                continue;
+            }
+
+            var previous = _socket;
+            _socket = reader.Socket;
+            previous?.Dispose();
+            if (_welcome is { ReconnectGraceSeconds: <= 0 } seatless)
+            {
+                // The server keeps no seat after a disconnect (reconnectGraceSeconds 0: no resume support), so there is
+                // nothing to ask for; report it as an expired seat.
+                OnResumeFailed(seatless, new Error(ErrorCode.ResumeExpired, "The server keeps no seat after a disconnect (reconnectGraceSeconds is 0); join afresh."));
+            }
+            else if (_welcome is { } room)
+            {
+                var (outcome, why, status, reason) = await TryResumeAsync(reader, room, outageStart).ConfigureAwait(false);
+                if (outcome is ResumeOutcome.Retry or ResumeOutcome.Closed)
+                {
+                    reader.Socket.Abort();
+                    if (outcome == ResumeOutcome.Closed)
+                    {
+                        _closeStatus = status;
+                        _closeStatusDescription = reason;
+                        if (!CloseRequested && !CloseCode.ShouldReconnect((int?)status))
+                        {
+                            return (null, status, reason);
+                        }
+                    }
+                    if (CloseRequested)
+                    {
+                        return (null, cause, "closed by the app while reconnecting");
+                    }
+                    lastError = new WebSocketException(why);
+                    State = ConnectionState.Reconnecting;
+                    continue;
+                }
+            }
+            else
+            {
+                State = ConnectionState.Connected;
+                Interlocked.Exchange(ref _lastOutageTicks, (_clock.Elapsed - outageStart).Ticks);
+            }
+            Interlocked.Increment(ref _reconnects);
+            Reconnected?.Invoke(new ReconnectedEventArgs(reader.Endpoint, attempt + 1, _clock.Elapsed - outageStart));
+            return (reader, null, null);
+        }
+        return (null, cause, $"gave up after {_reconnect.MaxAttempts} reconnect attempts; the last failed with: {lastError?.Message}");
+    }
+
+    /// <summary>
+    /// Sends <see cref="Resume"/> on a new connection and reads until its answer. Reading here, not in the receive
+    /// loop, keeps every event on one sequence: the resume's events come before the first snapshot's.
+    /// </summary>
+    private async Task<(ResumeOutcome Outcome, string Why, WebSocketCloseStatus? Status, string? Reason)> TryResumeAsync(
+        FrameReader reader, Welcome room, TimeSpan outageStart)
+    {
+        var socket = reader.Socket;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            await SendFrameAsync(socket, MessageCodec.Encode(new Resume(room.RoomId, room.ResumeToken)), timeout.Token).ConfigureAwait(false);
+            while (true)
+            {
+                var length = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                if (length < 0)
+                {
+                    var (status, reason) = await CloseReceivedAsync(socket).ConfigureAwait(false);
+                    return (ResumeOutcome.Closed, $"the server closed the connection ({(int?)status} {reason}) instead of answering the resume", status, reason);
+                }
+                CountReceived(length);
+                var frame = reader.Message(length);
+                var type = MessageCodec.PeekType(frame.Span);
+                if (type is not (MessageType.Welcome or MessageType.Error))
+                {
+                    Dispatch(frame);
+                    continue;
+                }
+                ServerMessage message;
+                try
+                {
+                    message = MessageCodec.DecodeServer(frame);
+                }
+                catch (ProtocolException ex)
+                {
+                    return (ResumeOutcome.Retry, "the answer to the resume did not decode: " + ex.Message, null, null);
+                }
+                switch (message)
+                {
+                    case Welcome welcome:
+                        OnResumed(welcome, outageStart);
+                        return (ResumeOutcome.Resumed, "", null, null);
+                    case Error error:
+                        ErrorReceived?.Invoke(error);
+                        if (error.Code is ErrorCode.InternalError or ErrorCode.RateLimited)
+                        {
+                            // Transient: the seat is still held for the grace window, so try again after the backoff.
+                            return (ResumeOutcome.Retry, $"resume answered with error {error.Code}: {error.Message}", null, null);
+                        }
+                        OnResumeFailed(room, error);
+                        return (ResumeOutcome.Failed, "", null, null);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return (ResumeOutcome.Retry, $"no answer to the resume within {_options.RequestTimeout.TotalSeconds:0.#} s", null, null);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException)
+        {
+            return (ResumeOutcome.Closed, "the connection dropped during the resume: " + ex.Message, socket.CloseStatus, socket.CloseStatusDescription);
+        }
+    }
+
+    private void OnResumed(Welcome welcome, TimeSpan outageStart)
+    {
+        if (!welcome.Resumed)
+        {
+            // Seated afresh rather than resumed (a server without resume): a new entity, so sequences restart.
+            OnWelcome(welcome);
+            return;
+        }
+        _welcome = welcome;
+        State = ConnectionState.InRoom;
+        Interlocked.Increment(ref _resumes);
+        var outage = _clock.Elapsed - outageStart;
+        Interlocked.Exchange(ref _lastOutageTicks, outage.Ticks);
+        Resumed?.Invoke(new ResumedEventArgs(welcome, outage));
+    }
+
+    private void OnResumeFailed(Welcome room, Error error)
+    {
+        Interlocked.Increment(ref _resumeFailures);
+        _welcome = null;
+        Interlocked.Exchange(ref _roomTick, -1);
+        State = ConnectionState.Connected;
+        ResumeFailed?.Invoke(error);
+        LeftRoom?.Invoke(new Left(room.RoomId, "resume-failed"));
+    }
+
+    private void CountReceived(int length)
+    {
+        Interlocked.Add(ref _bytesReceived, length);
+        Interlocked.Add(ref _wireBytesReceived, length + FrameHeaderBytes(length));
     }
 
     private void Dispatch(ReadOnlyMemory<byte> frame)
@@ -339,10 +815,7 @@ public sealed class GameClient : IAsyncDisposable
                 SnapshotReceived?.Invoke(snapshot);
                 break;
             case Welcome welcome:
-                _welcome = welcome;
-                State = ConnectionState.InRoom;
-                Interlocked.Exchange(ref _lastAckedSeq, 0);
-                Interlocked.Exchange(ref _nextSeq, 0);
+                OnWelcome(welcome);
                 _pendingJoin?.TrySetResult(welcome);
                 break;
             case Pong pong:
@@ -370,11 +843,25 @@ public sealed class GameClient : IAsyncDisposable
                 break;
             case Left left:
                 _welcome = null;
+                Interlocked.Exchange(ref _roomTick, -1);
                 State = ConnectionState.Connected;
                 _pendingLeave?.TrySetResult(left);
                 LeftRoom?.Invoke(left);
                 break;
         }
+    }
+
+    private void OnWelcome(Welcome welcome)
+    {
+        if (!welcome.Resumed)
+        {
+            // A new seat: the server counts this player's sequence from 0 again, and the room's ticks are its own.
+            Interlocked.Exchange(ref _lastAckedSeq, 0);
+            Interlocked.Exchange(ref _nextSeq, 0);
+            Interlocked.Exchange(ref _roomTick, -1);
+        }
+        _welcome = welcome;
+        State = ConnectionState.InRoom;
     }
 
     private void ReadSnapshotLite(ReadOnlyMemory<byte> frame)
@@ -403,15 +890,57 @@ public sealed class GameClient : IAsyncDisposable
 
     private void OnSnapshot(long tick, uint ack, int frameLength)
     {
+        var previous = Interlocked.Exchange(ref _roomTick, tick);
+        if (previous >= 0 && tick <= previous)
+        {
+            Interlocked.Increment(ref _roomRestores);
+            RoomRestored?.Invoke(new RoomRestoredEventArgs(previous, tick));
+        }
         Interlocked.Increment(ref _snapshotsReceived);
         Interlocked.Exchange(ref _lastTick, tick);
         SnapshotFrameReceived?.Invoke(tick, frameLength);
         if (ack > LastAckedSeq)
         {
             Interlocked.Exchange(ref _lastAckedSeq, (long)ack);
+            // A seat taken back by ResumeAsync in a new client: the server has processed more than this client sent,
+            // and would ignore inputs numbered below its count, so continue from it.
+            var sent = Volatile.Read(ref _nextSeq);
+            if ((uint)sent < ack)
+            {
+                Interlocked.CompareExchange(ref _nextSeq, (int)ack, sent);
+            }
             InputAcknowledged?.Invoke(ack, tick);
         }
     }
 
     private static int FrameHeaderBytes(int payload) => payload < 126 ? 2 : payload <= ushort.MaxValue ? 4 : 10;
+
+    private enum ResumeOutcome
+    {
+        Resumed,
+        Failed,
+        Retry,
+        Closed,
+    }
+
+    private readonly struct OpenResult
+    {
+        public OpenResult(FrameReader? reader, Exception? error, bool isPermanent, TimeSpan? retryAfter)
+        {
+            Reader = reader;
+            Error = error;
+            IsPermanent = isPermanent;
+            RetryAfter = retryAfter;
+        }
+
+        public FrameReader? Reader { get; }
+
+        public Exception? Error { get; }
+
+        /// <summary>Refused with 401 or 403: retrying with the same credentials cannot succeed.</summary>
+        public bool IsPermanent { get; }
+
+        /// <summary>The refusal's <c>Retry-After</c>, if it had one.</summary>
+        public TimeSpan? RetryAfter { get; }
+    }
 }

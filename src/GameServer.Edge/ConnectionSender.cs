@@ -94,6 +94,18 @@ internal sealed class ConnectionSender
         return true;
     }
 
+    /// <summary>True once this side decided to close (drain, idle, protocol error, slow consumer, …).</summary>
+    public bool CloseRequested
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _close is not null;
+            }
+        }
+    }
+
     /// <summary>Sends a close frame after what is queued; nothing is sent after it.</summary>
     public void RequestClose(WebSocketCloseStatus status, string reason)
     {

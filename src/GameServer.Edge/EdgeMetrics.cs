@@ -26,6 +26,9 @@ internal sealed class EdgeMetrics
     private readonly Counter<long> _snapshotsDropped;
     private readonly Counter<long> _snapshotsReceived;
     private readonly UpDownCounter<long> _roomLinks;
+    private readonly Counter<long> _resumes;
+    private readonly Counter<long> _roomFollows;
+    private readonly Counter<long> _lateSnapshots;
 
     public EdgeMetrics(IMeterFactory meterFactory)
     {
@@ -33,7 +36,7 @@ internal sealed class EdgeMetrics
         var meter = meterFactory.Create(MeterName);
         _connections = meter.CreateUpDownCounter<long>("gameserver.edge.connections", "{connection}", "Open player WebSocket connections.");
         _closed = meter.CreateCounter<long>("gameserver.edge.connections.closed", "{connection}",
-            "Player connections ended, by reason: client_closed, lost, protocol_error, message_too_big, text_frame, slow_consumer, shutdown.");
+            "Player connections ended, by reason: client_closed, lost, protocol_error, message_too_big, text_frame, slow_consumer, idle_timeout, rate_limited, drain, taken_over.");
         _handshakeRejects = meter.CreateCounter<long>("gameserver.edge.handshake.rejects", "{request}",
             "Requests to the game endpoint refused before the WebSocket upgrade, by reason.");
         _inputsReceived = meter.CreateCounter<long>("gameserver.edge.inputs.received", "{input}", "Input messages received from players.");
@@ -48,6 +51,12 @@ internal sealed class EdgeMetrics
         _snapshotsReceived = meter.CreateCounter<long>("gameserver.edge.snapshots.received", "{snapshot}",
             "Snapshots received from rooms (one per room per tick, shared by the room's players on this edge).");
         _roomLinks = meter.CreateUpDownCounter<long>("gameserver.edge.rooms", "{room}", "Rooms this edge is subscribed to.");
+        _resumes = meter.CreateCounter<long>("gameserver.edge.resumes", "{resume}",
+            "Resume requests from players, by outcome: resumed, expired (seat released), rejected (bad token).");
+        _lateSnapshots = meter.CreateCounter<long>("gameserver.edge.snapshots.late", "{snapshot}",
+            "Snapshots that arrived after a newer one of the same room (one-way messages may overtake) and were not forwarded.");
+        _roomFollows = meter.CreateCounter<long>("gameserver.edge.room.resubscribes", "{call}",
+            "Re-subscriptions to follow a room to a new activation, by cause: stalled (no snapshots), moving (silo shutting down).");
     }
 
     public void Connected() => _connections.Add(1);
@@ -84,6 +93,12 @@ internal sealed class EdgeMetrics
     public void SnapshotDropped() => _snapshotsDropped.Add(1);
 
     public void SnapshotReceived() => _snapshotsReceived.Add(1);
+
+    public void Resumed(string outcome) => _resumes.Add(1, new KeyValuePair<string, object?>("gameserver.resume.outcome", outcome));
+
+    public void SnapshotLate() => _lateSnapshots.Add(1);
+
+    public void RoomFollowed(string cause) => _roomFollows.Add(1, new KeyValuePair<string, object?>("gameserver.resubscribe.cause", cause));
 
     public void RoomLinked() => _roomLinks.Add(1);
 

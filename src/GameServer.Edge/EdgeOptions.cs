@@ -114,9 +114,12 @@ public sealed class EdgeOptions : IValidatableObject
     [Range(10, 60_000)]
     public int CloseTimeoutMs { get; set; } = 2000;
 
-    /// <summary>How often each room subscription is renewed, seconds (rooms expire silent subscribers after 2 minutes). Default 30.</summary>
-    [Range(1, 100)]
-    public int ResubscribeIntervalSeconds { get; set; } = 30;
+    /// <summary>
+    /// How often each room subscription is renewed, seconds. A renewal also vouches for this edge's players' seats:
+    /// rooms treat seats nobody vouched for in 15 s as disconnected (their edge died), so at most 10. Default 5.
+    /// </summary>
+    [Range(1, 10)]
+    public int ResubscribeIntervalSeconds { get; set; } = 5;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

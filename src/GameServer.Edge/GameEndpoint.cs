@@ -43,7 +43,8 @@ internal sealed partial class GameEndpoint
         _stopping = lifetime.ApplicationStopping;
         _origins = new OriginPolicy(_options);
         _limits = limits;
-        lifetime.ApplicationStopping.Register(sessions.CloseAll);
+        // Draining: every player is told to reconnect elsewhere and resume (their seats wait in the rooms).
+        lifetime.ApplicationStopping.Register(sessions.DrainAll);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -53,6 +54,13 @@ internal sealed partial class GameEndpoint
             _metrics.HandshakeRejected("not_websocket");
             await RefuseAsync(context, StatusCodes.Status400BadRequest,
                 $"This endpoint only accepts WebSocket upgrades with sub-protocol '{ProtocolVersion.SubProtocol}'.").ConfigureAwait(false);
+            return;
+        }
+        if (_stopping.IsCancellationRequested)
+        {
+            _metrics.HandshakeRejected("draining");
+            context.Response.Headers.RetryAfter = "1";
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "This edge is draining; connect to another edge.").ConfigureAwait(false);
             return;
         }
         // Cheapest checks first; nothing here touches a grain, and every refusal happens before the 101 upgrade.

@@ -25,6 +25,8 @@ internal sealed partial class PlayerSession
     private readonly Lock _gate = new();
     private RoomLink? _link;
     private int _entityId;
+    private int _generation;
+    private bool _releaseSeatOnEnd;
     private string _endReason = "lost";
 
     private readonly MessageRateLimits _rateLimits;
@@ -78,6 +80,10 @@ internal sealed partial class PlayerSession
                 {
                     case FrameKind.Close:
                         _endReason = "client_closed";
+                        // A 1000 close the client started means the player quit: free the seat now. Anything else
+                        // (1001 page unload, errors, or the client answering our own close, e.g. a drain) keeps it
+                        // for the reconnect grace window.
+                        _releaseSeatOnEnd = _socket.CloseStatus == WebSocketCloseStatus.NormalClosure && !Sender.CloseRequested;
                         Sender.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
                         await WaitAsync(Sender.CloseSent).ConfigureAwait(false);
                         return;
@@ -108,8 +114,40 @@ internal sealed partial class PlayerSession
         {
             ArrayPool<byte>.Shared.Return(buffer);
             _rateLimits.Dispose();
-            await LeaveRoomAsync(notify: false).ConfigureAwait(false);
+            if (_releaseSeatOnEnd)
+            {
+                await LeaveRoomAsync(notify: false).ConfigureAwait(false);
+            }
+            else
+            {
+                await DisconnectFromRoomAsync().ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary>The session's entity and seat generation, when it is in the room behind <paramref name="link"/>.</summary>
+    public (int EntityId, int Generation)? SeatIn(RoomLink link)
+    {
+        lock (_gate)
+        {
+            return _link == link ? (_entityId, _generation) : null;
+        }
+    }
+
+    /// <summary>The seat was resumed on another connection: this one is stale; close it with 4004 and leave the seat alone.</summary>
+    public void CloseForTakeover(RoomLink link)
+    {
+        lock (_gate)
+        {
+            if (_link != link)
+            {
+                return;
+            }
+            _link = null;
+        }
+        _links.Detach(link, this);
+        _endReason = "taken_over";
+        Sender.RequestClose((WebSocketCloseStatus)CloseCode.SessionTakenOver, "This seat was resumed on another connection.");
     }
 
     /// <summary>The room closed under this player (e.g. shut down); tell the client it is out.</summary>
@@ -134,11 +172,11 @@ internal sealed partial class PlayerSession
         Sender.RequestClose((WebSocketCloseStatus)CloseCode.IdleTimeout, $"No message for {_options.IdleTimeoutSeconds} s; send Ping when idle.");
     }
 
-    /// <summary>The server is stopping: close with 1001.</summary>
-    public void CloseForShutdown()
+    /// <summary>The edge is draining (shutting down): close with 4003 so the client reconnects, to another edge, and resumes.</summary>
+    public void CloseForDrain()
     {
-        _endReason = "shutdown";
-        Sender.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down.");
+        _endReason = "drain";
+        Sender.RequestClose((WebSocketCloseStatus)CloseCode.Draining, "Edge draining: reconnect and resume.");
     }
 
     private async Task<(FrameKind Kind, int Length)> ReceiveFrameAsync(byte[] buffer, CancellationToken cancellationToken)
@@ -209,6 +247,9 @@ internal sealed partial class PlayerSession
                 break;
             case Join join:
                 await JoinAsync(join).ConfigureAwait(false);
+                break;
+            case Resume resume:
+                await ResumeAsync(resume).ConfigureAwait(false);
                 break;
             case Leave:
                 var roomId = RoomId;
@@ -311,15 +352,67 @@ internal sealed partial class PlayerSession
                 return;
         }
 
+        await TakeSeatAsync(result).ConfigureAwait(false);
+    }
+
+    private async Task ResumeAsync(Resume resume)
+    {
+        if (RoomId is not null)
+        {
+            SendError(ErrorCode.AlreadyInRoom, $"Already in room {RoomId}; resume is for a new connection.");
+            return;
+        }
+        if (!RoomIds.IsValidRoomId(resume.RoomId) || string.IsNullOrEmpty(resume.ResumeToken) || resume.ResumeToken.Length > 64)
+        {
+            SendError(ErrorCode.ResumeRejected, "Resume needs the roomId (field 0) and resumeToken (field 1) from the last Welcome.");
+            return;
+        }
+        JoinResult result;
+        try
+        {
+            result = await _grains.GetGrain<IRoomGrain>(resume.RoomId).Resume(PlayerId, resume.ResumeToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.JoinFailed(_logger, ex, PlayerId);
+            SendError(ErrorCode.InternalError, "Resuming failed on the server; try again.");
+            return;
+        }
+        switch (result.Status)
+        {
+            case JoinStatus.Joined:
+                _metrics.Resumed("resumed");
+                await TakeSeatAsync(result).ConfigureAwait(false);
+                return;
+            case JoinStatus.ResumeRejected:
+                _metrics.Resumed("rejected");
+                SendError(ErrorCode.ResumeRejected, $"The resume token is not valid for you in room {resume.RoomId}; join afresh.");
+                return;
+            default:
+                _metrics.Resumed("expired");
+                SendError(ErrorCode.ResumeExpired, $"Your seat in room {resume.RoomId} was released (the reconnect grace window passed or the room closed); join afresh.");
+                return;
+        }
+    }
+
+    /// <summary>Tells the client where it sits and starts forwarding the room's snapshots to it.</summary>
+    private async Task TakeSeatAsync(JoinResult result)
+    {
         var tickInterval = TimeSpan.FromSeconds(1.0 / result.TickRateHz);
         // Welcome goes out before the link is attached, so it precedes the first snapshot.
         Sender.EnqueueControl(MessageCodec.Encode(new Welcome(
             PlayerId, result.RoomId, result.RoomType, result.EntityId, result.TickRateHz, result.SnapshotEveryTicks,
-            result.CurrentTick, result.ResumeToken, result.MaxPlayers)));
+            result.CurrentTick, result.ResumeToken, result.MaxPlayers, result.Resumed, (int)Math.Ceiling(result.ReconnectGraceSeconds))));
         RoomLink link;
         try
         {
-            link = await _links.AttachAsync(result.RoomId, tickInterval, this).ConfigureAwait(false);
+            lock (_gate)
+            {
+                // Set before attaching, so the link's first renewal already vouches for this seat.
+                _entityId = result.EntityId;
+                _generation = result.Generation;
+            }
+            link = await _links.AttachAsync(result.RoomId, tickInterval, result.SnapshotEveryTicks, this).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -332,7 +425,6 @@ internal sealed partial class PlayerSession
         lock (_gate)
         {
             _link = link;
-            _entityId = result.EntityId;
         }
         Log.Joined(_logger, PlayerId, result.RoomId, result.EntityId);
     }
@@ -355,6 +447,34 @@ internal sealed partial class PlayerSession
             }
         }
         return result;
+    }
+
+    /// <summary>The connection ended without a goodbye: the room keeps the seat for the grace window.</summary>
+    private async Task DisconnectFromRoomAsync()
+    {
+        RoomLink? link;
+        int entityId, generation;
+        lock (_gate)
+        {
+            link = _link;
+            entityId = _entityId;
+            generation = _generation;
+            _link = null;
+        }
+        if (link is null)
+        {
+            return;
+        }
+        _links.Detach(link, this);
+        try
+        {
+            await link.Room.Disconnect(entityId, generation).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The room will notice anyway: nobody renews the seat any more.
+            Log.LeaveFailed(_logger, ex, PlayerId, link.RoomId);
+        }
     }
 
     private async Task LeaveRoomAsync(bool notify)

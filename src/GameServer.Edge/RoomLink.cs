@@ -7,7 +7,9 @@ namespace GameServer.Edge;
 /// <summary>
 /// This edge's single connection to one room: one observer subscription delivering one snapshot per tick for all local
 /// players of the room, and one input buffer flushed as one grain call per tick, timed to land just before the room's
-/// next tick (the phase is read off snapshot arrivals).
+/// next tick (the phase is read off snapshot arrivals). When the room's snapshots stop (its silo died) or the room says
+/// it is moving (its silo is shutting down), the link re-subscribes, which re-activates the room from its checkpoint on
+/// a live silo; players stay connected throughout.
 /// </summary>
 internal sealed partial class RoomLink : IRoomObserver, IDisposable
 {
@@ -23,9 +25,19 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
     private Task? _subscribed;
     private bool _flushScheduled;
     private readonly TickPhaseEstimator _phase;
+    private int _snapshotEveryTicks;
+    private long _lastSnapshotAt = Stopwatch.GetTimestamp();
+    private Task? _follow;
+    private long _followStartedAt;
 
-    public RoomLink(string roomId, TimeSpan tickInterval, IGrainFactory grains, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
+    // A re-subscription that has not answered within this is presumed lost (e.g. sent towards a dead silo): try again.
+    private static readonly TimeSpan s_followTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_minStall = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan s_lateSnapshotWindow = TimeSpan.FromMilliseconds(250);
+
+    public RoomLink(string roomId, TimeSpan tickInterval, int snapshotEveryTicks, IGrainFactory grains, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
     {
+        _snapshotEveryTicks = Math.Max(1, snapshotEveryTicks);
         RoomId = roomId;
         Room = grains.GetGrain<IRoomGrain>(roomId);
         _grains = grains;
@@ -50,11 +62,12 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
 
     public long SnapshotsReceived { get; private set; }
 
-    public void UpdateTickInterval(TimeSpan tickInterval)
+    public void UpdateTickInterval(TimeSpan tickInterval, int snapshotEveryTicks)
     {
         lock (_gate)
         {
             _phase.Reset(ToStopwatchTicks(tickInterval));
+            _snapshotEveryTicks = Math.Max(1, snapshotEveryTicks);
         }
     }
 
@@ -66,7 +79,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
             if (_subscribed is null || _subscribed.IsFaulted || _subscribed.IsCanceled)
             {
                 _reference = _grains.CreateObjectReference<IRoomObserver>(this);
-                _subscribed = Room.Subscribe(_reference);
+                _subscribed = Room.Renew(_reference, HeldEntities());
             }
             return _subscribed;
         }
@@ -82,11 +95,79 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
         }
         try
         {
-            await Room.Subscribe(reference).ConfigureAwait(false);
+            await Room.Renew(reference, HeldEntities()).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             Log.ResubscribeFailed(_logger, ex, RoomId);
+        }
+    }
+
+    /// <summary>
+    /// Re-subscribes when no snapshot has come for several snapshot intervals: the room's activation is gone, and the
+    /// call re-activates it (from its checkpoint) on a live silo. Called a few times a second.
+    /// </summary>
+    public void CheckStalled(long now)
+    {
+        long stallAfter;
+        lock (_gate)
+        {
+            stallAfter = Math.Max(ToStopwatchTicks(s_minStall), 5 * _phase.Interval * _snapshotEveryTicks);
+        }
+        if (SessionCount > 0 && now - Volatile.Read(ref _lastSnapshotAt) > stallAfter)
+        {
+            Follow("stalled", now);
+        }
+    }
+
+    /// <summary>The seats this edge's players hold in the room, which the room keeps as long as edges vouch for them.</summary>
+    private int[] HeldEntities()
+    {
+        var sessions = Volatile.Read(ref _sessions);
+        var held = new List<int>(sessions.Length);
+        foreach (var session in sessions)
+        {
+            if (session.SeatIn(this) is { } seat)
+            {
+                held.Add(seat.EntityId);
+            }
+        }
+        return held.ToArray();
+    }
+
+    private void Follow(string cause, long now)
+    {
+        var reference = _reference;
+        if (reference is null)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            if (_follow is { IsCompleted: false } && Stopwatch.GetElapsedTime(_followStartedAt, now) < s_followTimeout)
+            {
+                return;
+            }
+            _followStartedAt = now;
+        }
+        _metrics.RoomFollowed(cause);
+        var follow = FollowAsync(reference, cause);
+        lock (_gate)
+        {
+            _follow = follow;
+        }
+    }
+
+    private async Task FollowAsync(IRoomObserver reference, string cause)
+    {
+        try
+        {
+            await Room.Renew(reference, HeldEntities()).WaitAsync(s_followTimeout).ConfigureAwait(false);
+            Log.Followed(_logger, RoomId, cause);
+        }
+        catch (Exception ex)
+        {
+            Log.FollowFailed(_logger, RoomId, cause, ex.GetType().Name);
         }
     }
 
@@ -142,8 +223,21 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
         var arrivedAt = Stopwatch.GetTimestamp();
         lock (_gate)
         {
+            if (frame.Tick <= _phase.LastTick)
+            {
+                // One-way messages may overtake each other: a snapshot older than one just forwarded is stale, and
+                // players must not see time go back. A lower tick after a pause is different: the room was restored
+                // from a checkpoint (its silo died), and from then on its ticks and phase are the new truth.
+                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSnapshotAt), arrivedAt) < s_lateSnapshotWindow)
+                {
+                    _metrics.SnapshotLate();
+                    return Task.CompletedTask;
+                }
+                _phase.Reset(_phase.Interval);
+            }
             _phase.Observe(frame.Tick, arrivedAt);
         }
+        Volatile.Write(ref _lastSnapshotAt, arrivedAt);
         SnapshotsReceived++;
         _metrics.SnapshotReceived();
         var bytes = frame.Bytes;
@@ -156,13 +250,31 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
 
     public Task OnSettingsChanged(RoomSettingsNotice notice)
     {
-        UpdateTickInterval(TimeSpan.FromSeconds(1.0 / notice.TickRateHz));
+        UpdateTickInterval(TimeSpan.FromSeconds(1.0 / notice.TickRateHz), notice.SnapshotEveryTicks);
         // Encoded once for every local player of the room.
         var frame = Protocol.MessageCodec.Encode(new Protocol.SettingsChanged(notice.Tick, notice.TickRateHz, notice.SnapshotEveryTicks, notice.MaxPlayers));
         foreach (var session in Volatile.Read(ref _sessions))
         {
             session.Sender.EnqueueControl(frame);
         }
+        return Task.CompletedTask;
+    }
+
+    public Task OnSeatResumed(int entityId, int generation)
+    {
+        foreach (var session in Volatile.Read(ref _sessions))
+        {
+            if (session.SeatIn(this) is { } seat && seat.EntityId == entityId && seat.Generation < generation)
+            {
+                session.CloseForTakeover(this);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task OnRoomMoving(string roomId)
+    {
+        Follow("moving", Stopwatch.GetTimestamp());
         return Task.CompletedTask;
     }
 
@@ -265,6 +377,12 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
 
         [LoggerMessage(21, LogLevel.Warning, "Renewing the subscription to room {RoomId} failed")]
         public static partial void ResubscribeFailed(ILogger logger, Exception ex, string roomId);
+
+        [LoggerMessage(23, LogLevel.Information, "Followed room {RoomId} to its new activation ({Cause})")]
+        public static partial void Followed(ILogger logger, string roomId, string cause);
+
+        [LoggerMessage(24, LogLevel.Debug, "Following room {RoomId} ({Cause}) did not succeed yet: {Error}")]
+        public static partial void FollowFailed(ILogger logger, string roomId, string cause, string error);
 
         [LoggerMessage(22, LogLevel.Debug, "Unsubscribing from room {RoomId} failed")]
         public static partial void UnsubscribeFailed(ILogger logger, Exception ex, string roomId);

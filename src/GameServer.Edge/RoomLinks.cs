@@ -33,14 +33,14 @@ internal sealed class RoomLinks
     }
 
     /// <summary>Adds a session to the room's link, creating and subscribing the link if it is the first.</summary>
-    public async Task<RoomLink> AttachAsync(string roomId, TimeSpan tickInterval, PlayerSession session)
+    public async Task<RoomLink> AttachAsync(string roomId, TimeSpan tickInterval, int snapshotEveryTicks, PlayerSession session)
     {
         RoomLink? link;
         lock (_gate)
         {
             if (!_links.TryGetValue(roomId, out link))
             {
-                link = new RoomLink(roomId, tickInterval, _grains, _options, _metrics, _logger);
+                link = new RoomLink(roomId, tickInterval, snapshotEveryTicks, _grains, _options, _metrics, _logger);
                 _links.Add(roomId, link);
                 _metrics.RoomLinked();
             }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace GameServer.Edge;
 
-/// <summary>The edge's open player connections, so shutdown can close them cleanly with 1001 and idle ones can be found.</summary>
+/// <summary>The edge's open player connections, so a draining edge can close them with 4003 and idle ones can be found.</summary>
 internal sealed class SessionRegistry
 {
     private readonly ConcurrentDictionary<PlayerSession, byte> _sessions = new();
@@ -15,11 +15,11 @@ internal sealed class SessionRegistry
 
     public void Remove(PlayerSession session) => _sessions.TryRemove(session, out _);
 
-    public void CloseAll()
+    public void DrainAll()
     {
         foreach (var session in _sessions.Keys)
         {
-            session.CloseForShutdown();
+            session.CloseForDrain();
         }
     }
 }

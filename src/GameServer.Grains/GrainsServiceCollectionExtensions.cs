@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace GameServer.Grains;
 
@@ -18,6 +19,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<RoomMetrics>();
         services.TryAddSingleton<RoomConfigRules>();
+        services.TryAddSingleton<LocalRooms>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, RoomHandoverParticipant>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoomsOptions>, RoomsOptionsValidator>());
         return services;
     }

@@ -31,7 +31,8 @@ public sealed class RoomConfigRules(GameCatalog catalog, IOptionsMonitor<RoomsOp
     {
         var defaults = game.DefaultSettings;
         return new RoomConfig(defaults.TickRateHz, defaults.SnapshotEveryTicks, defaults.MaxPlayers, defaults.InputQueueCapacity,
-            defaults.MaxCatchUpSteps, defaults.EmptyRoomGraceSeconds, game.Tunables.ToDictionary(t => t.Name, t => t.Default, StringComparer.Ordinal));
+            defaults.MaxCatchUpSteps, defaults.EmptyRoomGraceSeconds, game.Tunables.ToDictionary(t => t.Name, t => t.Default, StringComparer.Ordinal),
+            defaults.ReconnectGraceSeconds, defaults.CheckpointIntervalSeconds);
     }
 
     /// <summary>Every problem with <paramref name="config"/> for <paramref name="game"/>, keyed <c>TickRateHz</c> or <c>Tunables.MaxSpeed</c>.</summary>
@@ -94,6 +95,8 @@ public sealed class RoomConfigRules(GameCatalog catalog, IOptionsMonitor<RoomsOp
         InputQueueCapacity = config.InputQueueCapacity,
         MaxCatchUpSteps = config.MaxCatchUpSteps,
         EmptyRoomGraceSeconds = config.EmptyRoomGraceSeconds,
+        ReconnectGraceSeconds = config.ReconnectGraceSeconds,
+        CheckpointIntervalSeconds = config.CheckpointIntervalSeconds,
     };
 
     public static RoomConfigPatch ToPatch(RoomTypeOptions options) => new()
@@ -104,6 +107,8 @@ public sealed class RoomConfigRules(GameCatalog catalog, IOptionsMonitor<RoomsOp
         InputQueueCapacity = options.InputQueueCapacity,
         MaxCatchUpSteps = options.MaxCatchUpSteps,
         EmptyRoomGraceSeconds = options.EmptyRoomGraceSeconds,
+        ReconnectGraceSeconds = options.ReconnectGraceSeconds,
+        CheckpointIntervalSeconds = options.CheckpointIntervalSeconds,
         Tunables = options.Tunables.Count == 0 ? null : new Dictionary<string, double>(options.Tunables, StringComparer.Ordinal),
     };
 

@@ -3,19 +3,31 @@ using System.Security.Cryptography;
 using GameServer.Abstractions;
 using GameServer.Simulation;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 using Orleans.Utilities;
 
 namespace GameServer.Grains;
 
 /// <summary>
 /// Owns one room: runs its <see cref="RoomRuntime"/> on a grain timer with a fixed-step accumulator, queues inputs
-/// between ticks, and pushes one serialized snapshot per tick to each subscribed edge.
+/// between ticks, and pushes one serialized snapshot per tick to each subscribed edge. Keeps disconnected players'
+/// seats for a grace window so they can resume, and checkpoints everything to grain storage so that the room carries
+/// on from its last checkpoint on another silo when its silo dies or shuts down.
 /// </summary>
 internal sealed partial class RoomGrain : Grain, IRoomGrain
 {
     // Edges re-subscribe well within this; an edge that died stops receiving after it.
     private static readonly TimeSpan s_observerExpiry = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan s_minTimerDue = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// A seat no edge has renewed for this long counts as disconnected from its last renewal: its edge died without
+    /// saying so. Edges renew every few seconds (<c>Edge:ResubscribeIntervalSeconds</c>, at most 10).
+    /// </summary>
+    internal const long HoldTimeoutMs = 15_000;
+
+    // The matchmaker keeps its room list in memory; if its silo dies, rooms re-announce themselves within this.
+    private static readonly TimeSpan s_announceInterval = TimeSpan.FromSeconds(10);
 
     private readonly GameCatalog _catalog;
     private readonly RoomConfigRules _rules;
@@ -25,9 +37,21 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private RoomConfig? _pendingConfig;
     private readonly ILogger<RoomGrain> _logger;
     private readonly RoomMetrics _metrics;
+    private readonly LocalRooms _localRooms;
+    private bool _movedOut;
     private readonly ObserverManager<IRoomObserver> _observers;
-    private readonly Dictionary<int, string> _playerIds = new();
+    private readonly IPersistentState<RoomCheckpoint> _checkpoint;
+    private readonly Dictionary<int, Seat> _seats = new();
     private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private long _serverTimeOffsetMs;
+    private int _seed;
+    private long _checkpointTakenAtTick;
+    private long _lastSeatSweepAt;
+    private long _lastAnnouncedAt = Stopwatch.GetTimestamp();
+    private Task? _checkpointWrite;
+    private long _checkpointsWritten;
+    private long _lastCheckpointTick = -1;
+    private long _restoredFromTick = -1;
     private string _roomId = "";
     private string _roomType = "";
     private RoomRuntime? _runtime;
@@ -41,8 +65,16 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private long _lastSnapshotTick = -1;
     private bool _closed;
 
-    public RoomGrain(GameCatalog catalog, RoomConfigRules rules, RoomMetrics metrics, ILogger<RoomGrain> logger)
+    public RoomGrain(
+        [PersistentState("checkpoint", "rooms")] IPersistentState<RoomCheckpoint> checkpoint,
+        GameCatalog catalog,
+        RoomConfigRules rules,
+        RoomMetrics metrics,
+        LocalRooms localRooms,
+        ILogger<RoomGrain> logger)
     {
+        _checkpoint = checkpoint;
+        _localRooms = localRooms;
         _catalog = catalog;
         _rules = rules;
         _metrics = metrics;
@@ -56,32 +88,96 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         _roomId = this.GetPrimaryKeyString();
         _roomType = RoomIds.TypeOf(_roomId) ?? "";
-        if (_catalog.TryGet(_roomType, out var game))
+        if (!_catalog.TryGet(_roomType, out var game))
         {
-            // The room type's live settings (configuration plus designers' changes), not just the game's defaults.
-            _typeConfig = await GrainFactory.GetGrain<IRoomTypeGrain>(_roomType).GetEffective().ConfigureAwait(true)
-                ?? _rules.Configured(_roomType)!;
-            var settings = RoomConfigRules.ToSettings(_typeConfig);
-            var seed = RandomNumberGenerator.GetInt32(int.MaxValue);
-            var context = new GameRoomContext(_roomId, seed, settings) { Tunables = _typeConfig.Tunables };
-            _runtime = new RoomRuntime(game.CreateRoom(context), settings);
-            _accumulator = new FixedStepAccumulator(settings.TickInterval, settings.MaxCatchUpSteps);
-            ScheduleCloseIfEmpty();
-            _metrics.RoomOpened(_roomType);
-            Log.Opened(_logger, _roomId, settings.TickRateHz, seed);
+            return;
         }
+        _localRooms.Add(_roomId);
+        // The room type's live settings (configuration plus designers' changes), not just the game's defaults.
+        _typeConfig = await GrainFactory.GetGrain<IRoomTypeGrain>(_roomType).GetEffective().ConfigureAwait(true)
+            ?? _rules.Configured(_roomType)!;
+        var saved = _checkpoint.RecordExists && _checkpoint.State.Seats.Length > 0 ? _checkpoint.State : null;
+        if (saved is not null)
+        {
+            _overrides = saved.Overrides;
+        }
+        var config = Effective()!;
+        var settings = RoomConfigRules.ToSettings(config);
+        _seed = saved?.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
+        var context = new GameRoomContext(_roomId, _seed, settings) { Tunables = config.Tunables };
+        _accumulator = new FixedStepAccumulator(settings.TickInterval, settings.MaxCatchUpSteps);
+        _metrics.RoomOpened(_roomType);
+        if (saved is null)
+        {
+            _runtime = new RoomRuntime(game.CreateRoom(context), settings);
+            ScheduleCloseIfEmpty();
+            Log.Opened(_logger, _roomId, settings.TickRateHz, _seed);
+            return;
+        }
+        Restore(game.CreateRoom(context), settings, saved);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    /// <summary>Continues from a checkpoint another activation saved (its silo died or shut down).</summary>
+    private void Restore(IGameRoom game, RoomSettings settings, RoomCheckpoint saved)
     {
+        var players = saved.Seats.Select(s => new PlayerProgress(s.EntityId, s.LastProcessedSeq)).ToArray();
+        _runtime = RoomRuntime.Restore(game, settings, new RuntimeCheckpoint(saved.Tick, saved.NextEntityId, players, saved.GameState));
+        _serverTimeOffsetMs = saved.ServerTimeMs;
+        var now = Environment.TickCount64;
+        foreach (var seat in saved.Seats)
+        {
+            // Connected seats count as held from now: their edges re-subscribe within the hold timeout.
+            _seats[seat.EntityId] = new Seat(seat.PlayerId, seat.ResumeToken, seat.Generation)
+            {
+                LastHeldAt = now,
+                DisconnectedAt = seat.DisconnectedForMs is { } gone ? now - gone : null,
+            };
+            _metrics.PlayerJoined(_roomType);
+        }
+        _restoredFromTick = saved.Tick;
+        _lastCheckpointTick = saved.Tick;
+        _checkpointTakenAtTick = saved.Tick;
+        var age = DateTimeOffset.UtcNow - saved.SavedAt;
+        _metrics.Restored(_roomType, age);
+        Log.Restored(_logger, _roomId, saved.Tick, _seats.Count, age.TotalMilliseconds);
+        StartTicking();
+        // The matchmaker may have died with the old silo: tell it the room is open again.
+        _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, settings.MaxPlayers, joined: false);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _localRooms.Remove(_roomId);
+        if (_movedOut)
+        {
+            return; // saved and announced by PrepareToMove; a newer activation may already be writing
+        }
+        if (_runtime is not null && !_closed && _runtime.PlayerCount > 0)
+        {
+            // Not the room's end but a move (silo shutting down, migration): save the exact tick, then tell the edges
+            // to follow the room to its next activation.
+            await HandOverAsync(reason).ConfigureAwait(true);
+            return;
+        }
         // When the silo shuts down the matchmaker goes with it; telling it would only log a failed call.
         Close(reason.Description, tellMatchmaker: reason.ReasonCode != DeactivationReasonCode.ShuttingDown);
-        return Task.CompletedTask;
+        await ForgetCheckpointAsync().ConfigureAwait(true);
+    }
+
+    public async Task PrepareToMove()
+    {
+        if (_runtime is null || _closed || _movedOut || _runtime.PlayerCount == 0)
+        {
+            return;
+        }
+        await HandOverAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "silo shutting down")).ConfigureAwait(true);
+        _movedOut = true;
     }
 
     public Task<JoinResult> Join(string playerId)
     {
         ArgumentException.ThrowIfNullOrEmpty(playerId);
+        ThrowIfMovedOut();
         if (_runtime is null || _closed)
         {
             return Task.FromResult(Refused(JoinStatus.UnknownRoomType));
@@ -92,28 +188,124 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             _ = Matchmaker.RoomFull(_roomId);
             return Task.FromResult(Refused(JoinStatus.RoomFull));
         }
-        _playerIds[entityId.Value] = playerId;
+        var seat = new Seat(playerId, NewResumeToken(), 1) { LastHeldAt = Environment.TickCount64 };
+        _seats[entityId.Value] = seat;
         _metrics.PlayerJoined(_roomType);
         StartTicking();
         _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: true);
         Log.PlayerJoined(_logger, _roomId, playerId, entityId.Value, _runtime.PlayerCount);
-        var settings = _runtime.Settings;
-        return Task.FromResult(new JoinResult(
-            JoinStatus.Joined, _roomId, _roomType, entityId.Value, settings.TickRateHz, settings.SnapshotEveryTicks,
-            _runtime.Tick, settings.MaxPlayers, NewResumeToken()));
+        return Task.FromResult(Seated(entityId.Value, seat, resumed: false));
+    }
+
+    public Task<JoinResult> Resume(string playerId, string resumeToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(playerId);
+        ThrowIfMovedOut();
+        if (_runtime is null || _closed)
+        {
+            return Task.FromResult(Refused(JoinStatus.ResumeExpired));
+        }
+        var (entityId, seat) = _seats.FirstOrDefault(s => s.Value.PlayerId == playerId);
+        if (seat is null)
+        {
+            _metrics.ResumeRefused(_roomType, "expired");
+            Log.ResumeRefused(_logger, _roomId, playerId, "no seat (released or never here)");
+            return Task.FromResult(Refused(JoinStatus.ResumeExpired));
+        }
+        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(seat.Token), System.Text.Encoding.UTF8.GetBytes(resumeToken ?? "")))
+        {
+            _metrics.ResumeRefused(_roomType, "rejected");
+            Log.ResumeRefused(_logger, _roomId, playerId, "token does not match the seat's");
+            return Task.FromResult(Refused(JoinStatus.ResumeRejected));
+        }
+        var wasDisconnected = seat.DisconnectedAt is not null;
+        seat.Token = NewResumeToken();
+        seat.Generation++;
+        seat.DisconnectedAt = null;
+        seat.LastHeldAt = Environment.TickCount64;
+        _metrics.Resumed(_roomType);
+        Log.Resumed(_logger, _roomId, playerId, entityId, seat.Generation, wasDisconnected);
+        var generation = seat.Generation;
+        _observers.Notify(o => o.OnSeatResumed(entityId, generation));
+        return Task.FromResult(Seated(entityId, seat, resumed: true));
     }
 
     public Task Leave(int entityId)
     {
-        if (_runtime is not null && _runtime.Leave(entityId))
-        {
-            _playerIds.Remove(entityId, out var playerId);
-            _metrics.PlayerLeft(_roomType);
-            Log.PlayerLeft(_logger, _roomId, playerId ?? "?", entityId, _runtime.PlayerCount);
-            _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: false);
-            ScheduleCloseIfEmpty();
-        }
+        Release(entityId, "left");
         return Task.CompletedTask;
+    }
+
+    public Task Disconnect(int entityId, int generation)
+    {
+        if (_runtime is null || !_seats.TryGetValue(entityId, out var seat) || seat.Generation != generation || seat.DisconnectedAt is not null)
+        {
+            return Task.CompletedTask;
+        }
+        if (_runtime.Settings.ReconnectGraceSeconds <= 0)
+        {
+            Release(entityId, "disconnected");
+            return Task.CompletedTask;
+        }
+        seat.DisconnectedAt = Environment.TickCount64;
+        Log.SeatHeld(_logger, _roomId, seat.PlayerId, entityId, _runtime.Settings.ReconnectGraceSeconds);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A room that already saved its final state for the next silo must not hand out seats the save lacks.</summary>
+    private void ThrowIfMovedOut()
+    {
+        if (_movedOut)
+        {
+            // The edge answers "internal error, try again"; by then the room is on its next silo.
+            throw new InvalidOperationException($"Room {_roomId} is moving to another silo; try again.");
+        }
+    }
+
+    private JoinResult Seated(int entityId, Seat seat, bool resumed)
+    {
+        var settings = _runtime!.Settings;
+        return new JoinResult(
+            JoinStatus.Joined, _roomId, _roomType, entityId, settings.TickRateHz, settings.SnapshotEveryTicks,
+            _runtime.Tick, settings.MaxPlayers, seat.Token, seat.Generation, settings.ReconnectGraceSeconds, resumed);
+    }
+
+    /// <summary>Frees a seat: the entity leaves the game and the slot opens for new players.</summary>
+    private void Release(int entityId, string why)
+    {
+        if (_runtime is null || !_runtime.Leave(entityId))
+        {
+            return;
+        }
+        _seats.Remove(entityId, out var seat);
+        _metrics.PlayerLeft(_roomType);
+        Log.PlayerLeft(_logger, _roomId, seat?.PlayerId ?? "?", entityId, why, _runtime.PlayerCount);
+        _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: false);
+        ScheduleCloseIfEmpty();
+    }
+
+    /// <summary>Releases seats whose player has been gone longer than the grace window (called about once a second).</summary>
+    private void SweepSeats()
+    {
+        var now = Environment.TickCount64;
+        var graceMs = (long)(_runtime!.Settings.ReconnectGraceSeconds * 1000);
+        List<int>? expired = null;
+        foreach (var (entityId, seat) in _seats)
+        {
+            if (seat.DisconnectedAt is null && now - seat.LastHeldAt > HoldTimeoutMs)
+            {
+                // No edge has vouched for this seat lately: its edge died. The player has been gone since then.
+                seat.DisconnectedAt = seat.LastHeldAt;
+            }
+            if (seat.DisconnectedAt is { } since && now - since >= graceMs)
+            {
+                (expired ??= []).Add(entityId);
+            }
+        }
+        foreach (var entityId in expired ?? [])
+        {
+            Release(entityId, "grace window passed");
+        }
     }
 
     public Task SubmitInputs(InputBatch batch)
@@ -136,6 +328,20 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         return Task.CompletedTask;
     }
 
+    public Task Renew(IRoomObserver observer, int[] heldEntities)
+    {
+        _observers.Subscribe(observer, observer);
+        var now = Environment.TickCount64;
+        foreach (var entityId in heldEntities)
+        {
+            if (_seats.TryGetValue(entityId, out var seat) && seat.DisconnectedAt is null)
+            {
+                seat.LastHeldAt = now;
+            }
+        }
+        return Task.CompletedTask;
+    }
+
     public Task Unsubscribe(IRoomObserver observer)
     {
         _observers.Unsubscribe(observer);
@@ -151,7 +357,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             ? new RoomInfo(_roomId, _roomType, 0, 0, 0, 0, 0, 0, 0, 0, 0, _observers.Count, live, config, _overrides)
             : new RoomInfo(_roomId, _roomType, r.Tick, r.PlayerCount, r.Settings.MaxPlayers, r.Settings.TickRateHz,
                 _accumulator!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count,
-                live, config, _overrides));
+                live, config, _overrides,
+                new RoomRecoveryInfo(_checkpointsWritten, _lastCheckpointTick, _restoredFromTick, _seats.Values.Count(s => s.DisconnectedAt is not null))));
     }
 
     public Task ApplyTypeConfig(RoomConfig config)
@@ -244,7 +451,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         if (steps > 0 && runtime.Tick / every > _lastSnapshotTick / every)
         {
             _lastSnapshotTick = runtime.Tick;
-            var serverTimeMs = (uint)Stopwatch.GetElapsedTime(_startedAt, now).TotalMilliseconds;
+            var serverTimeMs = (uint)ServerTimeMs(now);
             var frame = new SnapshotFrame(runtime.Tick, runtime.WriteSnapshot(serverTimeMs));
             snapshotBytes = frame.Bytes.Length;
             _metrics.SnapshotWritten(_roomType, frame.Bytes.Length);
@@ -256,7 +463,138 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         RecordTick(steps, now);
         _tickDueAt = now + (long)(due.TotalSeconds * Stopwatch.Frequency);
+        if (Stopwatch.GetElapsedTime(_lastSeatSweepAt, now) >= TimeSpan.FromSeconds(1))
+        {
+            _lastSeatSweepAt = now;
+            SweepSeats();
+        }
+        if (Stopwatch.GetElapsedTime(_lastAnnouncedAt, now) >= s_announceInterval)
+        {
+            _lastAnnouncedAt = now;
+            _ = Matchmaker.RoomUpdated(_roomId, runtime.PlayerCount, runtime.Settings.MaxPlayers, joined: false);
+        }
+        // Counted in ticks, not wall time: a silo failure then replays at most CheckpointIntervalSeconds of game time.
+        var everyTicks = Math.Max(1, (long)Math.Floor(runtime.Settings.CheckpointIntervalSeconds * runtime.Settings.TickRateHz));
+        if (steps > 0 && runtime.Tick - _checkpointTakenAtTick >= everyTicks)
+        {
+            StartCheckpoint(now);
+        }
         return Task.CompletedTask;
+    }
+
+    private long ServerTimeMs(long now) => _serverTimeOffsetMs + (long)Stopwatch.GetElapsedTime(_startedAt, now).TotalMilliseconds;
+
+    /// <summary>
+    /// Saves a checkpoint without holding up the tick: the write runs in the background (storage may be slow or down),
+    /// and while one is in flight the next is skipped rather than queued.
+    /// </summary>
+    private void StartCheckpoint(long now)
+    {
+        if (_checkpointWrite is { IsCompleted: false })
+        {
+            return;
+        }
+        _checkpoint.State = TakeCheckpoint(now);
+        _checkpointTakenAtTick = _checkpoint.State.Tick;
+        _checkpointWrite = WriteCheckpointAsync(_checkpoint.State.Tick);
+    }
+
+    private RoomCheckpoint TakeCheckpoint(long now)
+    {
+        var runtime = _runtime!.SaveCheckpoint();
+        var nowMs = Environment.TickCount64;
+        var seats = runtime.Players.Select(p =>
+        {
+            var seat = _seats.GetValueOrDefault(p.EntityId) ?? new Seat("?", "", 1);
+            return new SeatCheckpoint(p.EntityId, p.LastProcessedSeq, seat.PlayerId, seat.Token, seat.Generation,
+                seat.DisconnectedAt is { } since ? nowMs - since : null);
+        }).ToArray();
+        return new RoomCheckpoint
+        {
+            Tick = runtime.Tick,
+            NextEntityId = runtime.NextEntityId,
+            Seats = seats,
+            GameState = runtime.GameState,
+            Seed = _seed,
+            Overrides = _overrides,
+            SavedAt = DateTimeOffset.UtcNow,
+            ServerTimeMs = ServerTimeMs(now),
+        };
+    }
+
+    private async Task WriteCheckpointAsync(long tick)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _checkpoint.WriteStateAsync().ConfigureAwait(true);
+            _checkpointsWritten++;
+            _lastCheckpointTick = tick;
+            _metrics.CheckpointWritten(_roomType, Stopwatch.GetElapsedTime(started), ok: true);
+        }
+        catch (Exception ex)
+        {
+            // Storage down or slow: the game goes on; the next checkpoint tries again.
+            _metrics.CheckpointWritten(_roomType, Stopwatch.GetElapsedTime(started), ok: false);
+            Log.CheckpointFailed(_logger, ex, _roomId, tick);
+            if (ex is Orleans.Storage.InconsistentStateException)
+            {
+                // Someone else's write (e.g. one that timed out here but landed) moved the ETag on: re-read it.
+                await RefreshETagAsync().ConfigureAwait(true);
+            }
+        }
+    }
+
+    private async Task RefreshETagAsync()
+    {
+        try
+        {
+            await _checkpoint.ReadStateAsync().ConfigureAwait(true);
+        }
+        catch (Exception ex)
+        {
+            Log.CheckpointFailed(_logger, ex, _roomId, -1);
+        }
+    }
+
+    /// <summary>Saves the exact current tick and points the edges at the room's next activation.</summary>
+    private async Task HandOverAsync(DeactivationReason reason)
+    {
+        _tickTimer?.Dispose();
+        _tickTimer = null;
+        if (_checkpointWrite is { IsCompleted: false } pending)
+        {
+            await pending.ConfigureAwait(true);
+        }
+        var now = Stopwatch.GetTimestamp();
+        _checkpoint.State = TakeCheckpoint(now);
+        await WriteCheckpointAsync(_checkpoint.State.Tick).ConfigureAwait(true);
+        await _observers.Notify(o => o.OnRoomMoving(_roomId)).ConfigureAwait(true);
+        _metrics.RoomClosed(_roomType, _runtime!.PlayerCount);
+        _runtime.Dispose();
+        _closed = true;
+        Log.HandedOver(_logger, _roomId, _checkpoint.State.Tick, reason.Description);
+    }
+
+    /// <summary>The room ended for good: a later activation must start a new game, not resurrect this one.</summary>
+    private async Task ForgetCheckpointAsync()
+    {
+        if (!_checkpoint.RecordExists)
+        {
+            return;
+        }
+        if (_checkpointWrite is { IsCompleted: false } pending)
+        {
+            await pending.ConfigureAwait(true);
+        }
+        try
+        {
+            await _checkpoint.ClearStateAsync().ConfigureAwait(true);
+        }
+        catch (Exception ex)
+        {
+            Log.CheckpointFailed(_logger, ex, _roomId, -1);
+        }
     }
 
     private void RecordTick(int steps, long startedAt)
@@ -345,6 +683,18 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     private JoinResult Refused(JoinStatus status) => new(status, _roomId, _roomType, 0, 0, 0, 0, 0, "");
 
+    /// <summary>A player's seat: who, the secret to resume it, and whether (and since when) they are gone.</summary>
+    private sealed class Seat(string playerId, string token, int generation)
+    {
+        public string PlayerId { get; } = playerId;
+        public string Token { get; set; } = token;
+        public int Generation { get; set; } = generation;
+        /// <summary>When an edge last vouched for the connection (<see cref="Environment.TickCount64"/> ms).</summary>
+        public long LastHeldAt { get; set; }
+        /// <summary>When the player was last seen connected, if they are gone (<see cref="Environment.TickCount64"/> ms).</summary>
+        public long? DisconnectedAt { get; set; }
+    }
+
     private static string NewResumeToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))
         .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
@@ -359,13 +709,31 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         [LoggerMessage(2, LogLevel.Information, "Room {RoomId}: player {PlayerId} joined as entity {EntityId} ({Players} players)")]
         public static partial void PlayerJoined(ILogger logger, string roomId, string playerId, int entityId, int players);
 
-        [LoggerMessage(3, LogLevel.Information, "Room {RoomId}: player {PlayerId} (entity {EntityId}) left ({Players} players)")]
-        public static partial void PlayerLeft(ILogger logger, string roomId, string playerId, int entityId, int players);
+        [LoggerMessage(3, LogLevel.Information, "Room {RoomId}: player {PlayerId} (entity {EntityId}) left: {Why} ({Players} players)")]
+        public static partial void PlayerLeft(ILogger logger, string roomId, string playerId, int entityId, string why, int players);
 
         [LoggerMessage(4, LogLevel.Information, "Room {RoomId} closed ({Reason}) at tick {Tick}")]
         public static partial void Closed(ILogger logger, string roomId, string reason, long tick);
 
         [LoggerMessage(5, LogLevel.Information, "Room {RoomId}: new settings from tick {Tick}: {TickRateHz} Hz, snapshot every {SnapshotEveryTicks} tick(s)")]
         public static partial void SettingsApplied(ILogger logger, string roomId, long tick, int tickRateHz, int snapshotEveryTicks);
+
+        [LoggerMessage(6, LogLevel.Information, "Room {RoomId}: player {PlayerId} (entity {EntityId}) disconnected; seat kept for {GraceSeconds} s")]
+        public static partial void SeatHeld(ILogger logger, string roomId, string playerId, int entityId, double graceSeconds);
+
+        [LoggerMessage(7, LogLevel.Information, "Room {RoomId}: player {PlayerId} resumed entity {EntityId} (generation {Generation}, was disconnected: {WasDisconnected})")]
+        public static partial void Resumed(ILogger logger, string roomId, string playerId, int entityId, int generation, bool wasDisconnected);
+
+        [LoggerMessage(8, LogLevel.Information, "Room {RoomId}: resume by player {PlayerId} refused: {Why}")]
+        public static partial void ResumeRefused(ILogger logger, string roomId, string playerId, string why);
+
+        [LoggerMessage(9, LogLevel.Warning, "Room {RoomId} restored from its checkpoint at tick {Tick} with {Seats} seats (checkpoint {AgeMs:F0} ms old)")]
+        public static partial void Restored(ILogger logger, string roomId, long tick, int seats, double ageMs);
+
+        [LoggerMessage(10, LogLevel.Warning, "Room {RoomId}: saving the checkpoint of tick {Tick} failed")]
+        public static partial void CheckpointFailed(ILogger logger, Exception ex, string roomId, long tick);
+
+        [LoggerMessage(11, LogLevel.Information, "Room {RoomId} handed over at tick {Tick} ({Reason})")]
+        public static partial void HandedOver(ILogger logger, string roomId, long tick, string reason);
     }
 }

@@ -27,6 +27,11 @@ internal sealed class RoomMetrics
     private readonly Counter<long> _inputs;
     private readonly Counter<long> _snapshots;
     private readonly Counter<long> _snapshotBytes;
+    private readonly Counter<long> _checkpoints;
+    private readonly Histogram<double> _checkpointDuration;
+    private readonly Counter<long> _restores;
+    private readonly Histogram<double> _restoredCheckpointAge;
+    private readonly Counter<long> _resumes;
 
     public RoomMetrics(IMeterFactory meterFactory)
     {
@@ -46,6 +51,16 @@ internal sealed class RoomMetrics
             "Player inputs by outcome: applied, rejected (by the game's validator), dropped (queue full) or stale (old sequence).");
         _snapshots = meter.CreateCounter<long>("gameserver.room.snapshots", "{snapshot}", "Snapshots serialized (once per room per snapshot tick).");
         _snapshotBytes = meter.CreateCounter<long>("gameserver.room.snapshot.size", "By", "Bytes of snapshots serialized.");
+        _checkpoints = meter.CreateCounter<long>("gameserver.room.checkpoints", "{checkpoint}",
+            "Room checkpoints saved to grain storage, by outcome (ok, failed).");
+        _checkpointDuration = meter.CreateHistogram("gameserver.room.checkpoint.duration", "s",
+            "Time a checkpoint write to grain storage took.", advice: secondsAdvice);
+        _restores = meter.CreateCounter<long>("gameserver.room.restores", "{room}",
+            "Rooms that continued from a checkpoint in a new activation (their silo died or shut down).");
+        _restoredCheckpointAge = meter.CreateHistogram<double>("gameserver.room.restore.checkpoint_age", "s",
+            "Wall-clock age of the checkpoint a room was restored from: outage plus up to one checkpoint interval.");
+        _resumes = meter.CreateCounter<long>("gameserver.room.resumes", "{resume}",
+            "Resume attempts by outcome: resumed, expired (seat released), rejected (bad token).");
     }
 
     public void RoomOpened(string roomType) => _activeRooms.Add(1, Tag(roomType));
@@ -92,6 +107,23 @@ internal sealed class RoomMetrics
         _snapshots.Add(1, tag);
         _snapshotBytes.Add(bytes, tag);
     }
+
+    public void CheckpointWritten(string roomType, TimeSpan duration, bool ok)
+    {
+        _checkpoints.Add(1, Tag(roomType), new KeyValuePair<string, object?>("gameserver.checkpoint.outcome", ok ? "ok" : "failed"));
+        _checkpointDuration.Record(duration.TotalSeconds, Tag(roomType));
+    }
+
+    public void Restored(string roomType, TimeSpan checkpointAge)
+    {
+        _restores.Add(1, Tag(roomType));
+        _restoredCheckpointAge.Record(Math.Max(0, checkpointAge.TotalSeconds), Tag(roomType));
+    }
+
+    public void Resumed(string roomType) => _resumes.Add(1, Tag(roomType), new KeyValuePair<string, object?>("gameserver.resume.outcome", "resumed"));
+
+    public void ResumeRefused(string roomType, string outcome) =>
+        _resumes.Add(1, Tag(roomType), new KeyValuePair<string, object?>("gameserver.resume.outcome", outcome));
 
     private static void Add(Counter<long> counter, long value, string roomType, string outcome)
     {

@@ -142,6 +142,7 @@ internal sealed partial class RoomTypeGrain(
     private static string Describe(RoomConfig c) =>
         $"TickRateHz={c.TickRateHz} SnapshotEveryTicks={c.SnapshotEveryTicks} MaxPlayers={c.MaxPlayers} InputQueueCapacity={c.InputQueueCapacity} " +
         $"MaxCatchUpSteps={c.MaxCatchUpSteps} EmptyRoomGraceSeconds={c.EmptyRoomGraceSeconds} " +
+        $"ReconnectGraceSeconds={c.ReconnectGraceSeconds} CheckpointIntervalSeconds={c.CheckpointIntervalSeconds} " +
         string.Join(" ", c.Tunables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}"));
 
     private static partial class Log

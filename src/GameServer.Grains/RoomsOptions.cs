@@ -30,6 +30,10 @@ public sealed class RoomTypeOptions
 
     public double? EmptyRoomGraceSeconds { get; set; }
 
+    public double? ReconnectGraceSeconds { get; set; }
+
+    public double? CheckpointIntervalSeconds { get; set; }
+
     /// <summary>The game's tunables by name (see <c>IGame.Tunables</c>).</summary>
     public Dictionary<string, double> Tunables { get; set; } = new(StringComparer.Ordinal);
 }

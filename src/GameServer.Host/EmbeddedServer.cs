@@ -44,7 +44,7 @@ public static partial class EmbeddedServer
         builder.Services.AddGameServerEdge(builder.Configuration);
         builder.Services.AddGameServerAdmin();
         builder.AddGameServerObservability();
-        builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [ObservabilityExtensions.ReadyTag]);
+        builder.Services.AddHealthChecks().AddSiloReadinessCheck();
 
         var app = builder.Build();
         app.UseGameServerEdge();

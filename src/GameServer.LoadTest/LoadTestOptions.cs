@@ -5,8 +5,17 @@ namespace GameServer.LoadTest;
 /// <summary>One run's settings, validated; built from the command line by <see cref="Cli.LoadTestCommand"/>.</summary>
 internal sealed record LoadTestOptions
 {
-    /// <summary>The server's WebSocket endpoint. Default ws://127.0.0.1:5000/ws; replaced by the spawned server's with --spawn-server.</summary>
-    public Uri Url { get; init; } = new("ws://127.0.0.1:5000/ws");
+    /// <summary>The default --url.</summary>
+    public static readonly Uri DefaultUrl = new("ws://127.0.0.1:5000/ws");
+
+    /// <summary>
+    /// The server's WebSocket endpoints (edges), in --url order. Default ws://127.0.0.1:5000/ws; replaced by the spawned
+    /// server's with --spawn-server. Bot i starts at endpoint i mod n and moves to the next one on each reconnect attempt.
+    /// </summary>
+    public IReadOnlyList<Uri> Urls { get; init; } = [DefaultUrl];
+
+    /// <summary>The first of <see cref="Urls"/>: the reachability check's first target and the development token endpoint's host.</summary>
+    public Uri Url => Urls[0];
 
     /// <summary>Rooms to fill. Default 10.</summary>
     public int Rooms { get; init; } = 10;
@@ -45,6 +54,15 @@ internal sealed record LoadTestOptions
 
     /// <summary>SLO: at least this many snapshots per second per player. Default 19.</summary>
     public double SloMinSnapshotRate { get; init; } = 19;
+
+    /// <summary>SLO (off when null): the longest snapshot gap at a player and the longest drop-to-resume outage, at most this.</summary>
+    public TimeSpan? SloMaxRecovery { get; init; }
+
+    /// <summary>SLO (off when null): game time lost to a room restored from its checkpoint, at most this per restore.</summary>
+    public TimeSpan? SloMaxGameTimeLost { get; init; }
+
+    /// <summary>SLO (off when null): of the players that dropped, at least this percentage resumed their seat after every drop.</summary>
+    public double? SloMinResumedPercent { get; init; }
 
     /// <summary>Folder for the result files and server.log. Default ./loadtest-results.</summary>
     public string OutputDirectory { get; init; } = "loadtest-results";
@@ -174,9 +192,35 @@ internal sealed record LoadTestOptions
         {
             errors.Add($"--slo-min-snapshot-rate cannot be negative (got {SloMinSnapshotRate}).");
         }
-        if (!SpawnServer && !(Url.IsAbsoluteUri && Url.Scheme is "ws" or "wss"))
+        if (SloMaxRecovery is { } recovery && recovery <= TimeSpan.Zero)
         {
-            errors.Add($"--url must be a ws:// or wss:// address, e.g. ws://127.0.0.1:5000/ws (got {Url}).");
+            errors.Add($"--slo-max-recovery must be longer than 0, e.g. 5s (got {Cli.DurationParser.Format(recovery)}).");
+        }
+        if (SloMaxGameTimeLost is { } lost && lost < TimeSpan.Zero)
+        {
+            errors.Add($"--slo-max-game-time-lost cannot be negative, e.g. 1s (got {Cli.DurationParser.Format(lost)}).");
+        }
+        if (SloMinResumedPercent is { } resumed && !(resumed >= 0 && resumed <= 100))
+        {
+            errors.Add($"--slo-min-resumed is a percentage from 0 to 100, e.g. 100 (got {resumed}).");
+        }
+        if (Urls.Count == 0)
+        {
+            errors.Add("--url needs at least one ws:// or wss:// address, e.g. ws://127.0.0.1:5000/ws.");
+        }
+        if (!SpawnServer)
+        {
+            foreach (var url in Urls)
+            {
+                if (!(url.IsAbsoluteUri && url.Scheme is "ws" or "wss"))
+                {
+                    errors.Add($"--url must be a ws:// or wss:// address, e.g. ws://127.0.0.1:5000/ws (got {url}).");
+                }
+            }
+            foreach (var duplicate in Urls.GroupBy(u => u.AbsoluteUri, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+            {
+                errors.Add($"--url lists {duplicate.Key} {duplicate.Count()} times; give each edge once (bots are spread evenly over the list).");
+            }
         }
         if (ServerPort is < 0 or > 65535)
         {

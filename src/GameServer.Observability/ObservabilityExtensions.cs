@@ -48,6 +48,16 @@ public static class ObservabilityExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds the <c>silo</c> readiness check to a process that hosts a silo: ready once cluster membership lists this
+    /// silo as active.
+    /// </summary>
+    public static IHealthChecksBuilder AddSiloReadinessCheck(this IHealthChecksBuilder healthChecks)
+    {
+        ArgumentNullException.ThrowIfNull(healthChecks);
+        return healthChecks.AddCheck<SiloReadinessCheck>("silo", tags: [ReadyTag]);
+    }
+
     /// <summary>Maps <c>/metrics</c> (Prometheus text format), <c>/healthz</c> (liveness) and <c>/readyz</c> (readiness).</summary>
     public static IEndpointRouteBuilder MapGameServerObservability(this IEndpointRouteBuilder endpoints)
     {

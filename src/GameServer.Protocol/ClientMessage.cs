@@ -7,6 +7,7 @@ namespace GameServer.Protocol;
 [Union(MessageType.Input, typeof(Input))]
 [Union(MessageType.Ping, typeof(Ping))]
 [Union(MessageType.Leave, typeof(Leave))]
+[Union(MessageType.Resume, typeof(Resume))]
 public abstract record ClientMessage;
 
 /// <summary>Join a room: either matchmake by <see cref="RoomType"/> (join-or-create) or enter <see cref="RoomId"/>.</summary>
@@ -31,3 +32,14 @@ public sealed record Ping([property: Key(0)] double ClientTimeMs) : ClientMessag
 /// <summary>Leave the current room; the connection stays open and may join again.</summary>
 [MessagePackObject]
 public sealed record Leave : ClientMessage;
+
+/// <summary>
+/// Takes back a seat after a dropped connection: same room, same entity, same input sequence. Sent instead of
+/// <see cref="Join"/> on a new connection (to any edge) within the room's reconnect grace window. The answer is a
+/// <see cref="Welcome"/> with <c>Resumed = true</c> and a new resume token, or an <see cref="Error"/> with
+/// <see cref="ErrorCode.ResumeExpired"/> (join afresh) or <see cref="ErrorCode.ResumeRejected"/>.
+/// </summary>
+/// <param name="RoomId">The room from the last <see cref="Welcome"/>.</param>
+/// <param name="ResumeToken">The resume token from the last <see cref="Welcome"/> (each welcome replaces it).</param>
+[MessagePackObject]
+public sealed record Resume([property: Key(0)] string RoomId, [property: Key(1)] string ResumeToken) : ClientMessage;

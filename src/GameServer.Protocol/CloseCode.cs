@@ -19,4 +19,19 @@ public static class CloseCode
     public const int SlowConsumer = 4001;
     /// <summary>The client sent nothing for longer than the edge's idle timeout.</summary>
     public const int IdleTimeout = 4002;
+    /// <summary>
+    /// The edge is draining (deploy, scale-in): reconnect, to any edge, and send <see cref="Resume"/>. The seat is kept
+    /// for the room's grace window. Clients should reconnect at once (with jitter), not after a backoff.
+    /// </summary>
+    public const int Draining = 4003;
+    /// <summary>This seat was resumed on another connection (e.g. a second device); do not reconnect.</summary>
+    public const int SessionTakenOver = 4004;
+
+    /// <summary>True for closes after which a client should reconnect and resume: drops, drains, restarts, overload.</summary>
+    public static bool ShouldReconnect(int? code) => code switch
+    {
+        null => true, // no close frame: the connection was lost
+        GoingAway or InternalError or 1006 or 1012 or 1013 or SlowConsumer or IdleTimeout or Draining => true,
+        _ => false,
+    };
 }

@@ -25,6 +25,10 @@ public static class ErrorCode
     public const int RateLimited = 11;
     /// <summary>Joining a room by id is not allowed on this server; matchmake by room type.</summary>
     public const int JoinByIdNotAllowed = 12;
+    /// <summary>The room's reconnect grace window passed (or the room closed): the seat is gone; join afresh.</summary>
+    public const int ResumeExpired = 13;
+    /// <summary>The resume token is not valid for this player and room (wrong, replaced by a later resume, or malformed).</summary>
+    public const int ResumeRejected = 14;
 
     /// <summary>The constant's name for a code (e.g. 5 → "RoomFull"), or the number itself for a code this version does not know.</summary>
     public static string Name(int code) => code switch
@@ -40,6 +44,8 @@ public static class ErrorCode
         TextFrameNotSupported => nameof(TextFrameNotSupported),
         RateLimited => nameof(RateLimited),
         JoinByIdNotAllowed => nameof(JoinByIdNotAllowed),
+        ResumeExpired => nameof(ResumeExpired),
+        ResumeRejected => nameof(ResumeRejected),
         _ => code.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -78,7 +78,7 @@ public static class MessageCodec
     }
 
     private static bool IsKnown(int type, string direction) => direction == "client"
-        ? type is MessageType.Join or MessageType.Input or MessageType.Ping or MessageType.Leave
+        ? type is MessageType.Join or MessageType.Input or MessageType.Ping or MessageType.Leave or MessageType.Resume
         : type is MessageType.Welcome or MessageType.Snapshot or MessageType.Pong or MessageType.Error or MessageType.Left
             or MessageType.SettingsChanged;
 

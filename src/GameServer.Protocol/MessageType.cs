@@ -10,6 +10,7 @@ public static class MessageType
     public const int Input = 2;
     public const int Ping = 3;
     public const int Leave = 4;
+    public const int Resume = 5;
 
     public const int Welcome = 10;
     public const int Snapshot = 11;

@@ -19,8 +19,10 @@ public abstract record ServerMessage;
 /// <param name="TickRateHz">Simulation ticks per second (default 20).</param>
 /// <param name="SnapshotEveryTicks">A snapshot is sent every this many ticks (default 1).</param>
 /// <param name="CurrentTick">The room's tick when the player joined.</param>
-/// <param name="ResumeToken">Opaque token for resuming this session after a disconnect (reserved for a later version).</param>
+/// <param name="ResumeToken">Secret, opaque token for <see cref="Resume"/> after a disconnect; bound to this player and room, replaced by every welcome.</param>
 /// <param name="MaxPlayers">The room's capacity.</param>
+/// <param name="Resumed">True when this answers a <see cref="Resume"/>: the same entity, the input sequence continues.</param>
+/// <param name="ReconnectGraceSeconds">How long the room keeps the seat after a disconnect; resume within it.</param>
 [MessagePackObject]
 public sealed record Welcome(
     [property: Key(0)] string PlayerId,
@@ -31,7 +33,9 @@ public sealed record Welcome(
     [property: Key(5)] int SnapshotEveryTicks,
     [property: Key(6)] long CurrentTick,
     [property: Key(7)] string ResumeToken,
-    [property: Key(8)] int MaxPlayers) : ServerMessage;
+    [property: Key(8)] int MaxPlayers,
+    [property: Key(9)] bool Resumed = false,
+    [property: Key(10)] int ReconnectGraceSeconds = 0) : ServerMessage;
 
 /// <summary>
 /// The room's authoritative state after a tick. Serialized once per room per tick and sent as the same bytes to every player.

@@ -16,6 +16,10 @@ public abstract class GameRoom<TInput> : IGameRoom
 
     public abstract void WriteState(ref MessagePackWriter writer);
 
+    public abstract void SaveState(ref MessagePackWriter writer);
+
+    public abstract void RestoreState(ref MessagePackReader reader);
+
     public virtual void OnSettingsChanged(RoomSettings settings, IReadOnlyDictionary<string, double> tunables)
     {
     }

@@ -36,6 +36,19 @@ public interface IGameRoom
     {
     }
 
+    /// <summary>
+    /// Writes everything needed to continue this game exactly where it is, as MessagePack (any layout the game likes:
+    /// only <see cref="RestoreState"/> reads it). The room saves it about once a second and when it moves between silos;
+    /// after a silo dies the room continues from the last one. Include every entity (connected or not).
+    /// </summary>
+    void SaveState(ref MessagePackWriter writer);
+
+    /// <summary>
+    /// Replaces the state of this freshly created room (no <see cref="OnJoin"/> calls happen on restore) with one
+    /// written by <see cref="SaveState"/>, possibly by an older activation on another silo.
+    /// </summary>
+    void RestoreState(ref MessagePackReader reader);
+
     /// <summary>The room is closing; release anything held.</summary>
     void OnDispose();
 }

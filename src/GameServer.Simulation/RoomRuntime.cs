@@ -168,6 +168,39 @@ public sealed class RoomRuntime
         return _snapshotBuffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Everything needed to continue this room later, possibly in another process: tick, players' progress, game state.</summary>
+    public RuntimeCheckpoint SaveCheckpoint()
+    {
+        var players = new PlayerProgress[_players.Count];
+        for (var i = 0; i < players.Length; i++)
+        {
+            players[i] = new PlayerProgress(_players[i].EntityId, _players[i].LastProcessedSeq);
+        }
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var writer = new MessagePackWriter(buffer);
+        _game.SaveState(ref writer);
+        writer.Flush();
+        return new RuntimeCheckpoint(Tick, _nextEntityId, players, buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>
+    /// A runtime continuing from <paramref name="checkpoint"/>: same tick, same entities with their last processed input
+    /// sequences (so acknowledgements and sequence checks carry on), and the game's saved state. Queued inputs are not kept.
+    /// </summary>
+    public static RoomRuntime Restore(IGameRoom game, RoomSettings settings, RuntimeCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var runtime = new RoomRuntime(game, settings) { Tick = checkpoint.Tick };
+        foreach (var player in checkpoint.Players)
+        {
+            runtime._players.Add(new PlayerSlot(player.EntityId, settings.InputQueueCapacity) { LastProcessedSeq = player.LastProcessedSeq });
+        }
+        runtime._nextEntityId = Math.Max(checkpoint.NextEntityId, checkpoint.Players.Select(p => p.EntityId + 1).DefaultIfEmpty(1).Max());
+        var reader = new MessagePackReader(checkpoint.GameState);
+        game.RestoreState(ref reader);
+        return runtime;
+    }
+
     public void Dispose() => _game.OnDispose();
 
     private int IndexOf(int entityId)
@@ -251,3 +284,13 @@ public sealed class RoomRuntime
 
     private readonly record struct QueuedInput(uint Seq, ReadOnlyMemory<byte> Payload);
 }
+
+/// <summary>One player's place in a room's input stream.</summary>
+public readonly record struct PlayerProgress(int EntityId, uint LastProcessedSeq);
+
+/// <summary>A <see cref="RoomRuntime"/>'s saved state (see <see cref="RoomRuntime.SaveCheckpoint"/>).</summary>
+/// <param name="Tick">The tick the state is the result of.</param>
+/// <param name="NextEntityId">The entity id the next joining player gets.</param>
+/// <param name="Players">Every player's entity and last processed input sequence.</param>
+/// <param name="GameState">The game's <see cref="IGameRoom.SaveState"/> bytes.</param>
+public sealed record RuntimeCheckpoint(long Tick, int NextEntityId, PlayerProgress[] Players, byte[] GameState);

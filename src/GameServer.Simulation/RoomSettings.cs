@@ -21,6 +21,12 @@ public sealed record RoomSettings
     /// <summary>An empty room closes after this many seconds. Default 30.</summary>
     public double EmptyRoomGraceSeconds { get; init; } = 30;
 
+    /// <summary>A disconnected player's seat and entity are kept this long for them to resume. Default 30.</summary>
+    public double ReconnectGraceSeconds { get; init; } = 30;
+
+    /// <summary>The room saves a checkpoint to grain storage this often (and when it deactivates). Default 1.</summary>
+    public double CheckpointIntervalSeconds { get; init; } = 1;
+
     /// <summary>The fixed step, 1 / <see cref="TickRateHz"/>.</summary>
     public TimeSpan TickInterval => TimeSpan.FromSeconds(1.0 / TickRateHz);
 
@@ -33,6 +39,8 @@ public sealed record RoomSettings
         new(nameof(InputQueueCapacity), 32, 1, 1024, "inputs", "Inputs kept per player between ticks (oldest dropped beyond it); applies to players who join after a change."),
         new(nameof(MaxCatchUpSteps), 3, 1, 20, "steps", "Most steps run at once when the room is late; later ones are skipped."),
         new(nameof(EmptyRoomGraceSeconds), 30, 0, 3600, "s", "How long an empty room waits for a player before it closes."),
+        new(nameof(ReconnectGraceSeconds), 30, 0, 3600, "s", "How long a disconnected player's seat and entity wait for them to resume; 0 releases the seat at once."),
+        new(nameof(CheckpointIntervalSeconds), 1, 0.05, 60, "s", "How often the room saves its state to storage: at most this much game time is lost when a silo dies; shorter costs storage writes."),
     ];
 
     /// <summary>Every field out of range, as (field, message naming the room type, value and range).</summary>
@@ -57,6 +65,8 @@ public sealed record RoomSettings
         nameof(InputQueueCapacity) => InputQueueCapacity,
         nameof(MaxCatchUpSteps) => MaxCatchUpSteps,
         nameof(EmptyRoomGraceSeconds) => EmptyRoomGraceSeconds,
+        nameof(ReconnectGraceSeconds) => ReconnectGraceSeconds,
+        nameof(CheckpointIntervalSeconds) => CheckpointIntervalSeconds,
         _ => throw new ArgumentException($"Unknown room setting '{field}'.", nameof(field)),
     };
 

@@ -552,7 +552,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         private byte[] UnknownType()
         {
-            int[] codes = [0, 5, 6, 9, MessageType.Welcome, MessageType.Snapshot, MessageType.Pong, MessageType.Error, MessageType.Left, 99, 127];
+            int[] codes = [0, 6, 8, 9, MessageType.Welcome, MessageType.Snapshot, MessageType.Pong, MessageType.Error, MessageType.Left, 99, 127];
             var code = codes[random.Next(codes.Length)];
             return random.Next(3) switch
             {

@@ -28,6 +28,8 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
             // A two-player room sends ~1 KB/s: with the default 64 KB buffers a non-reading peer takes minutes to
             // block a send; 4 KB takes seconds. The guard under test is the same.
             ["Edge:SendBufferBytes"] = "4096",
+            // No reconnect grace: the closed peer's seat is released at once, which the honest player sees.
+            ["Rooms:arena:ReconnectGraceSeconds"] = "0",
         });
         await using var honest = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
         var playersSeen = 0;

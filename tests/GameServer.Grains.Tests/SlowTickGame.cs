@@ -36,6 +36,10 @@ public sealed class SlowTickGame : IGame
 
         public override void WriteState(ref MessagePackWriter writer) => writer.Write(_applied);
 
+        public override void SaveState(ref MessagePackWriter writer) => writer.Write(_applied);
+
+        public override void RestoreState(ref MessagePackReader reader) => _applied = reader.ReadInt32();
+
         protected override bool TryReadInput(ref MessagePackReader reader, out int input)
         {
             input = reader.ReadInt32();

@@ -31,6 +31,25 @@ public sealed class SnapshotCollector : IRoomObserver
 
     public Task OnRoomClosed(string roomId) => Task.CompletedTask;
 
+    /// <summary>Every (entity, generation) the room said was resumed.</summary>
+    public ConcurrentQueue<(int EntityId, int Generation)> SeatsResumed { get; } = new();
+
+    public int MovingNotices => _moving;
+
+    private int _moving;
+
+    public Task OnSeatResumed(int entityId, int generation)
+    {
+        SeatsResumed.Enqueue((entityId, generation));
+        return Task.CompletedTask;
+    }
+
+    public Task OnRoomMoving(string roomId)
+    {
+        Interlocked.Increment(ref _moving);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Waits for a snapshot satisfying <paramref name="condition"/>, failing after <paramref name="timeout"/>.</summary>
     public async Task<Snapshot> WaitForAsync(Func<Snapshot, bool> condition, TimeSpan timeout)
     {

@@ -220,7 +220,135 @@ public sealed class HtmlReportTests
         Assert.Equal(expected, HtmlReport.CountCpus(cpuList));
     }
 
+    [Fact]
+    public void Render_WithDropsStallsAndARestore_ShowsTheRecoverySectionWithItsChartAndRestores()
+    {
+        var result = Result(passed: true) with { Recovery = Recovery(withFailures: true) };
+
+        var html = HtmlReport.Render(result);
+
+        Assert.Contains("<h2>Recovery", html);
+        Assert.Contains("Players reconnecting and stalled", html);
+        Assert.Contains("Resumed every drop", html);
+        Assert.Contains("4,310 ms", html);                         // longest snapshot gap
+        Assert.Contains("arena:&lt;b&gt;7&lt;/b&gt;", html);     // restore table, escaped
+        Assert.Contains("950 ms", html);                           // game time lost
+        Assert.Contains("In a room at the end", html);
+        var svgs = Regex.Matches(html, "<svg.*?</svg>", RegexOptions.Singleline);
+        Assert.All(svgs, svg => Assert.Null(Record.Exception(() => XElement.Parse(svg.Value))));
+        Assert.DoesNotContain("NaN", html);
+    }
+
+    [Fact]
+    public void Render_RecoverySloFailed_MarksItsCard()
+    {
+        var result = Result(passed: false) with
+        {
+            Recovery = Recovery(withFailures: true),
+            Slo = new SloVerdict(false, [new SloCheck("recovery time", "<=", 4_000, 4_310.2, "ms", false)]),
+        };
+
+        var html = HtmlReport.Render(result);
+
+        Assert.Matches("card fail\"><div class=\"card-label\">Longest snapshot gap", html);
+    }
+
+    [Fact]
+    public void Render_WithoutAnyFailure_LeavesTheRecoverySectionOut()
+    {
+        var html = HtmlReport.Render(Result(passed: true) with { Recovery = Recovery(withFailures: false) });
+
+        Assert.DoesNotContain("<h2>Recovery", html);
+        Assert.DoesNotContain("Players reconnecting and stalled", html);
+    }
+
+    [Fact]
+    public void Render_SeveralUrls_ListsThemInTheHeader()
+    {
+        var result = Result(passed: true) with
+        {
+            Settings = Settings() with { Urls = ["ws://10.0.0.5:5000/ws", "ws://10.0.0.6:5000/ws"] },
+        };
+
+        var html = HtmlReport.Render(result);
+
+        Assert.Contains("<dt>Server URLs</dt><dd>" + ReportFormat.Html("ws://10.0.0.5:5000/ws · ws://10.0.0.6:5000/ws"), html);
+    }
+
+    [Fact]
+    public void ResultJson_HasTheRecoveryObjectWithItsFields()
+    {
+        var result = Result(passed: true) with
+        {
+            Recovery = Recovery(withFailures: true),
+            Settings = Settings() with { Urls = ["ws://10.0.0.5:5000/ws", "ws://10.0.0.6:5000/ws"] },
+            Summary = Summary(52) with { SnapshotsPerSecondPerPlayerExcludingOutages = 19.9 },
+        };
+
+        var json = System.Text.Json.JsonSerializer.Serialize(result, ResultWriter.JsonOptions);
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var root = document.RootElement;
+        Assert.Equal("gameserver-loadtest/1", root.GetProperty("schema").GetString());
+        var recovery = root.GetProperty("recovery");
+        foreach (var field in new[] { "botsDropped", "drops", "reconnects", "resumes", "resumeFailures", "botsResumedPercent", "maxSnapshotGapMs",
+            "snapshotGapsOver1s", "roomsRestored", "ticksReplayedMax", "botsInRoomAtEnd", "inputsDropped", "acksNotTimed", "snapshotsOutOfOrder" })
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.Number, recovery.GetProperty(field).ValueKind);
+        }
+        Assert.Equal(["count", "p50", "p99", "max"], recovery.GetProperty("outageMs").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["max", "p50"], recovery.GetProperty("gameTimeLostMs").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["second", "reconnecting", "stalled"], recovery.GetProperty("timeline")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["roomId", "lastTickBefore", "firstTickAfter", "ticksReplayed", "tickRateHz", "gameTimeLostMs"],
+            recovery.GetProperty("restores")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(75, recovery.GetProperty("botsResumedPercent").GetDouble());
+        Assert.Equal(2, root.GetProperty("settings").GetProperty("urls").GetArrayLength());
+        Assert.Equal(19.9, root.GetProperty("summary").GetProperty("snapshotsPerSecondPerPlayerExcludingOutages").GetDouble());
+
+        var read = ResultWriter.Read(json);
+        Assert.Equal(result.Recovery!.OutageMs, read.Recovery!.OutageMs);
+        Assert.Equal(result.Recovery.Timeline, read.Recovery.Timeline);
+        Assert.Equal(result.Recovery.Restores, read.Recovery.Restores);
+    }
+
+    [Fact]
+    public void ResultJson_WrittenBeforeRecovery_ReadsWithoutItAndRenders()
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Result(passed: true), ResultWriter.JsonOptions))!;
+        node.AsObject().Remove("recovery");
+        node["settings"]!.AsObject().Remove("urls");
+        node["summary"]!.AsObject().Remove("snapshotsPerSecondPerPlayerExcludingOutages");
+
+        var read = ResultWriter.Read(node.ToJsonString());
+
+        Assert.Null(read.Recovery);
+        Assert.Empty(read.Settings.Urls);
+        Assert.Null(read.Summary.SnapshotsPerSecondPerPlayerExcludingOutages);
+        Assert.DoesNotContain("<h2>Recovery", HtmlReport.Render(read));
+    }
+
     private static int Count(string text, string value) => Regex.Matches(text, Regex.Escape(value)).Count;
+
+    private static RecoverySummary Recovery(bool withFailures) => new()
+    {
+        BotsDropped = withFailures ? 4 : 0,
+        Drops = withFailures ? 5 : 0,
+        Reconnects = withFailures ? 5 : 0,
+        Resumes = withFailures ? 4 : 0,
+        ResumeFailures = withFailures ? 1 : 0,
+        BotsResumedPercent = withFailures ? 75 : 100,
+        OutageMs = withFailures ? new OutageStats(4, 210, 380, 380) : new OutageStats(0, 0, 0, 0),
+        MaxSnapshotGapMs = withFailures ? 4_310.2 : 61.2,
+        SnapshotGapsOver1s = withFailures ? 4 : 0,
+        RoomsRestored = withFailures ? 1 : 0,
+        GameTimeLostMs = withFailures ? new GameTimeLostStats(950, 950) : new GameTimeLostStats(0, 0),
+        TicksReplayedMax = withFailures ? 19 : 0,
+        BotsInRoomAtEnd = withFailures ? 11 : 12,
+        InputsDropped = withFailures ? 23 : 0,
+        AcksNotTimed = withFailures ? 80 : 0,
+        Restores = withFailures ? [RoomRestore.From("arena:<b>7</b>", 700, 682, 20)] : [],
+        Timeline = [.. Enumerable.Range(0, 12).Select(second => new RecoveryBucket(second, withFailures && second == 8 ? 4 : 0, withFailures && second is 8 or 9 ? 8 : 0))],
+    };
 
     private static LoadTestResult Result(bool passed)
     {

@@ -116,6 +116,50 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.DoesNotContain(key, File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.json")).FullName));
     }
 
+    [Fact]
+    public async Task Run_WithoutFailures_RecoveryIsZerosAndEveryPlayerIsInItsRoomAtTheEnd()
+    {
+        // The recovery SLOs on, as a failure drill would have them; the --url list is replaced by the spawned server's. Loose
+        // latency and snapshot-rate targets: this run checks the recovery figures, not how fast a busy CI machine is.
+        var (exit, output) = await RunAsync(
+            "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "2", "--url", "ws://127.0.0.1:1/ws,ws://127.0.0.1:2/ws",
+            "--ramp", "1s", "--warmup", "1s", "--duration", "4s", "--slo-p99-ms", "500", "--slo-min-snapshot-rate", "15",
+            "--slo-max-recovery", "5s", "--slo-max-game-time-lost", "1s", "--slo-min-resumed", "100");
+
+        Assert.True(exit == ExitCodes.Passed, $"exit code {exit}:{Environment.NewLine}{output}");
+        var result = ReadResult();
+        var r = Assert.IsType<RecoverySummary>(result.Recovery);
+        Assert.Equal(0, r.BotsDropped);
+        Assert.Equal(0, r.Drops);
+        Assert.Equal(0, r.Reconnects);
+        Assert.Equal(0, r.Resumes);
+        Assert.Equal(0, r.ResumeFailures);
+        Assert.Equal(100, r.BotsResumedPercent);
+        Assert.Equal(new OutageStats(0, 0, 0, 0), r.OutageMs);
+        Assert.InRange(r.MaxSnapshotGapMs, 1, 999); // snapshots came, and never stopped for a second
+        Assert.Equal(0, r.SnapshotGapsOver1s);
+        Assert.Equal(0, r.RoomsRestored);
+        Assert.Equal(new GameTimeLostStats(0, 0), r.GameTimeLostMs);
+        Assert.Equal(0, r.TicksReplayedMax);
+        Assert.Empty(r.Restores);
+        Assert.Equal(0, r.SnapshotsOutOfOrder);
+        Assert.Equal(0, r.InputsDropped);
+        Assert.Equal(0, r.AcksNotTimed);
+        Assert.Equal(16, r.BotsInRoomAtEnd);
+        Assert.Equal(result.Timeline.Select(b => b.Second), r.Timeline.Select(b => b.Second));
+        Assert.All(r.Timeline, b => Assert.Equal((0, 0), (b.Reconnecting, b.Stalled)));
+        Assert.Equal(result.Summary.SnapshotsPerSecondPerPlayer, result.Summary.SnapshotsPerSecondPerPlayerExcludingOutages);
+        Assert.Equal(["recovery time", "game time lost", "players resumed"], result.Slo.Checks.Skip(5).Select(c => c.Name));
+        Assert.All(result.Slo.Checks, c => Assert.True(c.Passed, c.Name));
+
+        Assert.Contains("--url is ignored with --spawn-server", output);
+        Assert.Equal([result.Settings.Url], result.Settings.Urls);
+        Assert.DoesNotContain("ws://127.0.0.1:1/ws", result.Settings.Url);
+        Assert.DoesNotContain("recovery:", output); // the section is shown only after a failure
+        Assert.Contains("PASS  players resumed >= 100 %: actual 100", output);
+        Assert.DoesNotContain("<h2>Recovery", File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.html")).FullName));
+    }
+
     public void Dispose() => _out.Delete(recursive: true);
 
     private async Task<(int Exit, string Output)> RunAsync(params string[] args)

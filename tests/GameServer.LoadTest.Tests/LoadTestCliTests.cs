@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using GameServer.Auth;
 using GameServer.LoadTest.Cli;
 
@@ -19,6 +20,14 @@ public sealed class LoadTestCliTests
     [InlineData("--no-such-option", "1")]
     [InlineData("--token-issuer", "")]
     [InlineData("--token-audience", " ")]
+    [InlineData("--url", "ws://127.0.0.1:5001/ws,http://127.0.0.1:5002/ws")]
+    [InlineData("--url", "ws://127.0.0.1:5001/ws,ws://127.0.0.1:5001/ws")]
+    [InlineData("--url", " , ")]
+    [InlineData("--slo-max-recovery", "soon")]
+    [InlineData("--slo-max-recovery", "0")]
+    [InlineData("--slo-max-game-time-lost", "-1s")]
+    [InlineData("--slo-min-resumed", "101")]
+    [InlineData("--slo-min-resumed", "all")]
     public async Task Run_WithABadOption_ExitsWith2AndNamesTheProblem(string option, string value)
     {
         var output = new StringWriter();
@@ -67,7 +76,8 @@ public sealed class LoadTestCliTests
         foreach (var expected in new[] { "--url", "--rooms", "--players-per-room", "--duration", "--ramp", "--warmup", "--input-rate", "--observers", "--room-type",
             "--seed", "--slo-p99-ms", "--slo-max-error-rate", "--slo-min-snapshot-rate", "--out", "--json", "--html", "--spawn-server", "--no-build",
             "--server-port", "--server-cpus", "--bot-cpus", "--server-pid", "--plain", "--no-progress", "[default: 30s]", "[default: 60]", "Exit codes",
-            "--token-key", "--token-issuer", "--token-audience", "[default: gameserver]", "GAMESERVER_TOKEN_KEY", "/auth/dev-token" })
+            "--token-key", "--token-issuer", "--token-audience", "[default: gameserver]", "GAMESERVER_TOKEN_KEY", "/auth/dev-token",
+            "--slo-max-recovery", "--slo-max-game-time-lost", "--slo-min-resumed", "comma-separated" })
         {
             Assert.Contains(expected, help);
         }
@@ -207,6 +217,112 @@ public sealed class LoadTestCliTests
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void Bind_Url_IsRepeatableAndCommaSeparatedInOrder()
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var options = command.Bind(command.Root.Parse(["--url", "ws://10.0.0.5:5000/ws, ws://10.0.0.6:5000/ws", "--url", "wss://edge-3.example/ws"]));
+
+        Assert.Equal(["ws://10.0.0.5:5000/ws", "ws://10.0.0.6:5000/ws", "wss://edge-3.example/ws"], options.Urls.Select(u => u.ToString()));
+        Assert.Equal(new Uri("ws://10.0.0.5:5000/ws"), options.Url);
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Bind_WithoutUrl_IsTheOneDefaultEndpoint()
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+        var parse = command.Root.Parse([]);
+
+        var options = command.Bind(parse);
+
+        Assert.Equal([LoadTestOptions.DefaultUrl], options.Urls);
+        Assert.False(command.UrlGiven(parse));
+    }
+
+    [Fact]
+    public void Bind_RecoverySlos_AreOffUnlessGiven()
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var options = command.Bind(command.Root.Parse([]));
+
+        Assert.Null(options.SloMaxRecovery);
+        Assert.Null(options.SloMaxGameTimeLost);
+        Assert.Null(options.SloMinResumedPercent);
+        var thresholds = Slo.SloThresholds.From(options);
+        Assert.Null(thresholds.MaxRecoveryMs);
+        Assert.Null(thresholds.MaxGameTimeLostMs);
+        Assert.Null(thresholds.MinResumedPercent);
+    }
+
+    [Fact]
+    public void Bind_RecoverySlos_AreReadWithTheirUnits()
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var options = command.Bind(command.Root.Parse(["--slo-max-recovery", "5s", "--slo-max-game-time-lost", "750ms", "--slo-min-resumed", "99.5"]));
+
+        Assert.Equal(TimeSpan.FromSeconds(5), options.SloMaxRecovery);
+        Assert.Equal(TimeSpan.FromMilliseconds(750), options.SloMaxGameTimeLost);
+        Assert.Equal(99.5, options.SloMinResumedPercent);
+        Assert.Empty(options.Validate());
+        var thresholds = Slo.SloThresholds.From(options);
+        Assert.Equal(5_000, thresholds.MaxRecoveryMs);
+        Assert.Equal(750, thresholds.MaxGameTimeLostMs);
+        Assert.Equal(99.5, thresholds.MinResumedPercent);
+    }
+
+    [Fact]
+    public async Task Run_WithSeveralUrls_ChecksEveryOneBeforeTheRamp()
+    {
+        // The first edge accepts the reachability check's WebSocket; the second is a port nobody listens on.
+        using var edge = new FakeHttpServer(async context =>
+        {
+            if (!context.Request.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = 404;
+                return;
+            }
+            var accepted = await context.AcceptWebSocketAsync(Protocol.ProtocolVersion.SubProtocol);
+            var buffer = new byte[256];
+            while (accepted.WebSocket.State == WebSocketState.Open)
+            {
+                var read = await accepted.WebSocket.ReceiveAsync(buffer, CancellationToken.None);
+                if (read.MessageType == WebSocketMessageType.Close)
+                {
+                    await accepted.WebSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+                }
+            }
+        });
+        var dead = $"ws://127.0.0.1:{UnusedPort()}/ws";
+        var output = new StringWriter();
+        var dir = Directory.CreateTempSubdirectory("loadtest-cli-");
+        try
+        {
+            var exit = await LoadTestCli.RunAsync(
+                ["--url", edge.WebSocketUrl("/ws") + "," + dead, "--token-key", GameTokenIssuer.NewSigningKey(), "--out", dir.FullName],
+                output, NoEnvironment, CancellationToken.None);
+
+            Assert.Equal(ExitCodes.UsageOrSetup, exit);
+            Assert.Contains("Cannot reach " + dead, output.ToString());
+            Assert.Contains("/ws", Assert.Single(edge.Paths));
+            Assert.Empty(dir.GetFiles("*.json"));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static int UnusedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string? NoEnvironment(string name) => null;

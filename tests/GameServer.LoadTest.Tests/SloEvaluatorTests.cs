@@ -58,6 +58,86 @@ public sealed class SloEvaluatorTests
         Assert.Equal(complete, verdict.Passed);
     }
 
+    [Fact]
+    public void Evaluate_WithoutRecoveryThresholds_AddsNoRecoveryChecks()
+    {
+        var verdict = SloEvaluator.Evaluate(Summary(50, 0, 20), s_slo, 10, windowComplete: true, Recovery());
+
+        Assert.Equal(5, verdict.Checks.Count);
+    }
+
+    [Fact]
+    public void Evaluate_RecoveryThresholdsExactlyMet_PassAfterTheOtherChecks()
+    {
+        var slo = s_slo with { MaxRecoveryMs = 4_000, MaxGameTimeLostMs = 1_000, MinResumedPercent = 100 };
+
+        var verdict = SloEvaluator.Evaluate(Summary(50, 0, 20), slo, 10, windowComplete: true, Recovery(gapMs: 4_000, outageMs: 900, lostMs: 1_000, resumed: 100));
+
+        Assert.True(verdict.Passed);
+        Assert.Equal(["recovery time", "game time lost", "players resumed"], verdict.Checks.Skip(5).Select(c => c.Name));
+        Assert.Equal([4_000.0, 1_000, 100], verdict.Checks.Skip(5).Select(c => c.Actual));
+        Assert.Equal(["ms", "ms", "%"], verdict.Checks.Skip(5).Select(c => c.Unit));
+    }
+
+    [Theory]
+    [InlineData(5_001, 200, 950, 100, "recovery time")]
+    [InlineData(300, 5_200, 950, 100, "recovery time")] // an outage longer than any gap
+    [InlineData(4_000, 200, 1_050, 100, "game time lost")]
+    [InlineData(4_000, 200, 950, 99.5, "players resumed")]
+    public void Evaluate_ARecoveryFigurePastItsTarget_FailsThatCheckOnly(double gapMs, double outageMs, double lostMs, double resumed, string failing)
+    {
+        var slo = s_slo with { MaxRecoveryMs = 5_000, MaxGameTimeLostMs = 1_000, MinResumedPercent = 100 };
+
+        var verdict = SloEvaluator.Evaluate(Summary(50, 0, 20), slo, 10, windowComplete: true, Recovery(gapMs, outageMs, lostMs, resumed));
+
+        Assert.False(verdict.Passed);
+        Assert.Equal([failing], verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
+    }
+
+    [Fact]
+    public void Evaluate_RecoveryAskedForButNotMeasured_Fails()
+    {
+        var slo = s_slo with { MinResumedPercent = 100 };
+
+        var verdict = SloEvaluator.Evaluate(Summary(50, 0, 20), slo, 10, windowComplete: true, recovery: null);
+
+        Assert.False(verdict.Checks.Single(c => c.Name == "players resumed").Passed);
+    }
+
+    [Fact]
+    public void Evaluate_SnapshotRate_IsJudgedWithoutTheOutages()
+    {
+        // 40 players, 10 s: 16 of them stalled 5 s while their silo's rooms moved. Raw: 20 × (400 − 80) / 400 = 16/s.
+        var summary = Summary(50, 0, snapshots: 16) with { SnapshotsPerSecondPerPlayerExcludingOutages = 20 };
+
+        var verdict = SloEvaluator.Evaluate(summary, s_slo, 10, windowComplete: true);
+
+        var check = verdict.Checks.Single(c => c.Name == "snapshots/s per player");
+        Assert.True(check.Passed);
+        Assert.Equal(20, check.Actual);
+    }
+
+    private static RecoverySummary Recovery(double gapMs = 60, double outageMs = 0, double lostMs = 0, double resumed = 100) => new()
+    {
+        BotsDropped = resumed < 100 || outageMs > 0 ? 10 : 0,
+        Drops = outageMs > 0 ? 10 : 0,
+        Reconnects = outageMs > 0 ? 10 : 0,
+        Resumes = outageMs > 0 ? 10 : 0,
+        ResumeFailures = 0,
+        BotsResumedPercent = resumed,
+        OutageMs = new OutageStats(outageMs > 0 ? 10 : 0, outageMs, outageMs, outageMs),
+        MaxSnapshotGapMs = gapMs,
+        SnapshotGapsOver1s = gapMs > 1_000 ? 8 : 0,
+        RoomsRestored = lostMs > 0 ? 1 : 0,
+        GameTimeLostMs = new GameTimeLostStats(lostMs, lostMs),
+        TicksReplayedMax = (long)(lostMs / 50),
+        BotsInRoomAtEnd = 40,
+        InputsDropped = 0,
+        AcksNotTimed = 0,
+        Restores = [],
+        Timeline = [],
+    };
+
     private static RunSummary Summary(double p99, double errorRate, double snapshots, int joined = 40) => new()
     {
         PlayersTarget = 40,

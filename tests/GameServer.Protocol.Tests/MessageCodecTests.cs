@@ -94,6 +94,39 @@ public class MessageCodecTests
     // ---- Server messages: Encode -> DecodeServer ----
 
     [Fact]
+    public void DecodeClient_WhenResumeEncoded_ReturnsEqualResume()
+    {
+        var sent = new Resume("arena:5f2c0a", "token");
+
+        Assert.Equal(sent, Assert.IsType<Resume>(MessageCodec.DecodeClient(MessageCodec.Encode(sent))));
+    }
+
+    [Fact]
+    public void DecodeServer_WhenAnOlderServersNineFieldWelcome_DefaultsTheResumeFields()
+    {
+        // A v1 server from before resume sends 9 fields: no grace window, so clients must not send Resume.
+        var decoded = Assert.IsType<Welcome>(MessageCodec.DecodeServer(Hex(
+            "92 0a 99 a3 70 2d 37 ac 61 72 65 6e 61 3a 35 66 32 63 30 61 a5 61 72 65 6e 61 03 14 01 cd 04 b0 a0 08")));
+
+        Assert.False(decoded.Resumed);
+        Assert.Equal(0, decoded.ReconnectGraceSeconds);
+        Assert.Equal(8, decoded.MaxPlayers);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(1001, true)]
+    [InlineData(1006, true)]
+    [InlineData(1011, true)]
+    [InlineData(4001, true)]
+    [InlineData(4003, true)]
+    [InlineData(1000, false)]
+    [InlineData(1008, false)]
+    [InlineData(4004, false)]
+    public void CloseCode_ShouldReconnect_OnlyAfterDropsDrainsAndServerTrouble(int? code, bool expected) =>
+        Assert.Equal(expected, CloseCode.ShouldReconnect(code));
+
+    [Fact]
     public void DecodeServer_WhenWelcomeEncoded_ReturnsEqualWelcome()
     {
         var sent = new Welcome("p-7", "arena:5f2c0a", "arena", 3, 20, 1, 1200, "token", 8);
@@ -276,7 +309,8 @@ public class MessageCodecTests
         { "Input", "92 02 93 2a cd 04 d2 92 ca 3f 00 00 00 ca bf 80 00 00" },
         { "Ping", "92 03 91 cb 40 93 4a 00 00 00 00 00" },
         { "Leave", "92 04 90" },
-        { "Welcome", "92 0a 99 a3 70 2d 37 ac 61 72 65 6e 61 3a 35 66 32 63 30 61 a5 61 72 65 6e 61 03 14 01 cd 04 b0 a0 08" },
+        { "Welcome", "92 0a 9b a3 70 2d 37 ac 61 72 65 6e 61 3a 35 66 32 63 30 61 a5 61 72 65 6e 61 03 14 01 cd 04 b0 b6 71 39 58 63 32 4c 6d 41 30 73 54 74 37 56 76 42 31 6e 59 77 5a 67 08 c2 1e" },
+        { "Resume", "92 05 92 ac 61 72 65 6e 61 3a 35 66 32 63 30 61 b6 71 39 58 63 32 4c 6d 41 30 73 54 74 37 56 76 42 31 6e 59 77 5a 67" },
         {
             "Snapshot",
             "92 0b 94 cd 04 d2 cd f1 04 94 01 cd 04 ce 02 cd 04 cd 92 96 01 cd 14 03 cd 03 6c cc 8d d1 ff 73 64 " +
@@ -297,7 +331,8 @@ public class MessageCodecTests
             "Input" => MessageCodec.Encode(new Input(42, 1234, new ArenaInput(0.5f, -1f).ToPayload())),
             "Ping" => MessageCodec.Encode(new Ping(1234.5)),
             "Leave" => MessageCodec.Encode(new Leave()),
-            "Welcome" => MessageCodec.Encode(new Welcome("p-7", "arena:5f2c0a", "arena", 3, 20, 1, 1200, "", 8)),
+            "Welcome" => MessageCodec.Encode(new Welcome("p-7", "arena:5f2c0a", "arena", 3, 20, 1, 1200, "q9Xc2LmA0sTt7VvB1nYwZg", 8, false, 30)),
+            "Resume" => MessageCodec.Encode(new Resume("arena:5f2c0a", "q9Xc2LmA0sTt7VvB1nYwZg")),
             "Snapshot" => MessageCodec.Encode(new Snapshot(
                 1234,
                 61_700,

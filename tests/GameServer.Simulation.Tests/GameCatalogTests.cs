@@ -111,6 +111,10 @@ public class GameCatalogTests
 
             public void WriteState(ref MessagePackWriter writer) => writer.WriteNil();
 
+            public void SaveState(ref MessagePackWriter writer) => writer.WriteNil();
+
+            public void RestoreState(ref MessagePackReader reader) => reader.Skip();
+
             public void OnDispose()
             {
             }

@@ -8,7 +8,8 @@ public sealed class LiveTuningTests
     [Fact]
     public void Errors_NameEveryFieldOutOfRange_WithTheRoomTypeValueAndRange()
     {
-        var settings = new RoomSettings { TickRateHz = 0, SnapshotEveryTicks = 61, MaxPlayers = 300, InputQueueCapacity = 0, MaxCatchUpSteps = 21, EmptyRoomGraceSeconds = -1 };
+        var settings = new RoomSettings { TickRateHz = 0, SnapshotEveryTicks = 61, MaxPlayers = 300, InputQueueCapacity = 0, MaxCatchUpSteps = 21, EmptyRoomGraceSeconds = -1,
+            ReconnectGraceSeconds = 3601, CheckpointIntervalSeconds = 0 };
 
         var errors = settings.Errors("arena").ToDictionary(e => e.Field, e => e.Message);
 

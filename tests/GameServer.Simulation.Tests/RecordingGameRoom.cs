@@ -44,6 +44,27 @@ internal sealed class RecordingGameRoom : IGameRoom
     /// <summary>Writes the number of steps so far as the state: one MessagePack value, as the contract requires.</summary>
     public void WriteState(ref MessagePackWriter writer) => writer.Write(Steps.Count);
 
+    /// <summary>Saves the events so far; a restored room continues the list.</summary>
+    public void SaveState(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(Events.Count);
+        foreach (var e in Events)
+        {
+            writer.Write(e);
+        }
+    }
+
+    public void RestoreState(ref MessagePackReader reader)
+    {
+        Events.Clear();
+        var count = reader.ReadArrayHeader();
+        for (var i = 0; i < count; i++)
+        {
+            Events.Add(reader.ReadString()!);
+        }
+        Events.Add("restore");
+    }
+
     public void OnDispose() => Events.Add("dispose");
 
     /// <summary>A one-byte payload (positive fixint) carrying <paramref name="value"/>; values must be below 128.</summary>

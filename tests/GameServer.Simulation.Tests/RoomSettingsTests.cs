@@ -16,6 +16,9 @@ public class RoomSettingsTests
     [InlineData("EmptyRoomGraceSeconds", -1, "0–3600")]
     [InlineData("EmptyRoomGraceSeconds", 3600.5, "0–3600")]
     [InlineData("EmptyRoomGraceSeconds", double.NaN, "0–3600")]
+    [InlineData("ReconnectGraceSeconds", -1, "0–3600")]
+    [InlineData("CheckpointIntervalSeconds", 0.01, "0.05–60")]
+    [InlineData("CheckpointIntervalSeconds", 61, "0.05–60")]
     public void Validate_WhenFieldOutOfRange_ThrowsArgumentExceptionNamingRoomTypeFieldAndRange(string field, double value, string range)
     {
         var settings = WithField(new RoomSettings(), field, value);
@@ -37,6 +40,8 @@ public class RoomSettingsTests
     [InlineData("MaxCatchUpSteps", 20)]
     [InlineData("EmptyRoomGraceSeconds", 0)]
     [InlineData("EmptyRoomGraceSeconds", 3600)]
+    [InlineData("ReconnectGraceSeconds", 0)]
+    [InlineData("CheckpointIntervalSeconds", 0.05)]
     public void Validate_WhenFieldAtRangeBoundary_DoesNotThrow(string field, double value)
     {
         var settings = WithField(new RoomSettings(), field, value);
@@ -69,6 +74,8 @@ public class RoomSettingsTests
         "InputQueueCapacity" => settings with { InputQueueCapacity = (int)value },
         "MaxCatchUpSteps" => settings with { MaxCatchUpSteps = (int)value },
         "EmptyRoomGraceSeconds" => settings with { EmptyRoomGraceSeconds = value },
+        "ReconnectGraceSeconds" => settings with { ReconnectGraceSeconds = value },
+        "CheckpointIntervalSeconds" => settings with { CheckpointIntervalSeconds = value },
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 }

@@ -2,10 +2,13 @@
 // sends the held direction at 20 Hz, and draws every player interpolated between the two snapshots around
 // "server time − 100 ms" (server time estimated from the snapshots' tick numbers and tickRateHz), so rendering runs
 // ~100 ms behind the newest snapshot and smooths over the 50 ms between snapshots and network jitter.
+// When the connection drops it reconnects with exponential backoff and full jitter and resumes the seat (Resume,
+// type 5): same room, same entity, the input sequence continues (docs/protocol.md, "Reconnect, resume and drain").
 import { encode, decode } from "@msgpack/msgpack";
 
 const SUB_PROTOCOL = "gameserver.v1";
-const MSG = { Join: 1, Input: 2, Ping: 3, Leave: 4, Welcome: 10, Snapshot: 11, Pong: 12, Error: 13, Left: 14, SettingsChanged: 15 };
+const MSG = { Join: 1, Input: 2, Ping: 3, Leave: 4, Resume: 5, Welcome: 10, Snapshot: 11, Pong: 12, Error: 13, Left: 14, SettingsChanged: 15 };
+const ERR = { InternalError: 9, RateLimited: 11, ResumeExpired: 13, ResumeRejected: 14 };
 const ROOM_TYPE = "arena";
 const ARENA_SIZE = 1000;          // arena units (ArenaTunables.ArenaSize)
 const POSITION_SCALE = 10;        // wire x, y are tenths of a unit (ArenaState.PositionScale)
@@ -13,10 +16,23 @@ const INTERPOLATION_DELAY_MS = 100;
 const INPUT_INTERVAL_MS = 50;     // 20 Hz
 const PING_INTERVAL_MS = 1000;
 const SNAPSHOT_BUFFER = 40;
+// Reconnect backoff, as the .NET SDK's defaults: the delay before attempt n (0-based) is uniform in
+// [0, min(MAX, INITIAL × 2ⁿ)) ("full jitter"), so a crowd cut off at once spreads out; after a 4003 (Draining)
+// close the first attempt comes within 250 ms.
+const RECONNECT_INITIAL_DELAY_MS = 250;
+const RECONNECT_MAX_DELAY_MS = 10_000;
+const RECONNECT_MAX_ATTEMPTS = 10;
+const DRAIN_DELAY_CAP_MS = 250;
+// Close codes after which the page reconnects (CloseCode.ShouldReconnect): 1006 is what a browser reports for a
+// connection lost without a close frame. Never after 1000, 1003, 1007, 1008, 1009 or 4004 (SessionTakenOver).
+const RECONNECT_CLOSE_CODES = new Set([1001, 1006, 1011, 1012, 1013, 4001, 4002, 4003]);
+const CLOSE_DRAINING = 4003;
+const CLOSE_IDLE_TIMEOUT = 4002;
 
 /** Test hook, updated live (see tests/GameServer.EndToEnd.Tests/browser/demo.spec.mjs). */
 const demo = {
-  state: "connecting",            // 'connecting' | 'connected' | 'in-room' | 'closed'
+  state: "connecting",            // 'connecting' | 'connected' | 'in-room' | 'reconnecting' | 'closed'
+  stateLog: [],                   // every state entered, in order (the reconnect spec checks the sequence)
   entityId: null,
   playerId: null,
   roomId: null,
@@ -32,6 +48,14 @@ const demo = {
   closeCode: null,
   closeReason: null,
   lastError: null,
+  reconnectAttempt: 0,            // the attempt under way while 'reconnecting' (1-based), else 0
+  reconnects: 0,                  // connections re-established after a drop
+  resumes: 0,                     // seats taken back after a drop (Welcome.resumed)
+  resumeFailures: 0,              // resumes refused (13 ResumeExpired, 14 ResumeRejected): joined afresh
+  restores: 0,                    // snapshot ticks that went backwards: the room was restored from a checkpoint
+  resumed: false,                 // whether the current seat came from a resume
+  lastOutageMs: null,             // from the drop to the resumed welcome
+  session: null,                  // what #session shows
 };
 window.gameDemo = demo;
 
@@ -39,7 +63,7 @@ const $ = (id) => document.getElementById(id);
 const ui = {
   state: $("conn-state"), rtt: $("rtt"), tick: $("tick"), snapRate: $("snap-rate"), bytesRate: $("bytes-rate"),
   roomId: $("room-id"), playerId: $("player-id"), entityId: $("entity-id"), players: $("player-count"),
-  position: $("position"), inputAck: $("input-ack"), error: $("last-error"), action: $("action"),
+  position: $("position"), inputAck: $("input-ack"), error: $("last-error"), action: $("action"), session: $("session"),
 };
 const canvas = $("arena");
 const ctx = canvas.getContext("2d");
@@ -55,6 +79,15 @@ let lastTickAt = 0;
 let tickOffsetMs = null;          // estimate of (tick × msPerTick − performance.now())
 let inputTimer = 0;
 let pingTimer = 0;
+let accessToken = null;           // { token, playerId, expiresAt (ms, or null) }: kept, so a reconnect is the same player
+let seat = null;                  // { roomId, resumeToken, entityId, graceSeconds } from the last Welcome, while we hold one
+let resuming = false;             // a Resume was sent and not yet answered
+let reconnectTimer = 0;
+let attempt = 0;                  // failed reconnect attempts in a row
+let droppedAt = null;             // performance.now() of the drop, during an outage
+let lastCloseCode = null;         // the close that started the outage
+let afterSeatLost = false;        // the next welcome is the fresh seat that replaced a lost one
+let leaving = false;              // the page is being closed: never reconnect
 const snapshotTimes = [];         // arrival times over the last second
 const received = [];              // [time, bytes] over the last second
 
@@ -62,25 +95,38 @@ const received = [];              // [time, bytes] over the last second
 
 // The game socket needs a signed player token (docs/security.md). Browsers cannot set headers on a WebSocket, so it
 // goes in the access_token query parameter. It comes from ?token= in the page URL or, on a development server, from
-// the development token endpoint.
+// the development token endpoint. It is kept for reconnects (a resume must come from the same player) and renewed
+// for the same player shortly before it expires, since the server checks it at every handshake.
 async function playerToken() {
   const fromPage = new URLSearchParams(location.search).get("token");
   if (fromPage) return fromPage;
-  const response = await fetch("/auth/dev-token");
+  if (accessToken && (accessToken.expiresAt === null || performance.now() < accessToken.expiresAt - 60_000)) {
+    return accessToken.token;
+  }
+  const query = accessToken ? `?player=${encodeURIComponent(accessToken.playerId)}` : "";
+  const response = await fetch(`/auth/dev-token${query}`);
   if (!response.ok) {
     throw new Error(`no player token: open this page with ?token=<token> (this server has no development token endpoint: HTTP ${response.status})`);
   }
-  return (await response.json()).token;
+  const { token, playerId, expiresInSeconds } = await response.json();
+  accessToken = { token, playerId, expiresAt: expiresInSeconds ? performance.now() + expiresInSeconds * 1000 : null };
+  return token;
 }
 
-async function connect() {
+/** Opens a connection: the first one, a reconnect after a drop (`isReconnect`), or the Reconnect button's. */
+async function connect(isReconnect = false) {
+  clearTimeout(reconnectTimer);
   resetRoom();
   demo.closeCode = demo.closeReason = null;
-  setState("connecting");
+  if (!isReconnect) setState("connecting");
   let token;
   try {
     token = await playerToken();
   } catch (err) {
+    if (isReconnect) {
+      connectionLost(null, err.message); // e.g. the token endpoint is unreachable too: count it as a failed attempt
+      return;
+    }
     showError(err.message);
     setState("closed");
     return;
@@ -91,14 +137,24 @@ async function connect() {
   ws = socket;
 
   socket.onopen = () => {
+    if (socket !== ws) return;
     if (socket.protocol !== SUB_PROTOCOL) {
       showError(`server agreed to sub-protocol '${socket.protocol}', expected '${SUB_PROTOCOL}'`);
       socket.close(1000, "wrong sub-protocol");
       return;
     }
-    setState("connected");
     sendPing();
     pingTimer = setInterval(sendPing, PING_INTERVAL_MS);
+    if (seat && seat.graceSeconds > 0) {
+      resuming = true;
+      send([MSG.Resume, [seat.roomId, seat.resumeToken]]); // stays 'reconnecting' until the welcome (or an error)
+      return;
+    }
+    if (seat) {
+      seatLost("this server keeps no seat after a disconnect (reconnectGraceSeconds 0)");
+    }
+    reconnected();
+    setState("connected");
     join();
   };
 
@@ -128,10 +184,74 @@ async function connect() {
     if (socket !== ws) return;
     clearInterval(pingTimer);
     resetRoom();
+    resuming = false;
     demo.closeCode = ev.code;
     demo.closeReason = ev.reason;
+    if (socket.retry || shouldReconnect(ev.code)) {
+      connectionLost(ev.code, ev.reason);
+      return;
+    }
+    seat = null;
+    droppedAt = null;
     setState("closed");
   };
+}
+
+function shouldReconnect(code) {
+  if (leaving || !RECONNECT_CLOSE_CODES.has(code)) return false;
+  // Idle outside a room: nothing to resume, and a new connection left as idle would be closed again.
+  return !(code === CLOSE_IDLE_TIMEOUT && !seat);
+}
+
+/** The connection dropped (or a reconnect attempt failed): wait a jittered backoff, then try again, or give up. */
+function connectionLost(code, reason) {
+  if (droppedAt === null) {
+    droppedAt = performance.now();
+    lastCloseCode = code;
+    attempt = 0;
+  }
+  if (attempt >= RECONNECT_MAX_ATTEMPTS) {
+    showError(`gave up after ${RECONNECT_MAX_ATTEMPTS} reconnect attempts (last close ${code}${reason ? `: ${reason}` : ""})`);
+    seat = null;
+    droppedAt = null;
+    demo.reconnectAttempt = 0;
+    setState("closed");
+    return;
+  }
+  const delay = backoffDelayMs(attempt, lastCloseCode === CLOSE_DRAINING);
+  attempt += 1;
+  demo.reconnectAttempt = attempt;
+  demo.session = `reconnecting (attempt ${attempt}, after close ${lastCloseCode ?? "–"})`;
+  setState("reconnecting");
+  reconnectTimer = setTimeout(() => connect(true), delay);
+}
+
+/** Full jitter: uniform in [0, min(MAX, INITIAL × 2^n)); at most 250 ms for the first attempt after a drain. */
+function backoffDelayMs(n, afterDrain) {
+  let ceiling = Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_INITIAL_DELAY_MS * 2 ** n);
+  if (afterDrain && n === 0) ceiling = Math.min(ceiling, DRAIN_DELAY_CAP_MS);
+  return Math.random() * ceiling;
+}
+
+/** A reconnect succeeded (and its resume, if any, was answered). */
+function reconnected() {
+  if (droppedAt === null) return;
+  demo.reconnects += 1;
+  demo.lastOutageMs = Math.round(performance.now() - droppedAt);
+  droppedAt = null;
+  attempt = 0;
+  demo.reconnectAttempt = 0;
+}
+
+/** The seat could not be taken back: say why, and join afresh. */
+function seatLost(why) {
+  seat = null;
+  resuming = false;
+  demo.resumeFailures += 1;
+  demo.resumed = false;
+  demo.session = "seat lost: joined afresh";
+  afterSeatLost = true;
+  showError(`could not resume the seat (${why}): joining afresh`);
 }
 
 function join() {
@@ -151,7 +271,9 @@ function sendPing() {
 function handle(type, body, now) {
   switch (type) {
     case MSG.Welcome: {
-      const [playerId, roomId, roomType, entityId, tickRateHz, snapshotEveryTicks, currentTick, , maxPlayers] = body;
+      const [playerId, roomId, roomType, entityId, tickRateHz, snapshotEveryTicks, currentTick, resumeToken, maxPlayers, resumed, graceSeconds] = body;
+      const wasResume = resuming && resumed === true;
+      resuming = false;
       resetRoom();
       room = {
         playerId, roomId, roomType,
@@ -162,8 +284,25 @@ function handle(type, body, now) {
       };
       lastTick = num(currentTick);
       lastTickAt = now;
-      Object.assign(demo, { playerId, roomId, entityId: room.entityId, tick: lastTick, inputSeq: 0, lastAck: 0 });
-      clearError();
+      // Every welcome replaces the resume token. A resumed seat keeps its input sequence (the server continues from
+      // it); a new seat starts again at 1.
+      seat = { roomId, resumeToken, entityId: room.entityId, graceSeconds: num(graceSeconds) || 0 };
+      Object.assign(demo, { playerId, roomId, entityId: room.entityId, tick: lastTick, resumed: wasResume });
+      if (wasResume) {
+        const outageMs = Math.round(now - (droppedAt ?? now));
+        reconnected();
+        demo.resumes += 1;
+        demo.session = `resumed after ${(outageMs / 1000).toFixed(1)} s (same entity #${room.entityId})`;
+        clearError();
+      } else {
+        Object.assign(demo, { inputSeq: 0, lastAck: 0 });
+        if (afterSeatLost) {
+          afterSeatLost = false; // keep the "seat lost" notice up
+        } else {
+          demo.session = "new seat";
+          clearError();
+        }
+      }
       setState("in-room");
       inputTimer = setInterval(sendInput, INPUT_INTERVAL_MS);
       break;
@@ -179,8 +318,23 @@ function handle(type, body, now) {
       break;
     }
     case MSG.Error: {
-      const [code, message] = body;
-      showError(`error ${num(code)}: ${message}`);
+      const code = num(body[0]);
+      const message = body[1];
+      if (resuming && (code === ERR.InternalError || code === ERR.RateLimited)) {
+        // Transient: the seat is still held for the grace window; drop this connection and try again after a backoff.
+        ws.retry = true;
+        ws.close(1000, "retrying the resume");
+        break;
+      }
+      if (resuming) {
+        // 13 ResumeExpired (the grace window passed) or 14 ResumeRejected: the seat is gone; play on in a new one.
+        seatLost(`error ${code}${code === ERR.ResumeExpired ? " ResumeExpired" : code === ERR.ResumeRejected ? " ResumeRejected" : ""}: ${message}`);
+        reconnected();
+        setState("connected");
+        join();
+        break;
+      }
+      showError(`error ${code}: ${message}`);
       break;
     }
     case MSG.SettingsChanged: {
@@ -199,6 +353,7 @@ function handle(type, body, now) {
     case MSG.Left: {
       const [roomId, reason] = body;
       resetRoom();
+      seat = null;
       showError(`left room ${roomId} (${reason})`);
       if (demo.state !== "closed") setState("connected");
       break;
@@ -210,6 +365,13 @@ function handle(type, body, now) {
 
 function onSnapshot(body, now) {
   const tick = num(body[0]);
+  if (snapshots.length && tick <= snapshots[snapshots.length - 1].tick) {
+    // Ticks went backwards: the room was restored from a checkpoint (up to ~1 s old) after a server failure. The
+    // buffered snapshots are from a timeline that no longer exists: start interpolation and the tick clock over.
+    demo.restores += 1;
+    snapshots.length = 0;
+    tickOffsetMs = null;
+  }
   const acks = body[2] || [];
   const state = body[3] || [];
   const entities = new Map();
@@ -236,9 +398,6 @@ function onSnapshot(body, now) {
     tickOffsetMs += (sample - tickOffsetMs) * (sample > tickOffsetMs ? 0.5 : 0.05);
   }
 
-  if (snapshots.length && tick <= snapshots[snapshots.length - 1].tick) {
-    return; // stale or duplicate
-  }
   snapshots.push({ tick, receivedAt: now, entities });
   if (snapshots.length > SNAPSHOT_BUFFER) snapshots.shift();
   snapshotTimes.push(now);
@@ -418,6 +577,7 @@ function statusLine() {
     case "connecting": return "connecting…";
     case "connected": return "connected, not in a room";
     case "in-room": return "waiting for snapshots…";
+    case "reconnecting": return "connection lost: reconnecting…";
     default: return "disconnected";
   }
 }
@@ -430,6 +590,7 @@ function frame() {
 // ---- stats panel --------------------------------------------------------------------------------------------
 
 function setState(state) {
+  if (demo.state !== state || !demo.stateLog.length) demo.stateLog.push(state);
   demo.state = state;
   renderStats();
 }
@@ -457,11 +618,17 @@ function renderStats() {
   while (received.length && now - received[0][0] > 1000) received.shift();
   const bytes = received.reduce((sum, r) => sum + r[1], 0);
 
-  const labels = { "connecting": "connecting…", "connected": "connected", "in-room": "connected · in room" };
+  const labels = {
+    "connecting": "connecting…",
+    "connected": "connected",
+    "in-room": demo.resumed ? "connected · in room · resumed" : "connected · in room",
+    "reconnecting": `reconnecting… (attempt ${demo.reconnectAttempt})`,
+  };
   ui.state.textContent = demo.state === "closed"
     ? `closed (${demo.closeCode}${demo.closeReason ? `: ${demo.closeReason}` : ""})`
     : labels[demo.state];
   ui.state.dataset.state = demo.state;
+  ui.session.textContent = demo.session ?? "–";
   ui.rtt.textContent = demo.rttMs === null ? "–" : `${demo.rttMs.toFixed(1)} ms`;
   ui.tick.textContent = demo.tick ?? "–";
   ui.snapRate.textContent = String(snapshotTimes.length);
@@ -473,7 +640,7 @@ function renderStats() {
   ui.position.textContent = demo.myPosition ? `${demo.myPosition.x.toFixed(1)}, ${demo.myPosition.y.toFixed(1)}` : "–";
   ui.inputAck.textContent = room ? `${demo.inputSeq} / ${demo.lastAck}` : "–";
 
-  ui.action.hidden = demo.state === "in-room" || demo.state === "connecting";
+  ui.action.hidden = demo.state === "in-room" || demo.state === "connecting" || demo.state === "reconnecting";
   ui.action.textContent = demo.state === "closed" ? "Reconnect" : "Join a room";
 }
 
@@ -481,7 +648,11 @@ ui.action.addEventListener("click", () => {
   if (demo.state === "closed") connect();
   else if (demo.state === "connected") join();
 });
-window.addEventListener("pagehide", () => ws && ws.close(1000, "page closed"));
+window.addEventListener("pagehide", () => {
+  leaving = true;
+  clearTimeout(reconnectTimer);
+  if (ws) ws.close(1000, "page closed");
+});
 
 setInterval(renderStats, 250);
 connect();

@@ -12,6 +12,8 @@ namespace GameServer.LoadTest.Bots;
 /// <summary>
 /// One simulated player: connects, joins, random-walks its input (sent by <see cref="InputPump"/>), and turns what it
 /// receives into measurements. Receive-side handlers run on the client's receive thread; keep them allocation-light.
+/// When the connection drops, the SDK reconnects and resumes the seat by itself; the bot keeps playing through it and
+/// records the recovery (<see cref="BotRecovery"/>). Only a failed resume or the SDK giving up is an error.
 /// </summary>
 internal sealed class Bot
 {
@@ -19,7 +21,8 @@ internal sealed class Bot
     private const double JitterSeconds = 0.0025;
 
     private readonly Measurements _measurements;
-    private readonly SendTimeRing _sendTimes = new();
+    private readonly AckTimer _acks = new();
+    private readonly BotRecovery _recovery = new();
     private readonly Random _random;
     private readonly long _intervalTicks;
     private readonly long _jitterTicks;
@@ -29,15 +32,15 @@ internal sealed class Bot
     private float _dx;
     private float _dy;
     private long _nextSendAt;
-    private uint _lastMeasuredSeq;
     private long _lastSnapshotAt;
     private long _snapshots;
     private long _inputsSent;
-    private long _inputsAcked;
     private long _skippedSends;
-    private long _unmeasurable;
+    private long _inputsDropped;
+    private int _tickRateHz;
+    private PendingRestore? _pendingRestore;
+    private bool _pendingRestoreFrameSeen;
     private volatile bool _sending;
-    private volatile bool _inRoom;
     private volatile bool _joined;
     private volatile bool _stopping;
     private volatile bool _errored;
@@ -57,12 +60,18 @@ internal sealed class Bot
         _jitterTicks = (long)(Math.Min(JitterSeconds, interval / 4) * Stopwatch.Frequency);
         _phaseTicks = (long)(_random.NextDouble() * _intervalTicks);
         _decodeArena = observer && roomType == "arena";
+        // The SDK's default reconnect policy (backoff with full jitter, 10 attempts), as a real client has it.
         Client = new GameClient(new GameClientOptions { DecodeSnapshots = observer, RequestTimeout = requestTimeout, AccessToken = accessToken });
         Client.InputAcknowledged += OnInputAcknowledged;
         Client.SnapshotFrameReceived += OnSnapshotFrame;
         Client.ErrorReceived += OnError;
         Client.LeftRoom += OnLeftRoom;
         Client.Closed += OnClosed;
+        Client.Reconnecting += OnReconnecting;
+        Client.Resumed += OnResumed;
+        Client.ResumeFailed += OnResumeFailed;
+        Client.Reconnected += OnReconnected;
+        Client.RoomRestored += OnRoomRestored;
         if (observer)
         {
             Client.SnapshotReceived += OnSnapshot;
@@ -82,8 +91,17 @@ internal sealed class Bot
 
     public bool Joined => _joined;
 
-    /// <summary>Joined and not (yet) closed or removed from the room.</summary>
-    public bool InRoom => _inRoom;
+    /// <summary>Joined, still holding its seat, and connected (not reconnecting).</summary>
+    public bool InRoom => _recovery.IsSeated && !_recovery.IsReconnecting;
+
+    /// <summary>Drops, stalls and restores as this player saw them.</summary>
+    public BotRecovery Recovery => _recovery;
+
+    /// <summary>Inputs not sent because the connection was down: the bot's own skips and the SDK's drops.</summary>
+    public long InputsDropped => Interlocked.Read(ref _inputsDropped) + Client.InputsDropped;
+
+    /// <summary>Acked inputs whose wait spanned an outage, so they were not timed (see <see cref="BotRecovery.LatencyFence"/>).</summary>
+    public long AcksNotTimed => _acks.NotTimed;
 
     /// <summary>Met at least one error (counts toward the error rate).</summary>
     public bool Errored => _errored;
@@ -97,26 +115,30 @@ internal sealed class Bot
     public long InputsSent => Interlocked.Read(ref _inputsSent);
 
     /// <summary>Inputs whose input→ack latency was measured.</summary>
-    public long InputsAcked => Interlocked.Read(ref _inputsAcked);
+    public long InputsAcked => _acks.Timed;
 
     /// <summary>Inputs not sent because the previous send was still in flight (the socket was backed up).</summary>
     public long SkippedSends => Interlocked.Read(ref _skippedSends);
 
     /// <summary>Acked inputs whose send time had already left the ring.</summary>
-    public long Unmeasurable => Interlocked.Read(ref _unmeasurable);
+    public long Unmeasurable => _acks.Unmeasurable;
 
     /// <summary><see cref="InputsAcked"/> when the measurement window opened.</summary>
     public long InputsAckedAtWindowStart { get; set; }
 
+    /// <summary><see cref="InRoom"/> when the measurement window opened: the players the window's per-player rates divide by.</summary>
+    public bool InRoomAtWindowStart { get; set; }
+
     /// <summary>Connects and joins; a failure is recorded as an error and leaves the bot closed. Never throws.</summary>
-    public async Task<bool> JoinAsync(Uri url, string roomType, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    /// <param name="endpoints">The edges, this bot's first; the SDK moves to the next on each reconnect attempt.</param>
+    public async Task<bool> JoinAsync(IReadOnlyList<Uri> endpoints, string roomType, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         var started = Clock.Now;
         try
         {
             using var connectTimeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             connectTimeoutSource.CancelAfter(connectTimeout);
-            await Client.ConnectAsync(url, connectTimeoutSource.Token).ConfigureAwait(false);
+            await Client.ConnectAsync(endpoints, connectTimeoutSource.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -144,12 +166,13 @@ internal sealed class Bot
         }
         _measurements.JoinTimes.RecordTicks(Clock.Now - connected);
         RoomId = welcome.RoomId;
-        _inRoom = true;
+        Volatile.Write(ref _tickRateHz, welcome.TickRateHz);
+        _recovery.Seat(Clock.Now);
         _joined = true;
         if (Client.State == ConnectionState.Closed && !_stopping)
         {
             // Closed between the welcome and here: OnClosed ignored it because the bot had not joined yet.
-            _inRoom = false;
+            _recovery.Unseat();
             ReportDisconnect(CloseCodeKey(Client.CloseStatus), "closed right after the welcome");
             return false;
         }
@@ -167,7 +190,7 @@ internal sealed class Bot
     public void StartSending(long now)
     {
         _nextSendAt = now + _phaseTicks;
-        _sending = _inRoom;
+        _sending = _recovery.IsSeated;
     }
 
     /// <summary>Called by the send loop only.</summary>
@@ -182,14 +205,20 @@ internal sealed class Bot
         }
         _dx = Math.Clamp(_dx + (float)((_random.NextDouble() * 0.4) - 0.2), -1f, 1f);
         _dy = Math.Clamp(_dy + (float)((_random.NextDouble() * 0.4) - 0.2), -1f, 1f);
+        if (Client.State == ConnectionState.Reconnecting)
+        {
+            // The SDK would drop it too: the player's intent is stale by the time the seat is back. Not an error.
+            Interlocked.Increment(ref _inputsDropped);
+            return;
+        }
         if (!_lastSend.IsCompleted)
         {
             Interlocked.Increment(ref _skippedSends);
             return;
         }
         var seq = Client.LastSentSeq + 1; // only this loop sends, so the client will assign exactly this number
-        _sendTimes.Record(seq, now);
-        Task send;
+        _acks.Sent(seq, now);
+        Task<uint> send;
         try
         {
             send = Client.SendInputAsync(new ArenaInput(_dx, _dy).ToPayload());
@@ -199,11 +228,17 @@ internal sealed class Bot
             _sending = false; // closed under us; OnClosed records why
             return;
         }
-        Interlocked.Increment(ref _inputsSent);
         if (send.IsCompletedSuccessfully)
         {
-            return; // the usual case on a healthy socket: nothing allocated beyond the message
+            // The usual case on a healthy socket: nothing allocated beyond the message. 0 means the connection dropped
+            // between the check above and the send: the SDK dropped the input without numbering it (the SDK counts it).
+            if (send.Result != 0)
+            {
+                Interlocked.Increment(ref _inputsSent);
+            }
+            return;
         }
+        Interlocked.Increment(ref _inputsSent);
         // A failed send means the socket broke and OnClosed reports it; observe the exception so it is not rethrown later.
         if (send.IsCompleted)
         {
@@ -234,39 +269,17 @@ internal sealed class Bot
         catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or WebSocketException or InvalidOperationException or ObjectDisposedException)
         {
         }
-        _inRoom = false;
+        _recovery.Unseat();
     }
 
-    private void OnInputAcknowledged(uint ack, long tick)
-    {
-        var now = Clock.Now;
-        long from = (long)_lastMeasuredSeq + 1;
-        if (ack < from)
-        {
-            return;
-        }
-        if (ack - from >= SendTimeRing.Capacity)
-        {
-            var skipped = ack - from + 1 - SendTimeRing.Capacity;
-            Interlocked.Add(ref _unmeasurable, skipped);
-            from = ack - SendTimeRing.Capacity + 1;
-        }
-        var measured = 0;
-        for (var seq = from; seq <= ack; seq++)
-        {
-            if (_sendTimes.TryGet((uint)seq, out var sentAt))
-            {
-                _measurements.Latency.RecordTicks(now - sentAt);
-                measured++;
-            }
-            else
-            {
-                Interlocked.Increment(ref _unmeasurable);
-            }
-        }
-        _lastMeasuredSeq = ack;
-        Interlocked.Add(ref _inputsAcked, measured);
-    }
+    /// <summary>
+    /// Times each newly acked input from its send. The SDK's ack never goes down, not even when a room is restored and
+    /// the server's ack falls back to the checkpoint's; the next ack above the old one then covers the inputs sent
+    /// while the room was down. Those, and every input sent before an outage ended, are counted as not timed.
+    /// </summary>
+    private void OnInputAcknowledged(uint ack, long tick) =>
+        // Acks read while reconnecting (before the resume's answer) span the drop whatever their send time.
+        _acks.Acked(ack, Clock.Now, _recovery.LatencyFence, untimed: _recovery.IsReconnecting, _measurements.Latency);
 
     private void OnSnapshotFrame(long tick, int frameLength)
     {
@@ -276,6 +289,26 @@ internal sealed class Bot
             _measurements.SnapshotInterval.RecordTicks(now - _lastSnapshotAt);
         }
         _lastSnapshotAt = now;
+        if (_pendingRestore is { } pending)
+        {
+            if (!_pendingRestoreFrameSeen)
+            {
+                _pendingRestoreFrameSeen = true; // the frame whose tick went back; the next one decides
+            }
+            else
+            {
+                _pendingRestore = null;
+                if (tick >= pending.LastTickBefore)
+                {
+                    _recovery.SnapshotOutOfOrder(pending.DetectedAt, pending.PreviousFence);
+                }
+                else
+                {
+                    ConfirmRestore(pending, now);
+                }
+            }
+        }
+        _recovery.Snapshot(now);
         Interlocked.Increment(ref _snapshots);
     }
 
@@ -300,8 +333,9 @@ internal sealed class Bot
 
     private void OnError(Error error)
     {
-        // Before the welcome, a refusal fails JoinAsync and is counted there as a join failure.
-        if (!_joined || _stopping)
+        // Before the welcome, a refusal fails JoinAsync and is counted there as a join failure. While reconnecting, an
+        // error answers the resume: a transient one is retried, a final one is counted by OnResumeFailed.
+        if (!_joined || _stopping || _recovery.IsReconnecting)
         {
             return;
         }
@@ -311,7 +345,7 @@ internal sealed class Bot
 
     private void OnLeftRoom(Left left)
     {
-        _inRoom = false;
+        _recovery.Unseat();
         _sending = false;
         if (_stopping)
         {
@@ -320,29 +354,126 @@ internal sealed class Bot
         ReportDisconnect("left:" + left.Reason, $"removed from room {left.RoomId}");
     }
 
+    /// <summary>Raised only when the SDK stops for good: it gave up reconnecting, or the close code forbids retrying.</summary>
     private void OnClosed(WebSocketCloseStatus? status, string? reason)
     {
-        var wasInRoom = _inRoom;
-        _inRoom = false;
+        var wasSeated = _recovery.IsSeated;
+        _recovery.Closed(Clock.Now);
         _sending = false;
-        if (_stopping || !_joined || !wasInRoom)
+        if (_stopping || !_joined || !wasSeated)
         {
             return;
         }
         ReportDisconnect(CloseCodeKey(status), string.IsNullOrEmpty(reason) ? "no reason given" : reason);
     }
 
+    /// <summary>Raised before every attempt; the first one of an outage is the drop.</summary>
+    private void OnReconnecting(ReconnectingEventArgs e)
+    {
+        if (e.Attempt == 1 && !_stopping)
+        {
+            // The SDK keeps the room's welcome while reconnecting exactly when it will try to resume the seat.
+            _recovery.Drop(hasSeat: _joined && _recovery.IsSeated && Client.Room is not null);
+        }
+    }
+
+    private void OnResumed(ResumedEventArgs e)
+    {
+        _recovery.Resumed(Clock.Now);
+        Volatile.Write(ref _tickRateHz, e.Welcome.TickRateHz);
+        _measurements.Recovery.Outage(e.Outage);
+    }
+
+    private void OnResumeFailed(Error error)
+    {
+        var room = Client.Room?.RoomId ?? RoomId;
+        _recovery.ResumeFailed(Clock.Now);
+        _sending = false;
+        if (_stopping)
+        {
+            return;
+        }
+        // LeftRoom("resume-failed") follows; this report, with the server's reason, is the one kept.
+        ReportDisconnect("left:resume-failed",
+            $"could not resume its seat in room {room} after a reconnect: {ErrorLog.ErrorCodeName(error.Code)}: {error.Message}", error.Code);
+    }
+
+    private void OnReconnected(ReconnectedEventArgs e)
+    {
+        if (!_recovery.Reconnected(Clock.Now) || _stopping)
+        {
+            return;
+        }
+        // The server seated the player afresh instead of resuming: a new entity whose input sequence restarts at 1.
+        _acks.Restart();
+        ReportDisconnect("left:reseated", $"reconnected to {e.Endpoint} and got a new seat in room {Client.Room?.RoomId} instead of its old one");
+    }
+
+    /// <summary>
+    /// The SDK saw a tick not above the last one. A room restored from its checkpoint comes back after a pause (its silo
+    /// died and the room moved) and goes on from the older tick. A snapshot that is merely late or repeated (seen on a
+    /// cluster around checkpoint ticks: N, N−1, N, N+1) comes on time, and the next snapshot is back at the old tick or
+    /// past it. Without a pause the next snapshot decides; a two-tick restore with no pause would read as late. The
+    /// first snapshot after a resume may repeat the last tick seen before the drop (the stream restarts at the room's
+    /// current tick): a repeat, not a restore.
+    /// </summary>
+    private void OnRoomRestored(RoomRestoredEventArgs e)
+    {
+        var now = Clock.Now;
+        if (_pendingRestore is { } earlier && _pendingRestoreFrameSeen)
+        {
+            ConfirmRestore(earlier, now); // went back again before passing the old tick: the first one was a restore
+        }
+        if (e.FirstTickAfter == e.LastTickBefore && _recovery.DroppedSinceSnapshot)
+        {
+            _pendingRestore = null;
+            _recovery.SnapshotRepeated();
+            return;
+        }
+        var room = Client.Room;
+        var restore = new PendingRestore(room?.RoomId ?? RoomId ?? "unknown", e.LastTickBefore, e.FirstTickAfter,
+            room?.TickRateHz ?? Volatile.Read(ref _tickRateHz), now, 0);
+        _pendingRestore = null;
+        if (_recovery.ComesAfterAPause(now, PauseTicks(room)))
+        {
+            ConfirmRestore(restore, now);
+            return;
+        }
+        // Fenced at once: a restored room's first snapshot may already ack inputs it got while it was down.
+        _pendingRestore = restore with { PreviousFence = _recovery.FenceProvisionally(now) };
+        _pendingRestoreFrameSeen = false;
+    }
+
+    /// <summary>
+    /// How long without a snapshot counts as a pause: three snapshot intervals of the room, at least 250 ms (5 ticks at
+    /// 20 Hz). Snapshots on time are 50 ms apart; a room moving to another silo takes hundreds of ms at least.
+    /// </summary>
+    private static long PauseTicks(Welcome? room)
+    {
+        var intervalSeconds = room is { TickRateHz: > 0 } r ? Math.Max(1, r.SnapshotEveryTicks) / (double)r.TickRateHz : 0.05;
+        return (long)(Math.Max(0.25, 3 * intervalSeconds) * Stopwatch.Frequency);
+    }
+
+    private void ConfirmRestore(PendingRestore restore, long now)
+    {
+        _recovery.RoomRestored(now);
+        _measurements.Recovery.RoomRestored(restore.RoomId, restore.LastTickBefore, restore.FirstTickAfter, restore.TickRateHz);
+    }
+
     /// <summary>A player is lost once: the close and the checks around the welcome can both notice it.</summary>
-    private void ReportDisconnect(string closeCode, string why)
+    private void ReportDisconnect(string closeCode, string why, int? errorCode = null)
     {
         if (Interlocked.Exchange(ref _disconnectReported, 1) == 0)
         {
             MarkErrored();
-            _measurements.Errors.Disconnected(Name, closeCode, why);
+            _measurements.Errors.Disconnected(Name, closeCode, why, errorCode);
         }
     }
 
     private void MarkErrored() => _errored = true;
+
+    /// <summary>A tick that went back with no pause before it, waiting for the next snapshot to tell a restore from a late snapshot.</summary>
+    private sealed record PendingRestore(string RoomId, long LastTickBefore, long FirstTickAfter, int TickRateHz, long DetectedAt, long PreviousFence);
 
     private static string CloseCodeKey(WebSocketCloseStatus? status) =>
         status is { } code ? ((int)code).ToString(CultureInfo.InvariantCulture) : "none";

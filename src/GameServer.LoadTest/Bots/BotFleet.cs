@@ -53,8 +53,35 @@ internal sealed class BotFleet
         foreach (var bot in _bots)
         {
             bot.InputsAckedAtWindowStart = bot.InputsAcked;
+            bot.InRoomAtWindowStart = bot.InRoom;
         }
     }
+
+    /// <summary>Players reconnecting, and players stalled (seated, no snapshot for over 1 s), at any moment since <paramref name="since"/>.</summary>
+    public (int Reconnecting, int Stalled) RecoveryCounts(long since, long now)
+    {
+        int reconnecting = 0, stalled = 0;
+        foreach (var bot in _bots)
+        {
+            reconnecting += bot.Recovery.ReconnectingSince(since) ? 1 : 0;
+            stalled += bot.Recovery.StalledSince(since, now) ? 1 : 0;
+        }
+        return (reconnecting, stalled);
+    }
+
+    /// <summary>Every bot's recovery figures at the end of the run; call once, before the connections are closed.</summary>
+    public IReadOnlyList<BotRecoveryTotals> FinishRecovery(long now) => [.. _bots.Select(b => b.Recovery.Finish(now))];
+
+    /// <summary>
+    /// Outage time in [<paramref name="from"/>, <paramref name="to"/>) summed over the players the window's rates divide
+    /// by (those in a room when it opened), in seconds. Valid after <see cref="FinishRecovery"/>.
+    /// </summary>
+    public double OutagePlayerSeconds(long from, long to) =>
+        Clock.Seconds(_bots.Where(b => b.InRoomAtWindowStart).Sum(b => b.Recovery.OutageTicksWithin(from, to)));
+
+    public long InputsDropped() => _bots.Sum(b => b.InputsDropped);
+
+    public long AcksNotTimed() => _bots.Sum(b => b.AcksNotTimed);
 
     public int PlayersAckedInWindow() => _windowStarted ? _bots.Count(b => b.Joined && b.InputsAcked > b.InputsAckedAtWindowStart) : 0;
 

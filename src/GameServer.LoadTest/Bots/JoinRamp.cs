@@ -4,9 +4,10 @@ namespace GameServer.LoadTest.Bots;
 
 /// <summary>
 /// Starts the bots' joins spread evenly over the ramp time, at most <see cref="MaxJoinsInFlight"/> at once, and hands
-/// each joined bot to the send loop. Failed joins are recorded by the bot and the ramp goes on.
+/// each joined bot to the send loop. Failed joins are recorded by the bot and the ramp goes on. Bots are spread evenly
+/// over the edges in <paramref name="urls"/> (see <see cref="EdgeRotation"/>).
 /// </summary>
-internal sealed class JoinRamp(BotFleet fleet, InputPump pump, Uri url, LoadTestOptions options)
+internal sealed class JoinRamp(BotFleet fleet, InputPump pump, IReadOnlyList<Uri> urls, LoadTestOptions options)
 {
     /// <summary>WORKLOAD.md: up to 8 joins in flight.</summary>
     public const int MaxJoinsInFlight = 8;
@@ -49,7 +50,7 @@ internal sealed class JoinRamp(BotFleet fleet, InputPump pump, Uri url, LoadTest
     {
         try
         {
-            if (await bot.JoinAsync(url, options.RoomType, options.ConnectTimeout, cancellationToken).ConfigureAwait(false))
+            if (await bot.JoinAsync(EdgeRotation.For(urls, bot.Index), options.RoomType, options.ConnectTimeout, cancellationToken).ConfigureAwait(false))
             {
                 pump.Add(bot);
             }

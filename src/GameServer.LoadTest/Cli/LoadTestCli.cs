@@ -82,7 +82,7 @@ internal static class LoadTestCli
                 server = await ServerProcess.StartAsync(options.ServerPort, options.ServerCpus, !options.NoBuild, log, SpawnedServerSettings(options, key),
                     options.ServerStartTimeout, view.Info, cancellationToken).ConfigureAwait(false);
                 view.Info($"server pid {server.Pid} ready at {server.WebSocketUri}{(options.ServerCpus is { } c ? $" on CPU(s) {c}" : "")}; log: {server.LogPath}");
-                options = options with { Url = server.WebSocketUri };
+                options = options with { Urls = [server.WebSocketUri] };
                 serverPid = server.Pid;
             }
             else
@@ -90,9 +90,12 @@ internal static class LoadTestCli
                 tokenSource = options.TokenKey is { } key
                     ? new SignedTokenSource(key, options.TokenIssuer, options.TokenAudience, TokenSourceKind.TokenKey, options.TokenKeyName)
                     : new DevEndpointTokenSource(options.Url, s_preflightTimeout);
-                if (options.TargetPlayers > DefaultServerConnectionsPerIp)
+                // Bots are spread evenly over the edges, and each edge counts its own connections.
+                var playersPerEdge = (options.TargetPlayers + options.Urls.Count - 1) / options.Urls.Count;
+                if (playersPerEdge > DefaultServerConnectionsPerIp)
                 {
-                    view.Warn($"{options.TargetPlayers} players from one address: a server's default Edge:MaxConnectionsPerIp is {DefaultServerConnectionsPerIp}, " +
+                    var who = options.Urls.Count == 1 ? $"{options.TargetPlayers} players" : $"up to {playersPerEdge} players per edge";
+                    view.Warn($"{who} from one address: a server's default Edge:MaxConnectionsPerIp is {DefaultServerConnectionsPerIp}, " +
                         "so unless the target server's limit is raised, the connections beyond it are refused (HTTP 429).");
                 }
                 if (options.InputRateHz > DefaultServerInputsPerSecond)
@@ -106,7 +109,11 @@ internal static class LoadTestCli
             var seed = options.Seed ?? Random.Shared.Next();
             options = options with { Seed = seed };
             var preflightToken = await tokenSource.IssueAsync(PlayerTokenSource.PreflightId(seed), options.TokenLifetime, cancellationToken).ConfigureAwait(false);
-            await Preflight.CheckAsync(options.Url, preflightToken, tokenSource.RefusalHint, s_preflightTimeout, cancellationToken).ConfigureAwait(false);
+            foreach (var url in options.Urls)
+            {
+                // Every edge, not only the first: a typo in the third URL is a setup error, not a third of the bots failing over.
+                await Preflight.CheckAsync(url, preflightToken, tokenSource.RefusalHint, s_preflightTimeout, cancellationToken).ConfigureAwait(false);
+            }
             var tokens = await IssueBotTokensAsync(tokenSource, options, seed, view, cancellationToken).ConfigureAwait(false);
 
             var result = await new LoadRun(options, view, tokens).RunAsync(serverPid, options.SpawnServer, cancellationToken).ConfigureAwait(false);

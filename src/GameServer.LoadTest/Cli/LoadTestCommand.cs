@@ -28,12 +28,20 @@ internal sealed class LoadTestCommand
           gameserver-loadtest --url ws://10.0.0.5:5000/ws --server-pid 4242 --rooms 100 --slo-p99-ms 80
           gameserver-loadtest --spawn-server --server-cpus 0 --bot-cpus 1 --rooms 100 --plain | tee run.log
           gameserver-loadtest --spawn-server --server-setting Rooms:arena:TickRateHz=30 --server-setting Edge:InputFlushLeadMs=8
+          gameserver-loadtest --url ws://10.0.0.5:5000/ws,ws://10.0.0.6:5000/ws --token-key "$KEY" --rooms 20 --duration 2m \
+            --slo-max-recovery 5s --slo-max-game-time-lost 1s --slo-min-resumed 100
+
+        Failures: the bots reconnect and resume their seats by themselves (Client SDK). A drop they recover from is
+        not an error; the recovery figures (drops, outages, snapshot gaps, rooms restored) are in the summary, the
+        report and the result's "recovery" object.
         """;
 
-    private readonly Option<string> _url = new("--url")
+    private readonly Option<string[]> _url = new("--url")
     {
-        Description = "WebSocket endpoint of the server under test (replaced by the spawned server's with --spawn-server).",
-        DefaultValueFactory = _ => "ws://127.0.0.1:5000/ws",
+        Description = "WebSocket endpoint of the server under test; for a cluster give every edge, repeating the option or comma-separated. "
+            + "Bot i connects to edge i mod n first and moves on to the next edge on each reconnect. "
+            + "(Replaced by the spawned server's with --spawn-server.)",
+        DefaultValueFactory = _ => [LoadTestOptions.DefaultUrl.ToString()],
         HelpName = "ws-url",
     };
 
@@ -96,16 +104,37 @@ internal sealed class LoadTestCommand
 
     private readonly Option<double> _sloErrorRate = new("--slo-max-error-rate")
     {
-        Description = "SLO: at most this fraction of players may meet an error (failed connect or join, lost connection, server error); 0.01 = 1 %.",
+        Description = "SLO: at most this fraction of players may meet an error (failed connect or join, a lost seat, server error; a drop the bot resumes from is not one); 0.01 = 1 %.",
         DefaultValueFactory = _ => 0.01,
         HelpName = "fraction",
     };
 
     private readonly Option<double> _sloSnapshotRate = new("--slo-min-snapshot-rate")
     {
-        Description = "SLO: at least this many snapshots per second per player over the window.",
+        Description = "SLO: at least this many snapshots per second per player over the window, each player's outage time (reconnecting, or a gap over 1 s) left out.",
         DefaultValueFactory = _ => 19,
         HelpName = "per-second",
+    };
+
+    private readonly Option<string?> _sloMaxRecovery = new("--slo-max-recovery")
+    {
+        Description = "SLO, off unless given: the longest gap between two snapshots at a player (a silo's rooms moving) and the longest "
+            + "drop-to-resume outage (an edge lost), at most this; e.g. 5s.",
+        HelpName = "duration",
+    };
+
+    private readonly Option<string?> _sloMaxGameTimeLost = new("--slo-max-game-time-lost")
+    {
+        Description = "SLO, off unless given: game time replayed when a room is restored from its checkpoint (ticks replayed / tick rate), "
+            + "at most this per restore; e.g. 1s.",
+        HelpName = "duration",
+    };
+
+    private readonly Option<double?> _sloMinResumed = new("--slo-min-resumed")
+    {
+        Description = "SLO, off unless given: of the players whose connection dropped, at least this percentage got their seat back "
+            + "after every drop; e.g. 100.",
+        HelpName = "percent",
     };
 
     private readonly Option<string> _out = new("--out")
@@ -210,16 +239,25 @@ internal sealed class LoadTestCommand
         _environment = environment ?? Environment.GetEnvironmentVariable;
         _url.Validators.Add(result =>
         {
-            var text = result.GetValueOrDefault<string>();
-            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
+            var texts = result.GetValueOrDefault<string[]>() ?? [];
+            if (SplitUrls(texts).Count == 0)
             {
-                result.AddError($"--url '{text}' is not a ws:// or wss:// address; e.g. ws://127.0.0.1:5000/ws.");
+                result.AddError("--url is empty; give a ws:// or wss:// address, e.g. ws://127.0.0.1:5000/ws.");
+            }
+            foreach (var text in SplitUrls(texts))
+            {
+                if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
+                {
+                    result.AddError($"--url '{text}' is not a ws:// or wss:// address; e.g. ws://127.0.0.1:5000/ws.");
+                }
             }
         });
+        AddDurationValidator(_sloMaxRecovery);
+        AddDurationValidator(_sloMaxGameTimeLost);
         Root = new RootCommand(Description)
         {
             _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _seed,
-            _sloP99, _sloErrorRate, _sloSnapshotRate, _out, _json, _html,
+            _sloP99, _sloErrorRate, _sloSnapshotRate, _sloMaxRecovery, _sloMaxGameTimeLost, _sloMinResumed, _out, _json, _html,
             _spawnServer, _noBuild, _serverPort, _serverCpus, _serverSettings, _botCpus, _serverPid, _tokenKey, _tokenIssuer, _tokenAudience,
             _plain, _noProgress,
         };
@@ -243,7 +281,7 @@ internal sealed class LoadTestCommand
 
     private LoadTestOptions Bind(ParseResult result, string? tokenKey, bool tokenKeyFromEnvironment) => new()
     {
-        Url = new Uri(result.GetValue(_url)!),
+        Urls = [.. SplitUrls(result.GetValue(_url) ?? []).Select(text => new Uri(text))],
         Rooms = result.GetValue(_rooms),
         PlayersPerRoom = result.GetValue(_playersPerRoom),
         Duration = Duration(result.GetValue(_duration)),
@@ -256,6 +294,9 @@ internal sealed class LoadTestCommand
         SloP99Ms = result.GetValue(_sloP99),
         SloMaxErrorRate = result.GetValue(_sloErrorRate),
         SloMinSnapshotRate = result.GetValue(_sloSnapshotRate),
+        SloMaxRecovery = OptionalDuration(result.GetValue(_sloMaxRecovery)),
+        SloMaxGameTimeLost = OptionalDuration(result.GetValue(_sloMaxGameTimeLost)),
+        SloMinResumedPercent = result.GetValue(_sloMinResumed),
         OutputDirectory = result.GetValue(_out)!,
         JsonPath = result.GetValue(_json),
         HtmlPath = result.GetValue(_html),
@@ -277,6 +318,13 @@ internal sealed class LoadTestCommand
     /// <summary>True when --url was typed rather than defaulted (it is ignored with --spawn-server).</summary>
     public bool UrlGiven(ParseResult result) => result.GetResult(_url) is { Implicit: false };
 
+    /// <summary>
+    /// Every --url value split at commas, in order, blanks dropped: "--url a,b --url c" is a, b, c. A comma cannot be part
+    /// of a WebSocket URL the tool needs (no query strings), so splitting is safe.
+    /// </summary>
+    internal static IReadOnlyList<string> SplitUrls(IEnumerable<string> values) =>
+        [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+
     private static Option<string> DurationOption(string name, string defaultValue, string description)
     {
         var option = new Option<string>(name)
@@ -285,16 +333,20 @@ internal sealed class LoadTestCommand
             DefaultValueFactory = _ => defaultValue,
             HelpName = "duration",
         };
-        option.Validators.Add(result =>
-        {
-            var text = result.GetValueOrDefault<string>();
-            if (!DurationParser.TryParse(text, out _))
-            {
-                result.AddError($"{name} '{text}' is not a duration: use {DurationParser.Syntax}.");
-            }
-        });
+        AddDurationValidator(option);
         return option;
     }
+
+    private static void AddDurationValidator<T>(Option<T> option) => option.Validators.Add(result =>
+    {
+        var text = result.GetValueOrDefault<string?>();
+        if (text is not null && !DurationParser.TryParse(text, out _))
+        {
+            result.AddError($"{option.Name} '{text}' is not a duration: use {DurationParser.Syntax}.");
+        }
+    });
+
+    private static TimeSpan? OptionalDuration(string? text) => text is null ? null : Duration(text);
 
     private static TimeSpan Duration(string? text) =>
         DurationParser.TryParse(text, out var duration) ? duration : throw new InvalidOperationException($"'{text}' passed validation but is not a duration.");

@@ -38,9 +38,13 @@ internal sealed class ErrorLog
     public void JoinFailed(string player, int? errorCode, string why) =>
         Add(ref _joinFailures, null, errorCode is { } code ? ErrorCodeName(code) : null, $"{player}: join failed: {why}");
 
-    /// <param name="closeCode">The close status, "none" when the socket dropped without one, or "left:&lt;reason&gt;" when the server removed the player from its room.</param>
-    public void Disconnected(string player, string closeCode, string why) =>
-        Add(ref _disconnects, closeCode, null, $"{player}: disconnected ({closeCode}): {why}");
+    /// <param name="closeCode">
+    /// The close status, "none" when the socket dropped without one, or "left:&lt;reason&gt;" when the player lost its seat:
+    /// the server removed it, or after a reconnect the seat could not be resumed ("left:resume-failed").
+    /// </param>
+    /// <param name="errorCode">The server's error that ended the seat (e.g. ResumeExpired), counted by name.</param>
+    public void Disconnected(string player, string closeCode, string why, int? errorCode = null) =>
+        Add(ref _disconnects, closeCode, errorCode is { } code ? ErrorCodeName(code) : null, $"{player}: disconnected ({closeCode}): {why}");
 
     public void ProtocolError(string player, int code, string message) =>
         Add(ref _protocolErrors, null, ErrorCodeName(code), $"{player}: server error {ErrorCodeName(code)} ({code}): {message}");

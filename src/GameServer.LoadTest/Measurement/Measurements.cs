@@ -44,6 +44,9 @@ internal sealed class Measurements
 
     public ErrorLog Errors { get; } = new();
 
+    /// <summary>Outages, room restores and the per-second reconnecting/stalled counts.</summary>
+    public RecoveryLog Recovery { get; } = new();
+
     public long StartedAt { get; }
 
     public IReadOnlyList<TimelineBucket> Timeline => _timeline;
@@ -98,7 +101,11 @@ internal sealed class Measurements
     public void BeginWindow(FleetTotals totals) =>
         _window = new Window(totals, _lastTool, _lastServer) { EndTotals = totals, EndTool = _lastTool, EndServer = _lastServer };
 
-    public RunSummary Summary(int playersTarget, int playersAcked, int roomsJoined, FleetTotals final)
+    /// <param name="outagePlayerSeconds">
+    /// Outage time of the window's players between two Stopwatch timestamps, in player-seconds: left out of the
+    /// snapshot rate that the SLO judges, so a recovered failure is judged by the recovery figures instead.
+    /// </param>
+    public RunSummary Summary(int playersTarget, int playersAcked, int roomsJoined, FleetTotals final, Func<long, long, double> outagePlayerSeconds)
     {
         var window = _window;
         var start = window?.StartTotals ?? default;
@@ -106,6 +113,9 @@ internal sealed class Measurements
         var seconds = window is null ? 0 : Clock.Seconds(window.EndTool.At - window.StartTool.At);
         var players = window?.StartTotals.InRoom ?? 0;
         var perPlayerSecond = seconds > 0 && players > 0 ? 1.0 / (seconds * players) : 0;
+        var outage = window is null ? 0 : outagePlayerSeconds(window.StartTool.At, window.EndTool.At);
+        var availablePlayerSeconds = (seconds * players) - outage;
+        var excludingOutages = availablePlayerSeconds > 0 ? (end.Snapshots - start.Snapshots) / availablePlayerSeconds : 0;
         return new RunSummary
         {
             PlayersTarget = playersTarget,
@@ -118,6 +128,7 @@ internal sealed class Measurements
             SnapshotIntervalMs = HistogramMath.Stats(SnapshotInterval.Window),
             SnapshotJitterMs = Math.Round(HistogramMath.StdDevMs(SnapshotInterval.Window), 3),
             SnapshotsPerSecondPerPlayer = Math.Round((end.Snapshots - start.Snapshots) * perPlayerSecond, 3),
+            SnapshotsPerSecondPerPlayerExcludingOutages = Math.Round(outage > 0 ? excludingOutages : (end.Snapshots - start.Snapshots) * perPlayerSecond, 3),
             BytesPerSecondPerPlayer = Math.Round((end.WireBytes - start.WireBytes) * perPlayerSecond, 1),
             ConnectMs = HistogramMath.Stats(ConnectTimes.TakeInterval()),
             JoinMs = HistogramMath.Stats(JoinTimes.TakeInterval()),

@@ -100,6 +100,10 @@ internal sealed class LiveView : IRunView
         table.AddColumn(new TableColumn("value").RightAligned());
         var errors = frame.TotalErrors == 0 ? "[green]0[/]" : $"[red]{frame.TotalErrors}[/]";
         table.AddRow("players connected", $"{b.ConnectedPlayers} / {frame.TargetPlayers}", "errors", errors);
+        if (frame.Reconnecting > 0 || frame.Stalled > 0)
+        {
+            table.AddRow("reconnecting (last s)", $"[yellow]{frame.Reconnecting}[/]", "stalled > 1 s (last s)", $"[yellow]{frame.Stalled}[/]");
+        }
         table.AddRow("input→ack p50 (last s)", Markup.Escape(ConsoleFormat.Ms(b.LatencyP50Ms)), "input→ack p99 (last s)", Markup.Escape(ConsoleFormat.Ms(b.LatencyP99Ms)));
         table.AddRow("acks/s", b.Acks.ToString(System.Globalization.CultureInfo.InvariantCulture), "inputs/s", b.InputsSent.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("snapshots/s per player", ConsoleFormat.F(b.SnapshotsPerSecondPerPlayer), "kB/s per player", ConsoleFormat.F(b.BytesPerSecondPerPlayer / 1000, "0.00"));

@@ -45,8 +45,9 @@ internal sealed class PlainView(TextWriter output, bool showProgress) : IRunView
         }
         var b = frame.Bucket;
         var server = b.ServerCpuPercent is { } cpu ? $"  server cpu {ConsoleFormat.F(cpu, "0")}%" : "";
+        var recovery = frame.Reconnecting > 0 || frame.Stalled > 0 ? $"  reconnecting {frame.Reconnecting}  stalled {frame.Stalled}" : "";
         _output.WriteLine(
-            $"[{b.Second + 1,4}s] {b.Phase,-7} players {b.ConnectedPlayers}/{frame.TargetPlayers}  errors {frame.TotalErrors}  " +
+            $"[{b.Second + 1,4}s] {b.Phase,-7} players {b.ConnectedPlayers}/{frame.TargetPlayers}  errors {frame.TotalErrors}{recovery}  " +
             $"p50 {ConsoleFormat.Ms(b.LatencyP50Ms)}  p99 {ConsoleFormat.Ms(b.LatencyP99Ms)}  acks {b.Acks}/s  " +
             $"snapshots {ConsoleFormat.F(b.SnapshotsPerSecondPerPlayer)}/s/player  tool cpu {ConsoleFormat.F(b.ToolCpuPercent, "0")}%{server}  left {ConsoleFormat.Duration(frame.TimeLeft)}");
     }

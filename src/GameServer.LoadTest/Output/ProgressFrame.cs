@@ -3,7 +3,10 @@ using GameServer.LoadTest.Run;
 
 namespace GameServer.LoadTest.Output;
 
-/// <summary>What the progress display shows after each second.</summary>
+/// <summary>
+/// What the progress display shows after each second. <paramref name="Reconnecting"/> and <paramref name="Stalled"/>
+/// count players reconnecting, and players without a snapshot for over 1 s, at any moment of the second.
+/// </summary>
 internal sealed record ProgressFrame(
     TimelineBucket Bucket,
     RunPhase Phase,
@@ -12,4 +15,6 @@ internal sealed record ProgressFrame(
     int TargetPlayers,
     int JoinedPlayers,
     long TotalErrors,
-    IReadOnlyList<string> NewErrorMessages);
+    IReadOnlyList<string> NewErrorMessages,
+    int Reconnecting = 0,
+    int Stalled = 0);

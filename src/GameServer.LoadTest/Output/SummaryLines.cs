@@ -1,3 +1,4 @@
+using GameServer.LoadTest.Measurement;
 using GameServer.LoadTest.Results;
 
 namespace GameServer.LoadTest.Output;
@@ -18,6 +19,23 @@ internal static class SummaryLines
         yield return $"errors: {e.Total} (connect {e.ConnectFailures}, join {e.JoinFailures}, disconnects {e.Disconnects}, protocol {e.ProtocolErrors}), error rate {ConsoleFormat.F(s.ErrorRate * 100, "0.##")}%"
             + (e.CloseCodes.Count > 0 ? ", close codes " + string.Join(", ", e.CloseCodes.Select(c => $"{c.Key}×{c.Value}")) : "")
             + (e.ErrorCodes.Count > 0 ? ", error codes " + string.Join(", ", e.ErrorCodes.Select(c => $"{c.Key}×{c.Value}")) : "");
+        if (result.Recovery is { } r && RecoveryMath.AnyEvent(r))
+        {
+            yield return $"recovery: {r.BotsDropped} of {s.PlayersJoined} players dropped ({r.Drops} drops, {r.Reconnects} reconnects, {r.Resumes} resumes, "
+                + $"{r.ResumeFailures} resume failures), {ConsoleFormat.F(r.BotsResumedPercent, "0.##")}% resumed every drop";
+            yield return r.OutageMs.Count == 0
+                ? "outages: none resumed"
+                : $"outages: p50 {ConsoleFormat.Ms(r.OutageMs.P50)}  p99 {ConsoleFormat.Ms(r.OutageMs.P99)}  max {ConsoleFormat.Ms(r.OutageMs.Max)} (drop to resumed welcome, {r.OutageMs.Count} resumed drops)";
+            yield return $"snapshot gaps: max {ConsoleFormat.Ms(r.MaxSnapshotGapMs)}, {r.SnapshotGapsOver1s} over 1 s; snapshots/s per player outside outages "
+                + ConsoleFormat.F(s.SnapshotsPerSecondPerPlayerExcludingOutages ?? s.SnapshotsPerSecondPerPlayer, "0.00");
+            yield return $"rooms restored: {r.RoomsRestored}, game time lost max {ConsoleFormat.Ms(r.GameTimeLostMs.Max)} p50 {ConsoleFormat.Ms(r.GameTimeLostMs.P50)}, "
+                + $"{r.TicksReplayedMax} ticks replayed at most";
+            yield return $"in a room at the end: {r.BotsInRoomAtEnd}/{s.PlayersJoined} players; {r.InputsDropped} inputs dropped while reconnecting, {r.AcksNotTimed} acks not timed";
+        }
+        if (result.Recovery is { SnapshotsOutOfOrder: > 0 } late)
+        {
+            yield return $"late snapshots: {late.SnapshotsOutOfOrder} (a tick below or equal to the previous one, on time, the stream back at it next: late or repeated, not a restore)";
+        }
         yield return $"tool: pid {result.Tool.Pid}, cpu {ConsoleFormat.F(result.Tool.CpuPercentOfOneCore)}% of one core, rss {ConsoleFormat.F(result.Tool.RssMb)} MB"
             + (result.Server is { } server ? $"; server: pid {server.Pid}, cpu {ConsoleFormat.F(server.CpuPercentOfOneCore)}% of one core, rss {ConsoleFormat.F(server.RssMb)} MB" : "");
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using GameServer.LoadTest.Measurement;
 using GameServer.LoadTest.Results;
+using GameServer.LoadTest.Slo;
 using static GameServer.LoadTest.Reports.ReportFormat;
 
 namespace GameServer.LoadTest.Reports;
@@ -19,6 +21,8 @@ internal static class HtmlReport
     private const string ServerColor = "#2a9d8f";
     private const string ErrorColor = "#c0392b";
     private const string BarColor = "#6b8fc7";
+    private const string ReconnectingColor = "#c0392b";
+    private const string StalledColor = "#d9822b";
 
     /// <summary>Tool CPU above this share of its cores means the bots may be what limits the run.</summary>
     private const double ToolSaturationShare = 0.85;
@@ -41,6 +45,7 @@ internal static class HtmlReport
         AppendKeyFigures(html, result);
         AppendLatency(html, result);
         AppendThroughput(html, result);
+        AppendRecovery(html, result);
         AppendErrors(html, result);
         AppendCpu(html, result);
         AppendFooter(html, result);
@@ -56,7 +61,14 @@ internal static class HtmlReport
             .Append(Html(Timestamp(result.StartedAt))).Append(" · ").Append(Html(s.Url)).Append("</p>\n<dl class=\"settings\">\n");
 
         Setting(html, "Started at", Timestamp(result.StartedAt));
-        Setting(html, "Server URL", s.Url);
+        if (s.Urls is { Count: > 1 } urls)
+        {
+            Setting(html, "Server URLs", string.Join(" · ", urls) + " (bots spread evenly, rotating on reconnect)");
+        }
+        else
+        {
+            Setting(html, "Server URL", s.Url);
+        }
         Setting(html, "Room type", s.RoomType);
         Setting(html, "Load", $"{Integer(s.Rooms)} rooms × {Integer(s.PlayersPerRoom)} players = {Integer((long)s.Rooms * s.PlayersPerRoom)}");
         Setting(html, "Observers", $"{Integer(s.ObserversPerRoom)} per room decode full state");
@@ -148,7 +160,11 @@ internal static class HtmlReport
             p99Check is { Passed: false } ? "fail" : "key");
         Card(html, "Input→ack max", StatMs(ack, ack.Max), $"{Integer(sum.InputsAcked)} of {Integer(sum.InputsSent)} inputs acked");
 
-        Card(html, "Snapshots/s per player", Number(sum.SnapshotsPerSecondPerPlayer), "received at each client");
+        var excludingOutages = sum.SnapshotsPerSecondPerPlayerExcludingOutages;
+        Card(html, "Snapshots/s per player", Number(sum.SnapshotsPerSecondPerPlayer),
+            excludingOutages is { } rate && Math.Abs(rate - sum.SnapshotsPerSecondPerPlayer) >= 0.0005
+                ? $"{Number(rate)} outside outages (the SLO's figure)"
+                : "received at each client");
         Card(html, "Bytes/s per player", KilobytesPerSecond(sum.BytesPerSecondPerPlayer),
             $"{Integer((long)Math.Round(sum.BytesPerSecondPerPlayer))} B/s · all players ≈ "
             + Number(sum.BytesPerSecondPerPlayer * sum.PlayersJoined * 8 / 1_000_000) + " Mbit/s");
@@ -349,6 +365,70 @@ internal static class HtmlReport
         Figure(html, "Connected players", players.Render(), null);
     }
 
+    /// <summary>Drops, stalls and room restores, shown only when there was at least one (see <see cref="RecoveryMath.AnyEvent"/>).</summary>
+    private static void AppendRecovery(StringBuilder html, LoadTestResult result)
+    {
+        if (result.Recovery is not { } r || !RecoveryMath.AnyEvent(r))
+        {
+            return;
+        }
+
+        var joined = result.Summary.PlayersJoined;
+        var failed = result.Slo.Checks.Where(c => !c.Passed).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        html.Append("<h2>Recovery <small>whole run: drops, stalls, room restores</small></h2>\n<div class=\"cards\">\n");
+
+        Card(html, "Players dropped", $"{Integer(r.BotsDropped)} / {Integer(joined)}",
+            $"{Integer(r.Drops)} drops · {Integer(r.Reconnects)} reconnects", r.BotsDropped > 0 ? "warn" : null);
+        Card(html, "Resumed every drop", Percent(r.BotsResumedPercent),
+            $"{Integer(r.Resumes)} resumes · {Integer(r.ResumeFailures)} failed",
+            failed.Contains(SloEvaluator.ResumedCheck) ? "fail" : r.BotsResumedPercent < 100 ? "warn" : null);
+        Card(html, "Outage p50 / p99", r.OutageMs.Count == 0 ? "–" : $"{Number(r.OutageMs.P50)} / {Number(r.OutageMs.P99)} ms",
+            r.OutageMs.Count == 0 ? "no resumed drops" : $"drop to resumed welcome · max {Ms(r.OutageMs.Max)}");
+        Card(html, "Longest snapshot gap", Ms(r.MaxSnapshotGapMs), $"{Integer(r.SnapshotGapsOver1s)} gaps over 1 s",
+            failed.Contains(SloEvaluator.RecoveryCheck) ? "fail" : r.SnapshotGapsOver1s > 0 ? "warn" : null);
+        Card(html, "Rooms restored", Integer(r.RoomsRestored),
+            $"at most {Integer(r.TicksReplayedMax)} ticks replayed" + (r.SnapshotsOutOfOrder > 0 ? $" · {Integer(r.SnapshotsOutOfOrder)} late snapshots (not restores)" : ""),
+            r.RoomsRestored > 0 ? "warn" : null);
+        Card(html, "Game time lost max / p50", r.Restores.Count == 0 ? "–" : $"{Number(r.GameTimeLostMs.Max)} / {Number(r.GameTimeLostMs.P50)} ms",
+            "per restore: ticks replayed ÷ tick rate", failed.Contains(SloEvaluator.GameTimeLostCheck) ? "fail" : null);
+        Card(html, "In a room at the end", $"{Integer(r.BotsInRoomAtEnd)} / {Integer(joined)}", "seated and receiving snapshots in the last 2 s",
+            r.BotsInRoomAtEnd < joined ? "warn" : null);
+        Card(html, "Inputs dropped", Integer(r.InputsDropped), $"while reconnecting · {Integer(r.AcksNotTimed)} acks not timed");
+        html.Append("</div>\n");
+
+        var seconds = result.Timeline.ToDictionary(b => b.Second);
+        var chart = TimeChart(result, "Players reconnecting and stalled per second", "players", integerY: true);
+        chart.AddLine("reconnecting", ReconnectingColor, r.Timeline.Select(b => new SvgChart.Point(b.Second + 0.5, b.Reconnecting)).ToList());
+        chart.AddLine("stalled (no snapshot for > 1 s)", StalledColor, r.Timeline.Select(b => new SvgChart.Point(b.Second + 0.5, b.Stalled)).ToList());
+        var stride = Math.Max(1, (int)Math.Ceiling(r.Timeline.Count / (double)MaxHoverColumns));
+        for (var i = 0; i < r.Timeline.Count; i += stride)
+        {
+            var b = r.Timeline[i];
+            var phase = seconds.TryGetValue(b.Second, out var bucket) ? PhaseLabel(bucket.Phase) : "";
+            chart.AddHover(b.Second, b.Second + stride, $"{b.Second} s ({phase}): {Integer(b.Reconnecting)} reconnecting, {Integer(b.Stalled)} stalled");
+        }
+        Figure(html, "Players reconnecting and stalled", chart.Render(),
+            "Players reconnecting at any moment of the second, and players in a room without a snapshot for over 1 s at any moment of it "
+            + "(reconnecting players count as stalled too once their gap passes 1 s). A silo lost: stalled with no reconnects. An edge lost: reconnects.");
+
+        if (r.Restores.Count > 0)
+        {
+            html.Append("<table>\n<thead><tr><th>Room restored</th><th class=\"num\">Last tick before</th><th class=\"num\">First tick after</th>")
+                .Append("<th class=\"num\">Ticks replayed</th><th class=\"num\">Tick rate</th><th class=\"num\">Game time lost</th></tr></thead>\n<tbody>\n");
+            foreach (var restore in r.Restores)
+            {
+                html.Append("<tr><td>").Append(Html(restore.RoomId))
+                    .Append("</td><td class=\"num\">").Append(Integer(restore.LastTickBefore))
+                    .Append("</td><td class=\"num\">").Append(Integer(restore.FirstTickAfter))
+                    .Append("</td><td class=\"num\">").Append(Integer(restore.TicksReplayed))
+                    .Append("</td><td class=\"num\">").Append(Integer(restore.TickRateHz)).Append(" Hz")
+                    .Append("</td><td class=\"num\">").Append(Html(Ms(restore.GameTimeLostMs))).Append("</td></tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n");
+        }
+    }
+
     private static void AppendErrors(StringBuilder html, LoadTestResult result)
     {
         var errors = result.Errors;
@@ -439,6 +519,11 @@ internal static class HtmlReport
             .Append("<li><b>Snapshots/s and bytes/s</b> are per player as received by the client; bytes are WebSocket frame bytes.</li>\n")
             .Append("<li><b>Error rate</b> is players that met any error (connect or join failure, unexpected close, error message) ")
             .Append("divided by target players.</li>\n")
+            .Append("<li><b>Recovery</b> (shown when a connection dropped, snapshots stalled for over 1 s, or a room was restored) covers ")
+            .Append("the whole run. A drop the SDK recovers from (reconnect and resume the seat) is not an error; a refused resume or ")
+            .Append("giving up is. Outage: drop to resumed welcome. Snapshot gap: wall time between two snapshots at one player, the ")
+            .Append("recovery time of a lost silo. Game time lost: ticks a restored room replayed ÷ tick rate. The snapshot-rate SLO ")
+            .Append("leaves each player's outage time out.</li>\n")
             .Append("<li><b>CPU</b> is % of one core from /proc. If the tool's CPU nears 100 % of its cores, the bots are ")
             .Append("the bottleneck and the figures understate what the server can do.</li>\n</ul>\n<p class=\"muted\">Schema ")
             .Append(Html(result.Schema)).Append(" · generated by gameserver-loadtest</p>\n</footer>\n");
@@ -566,6 +651,7 @@ internal static class HtmlReport
         .card.key { border-color: #9db7de; box-shadow: inset 3px 0 0 #2f6db3; }
         .card.warn { background: var(--warn-bg); border-color: #f0cf95; }
         .card.fail { background: var(--fail-bg); border-color: #f5bdb6; box-shadow: inset 3px 0 0 var(--fail); }
+        .cards + figure { margin-top: 14px; }
         .card-label { color: var(--muted); font-size: 12px; }
         .card-value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; margin: 2px 0; }
         .card-detail { color: var(--muted); font-size: 12px; }

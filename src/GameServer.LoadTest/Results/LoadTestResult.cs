@@ -39,12 +39,23 @@ public sealed record LoadTestResult
 
     /// <summary>The server process, when its PID is known (--spawn-server or --server-pid); otherwise null.</summary>
     public ProcessUsage? Server { get; init; }
+
+    /// <summary>
+    /// How the players came through failures (drops, stalls, room restores) over the whole run. Null in results written
+    /// before the tool measured recovery.
+    /// </summary>
+    public RecoverySummary? Recovery { get; init; }
 }
 
 /// <summary>What was asked for.</summary>
 public sealed record RunSettings
 {
+    /// <summary>The first WebSocket endpoint (the only one unless several --url were given).</summary>
     public required string Url { get; init; }
+
+    /// <summary>Every WebSocket endpoint, in --url order; bot i starts at endpoint i mod n. Empty in results written before the option took several.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = [];
+
     public required string RoomType { get; init; }
     public required int Rooms { get; init; }
     public required int PlayersPerRoom { get; init; }
@@ -111,6 +122,13 @@ public sealed record RunSummary
 
     public required double SnapshotsPerSecondPerPlayer { get; init; }
 
+    /// <summary>
+    /// The same, with each player's outage time (reconnecting, or a gap over 1 s between snapshots) left out of the
+    /// player-seconds it divides by; equal to <see cref="SnapshotsPerSecondPerPlayer"/> in a run without failures. The
+    /// snapshot-rate SLO judges this one. Null in results written before the tool measured recovery.
+    /// </summary>
+    public double? SnapshotsPerSecondPerPlayerExcludingOutages { get; init; }
+
     /// <summary>WebSocket frame bytes (payload + frame header) received per player per second.</summary>
     public required double BytesPerSecondPerPlayer { get; init; }
 
@@ -148,6 +166,13 @@ public sealed record TimelineBucket
     public double? LatencyMaxMs { get; init; }
 
     public required double SnapshotsPerSecondPerPlayer { get; init; }
+
+    /// <summary>
+    /// The same, with each player's outage time (reconnecting, or a gap over 1 s between snapshots) left out of the
+    /// player-seconds it divides by; equal to <see cref="SnapshotsPerSecondPerPlayer"/> in a run without failures. The
+    /// snapshot-rate SLO judges this one. Null in results written before the tool measured recovery.
+    /// </summary>
+    public double? SnapshotsPerSecondPerPlayerExcludingOutages { get; init; }
     public required double BytesPerSecondPerPlayer { get; init; }
     public required long Errors { get; init; }
     public required double ToolCpuPercent { get; init; }

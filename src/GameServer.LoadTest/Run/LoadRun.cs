@@ -24,7 +24,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
     {
         var seed = options.Seed ?? Random.Shared.Next();
         view.Info($"seed {seed} (pass --seed {seed} to repeat the bots' random walks and send phases)");
-        view.Info($"{options.TargetPlayers} players ({options.Rooms} rooms × {options.PlayersPerRoom}, {options.ObserversPerRoom} observer(s) per room) → {options.Url}; " +
+        view.Info($"{options.TargetPlayers} players ({options.Rooms} rooms × {options.PlayersPerRoom}, {options.ObserversPerRoom} observer(s) per room) → {string.Join(", ", options.Urls)}; " +
             $"ramp {Cli.DurationParser.Format(options.Ramp)}, warm-up {options.WarmupSeconds}s, measure {options.MeasureSeconds}s, inputs at {options.InputRateHz:0.##} Hz"
             + (options.ServerSettings.Count > 0 ? "; server settings " + string.Join(", ", options.ServerSettings.Select(ServerSettings.Redact)) : ""));
 
@@ -37,7 +37,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         var pumping = Task.Run(() => pump.RunAsync(pumpStop.Token), CancellationToken.None);
         using var rampStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
         rampStop.CancelAfter(options.Ramp + options.RampGrace); // each join is bounded too; this bounds the whole ramp
-        var ramp = Task.Run(() => new JoinRamp(fleet, pump, options.Url, options).RunAsync(rampStop.Token), CancellationToken.None);
+        var ramp = Task.Run(() => new JoinRamp(fleet, pump, options.Urls, options).RunAsync(rampStop.Token), CancellationToken.None);
 
         bool interrupted;
         try
@@ -54,11 +54,15 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
 
         var final = fleet.Totals();
         var playersAcked = fleet.PlayersAckedInWindow();
+        // Before closing: a gap or outage still open at the end is part of the figures, and closing ends every seat.
+        var recoveryTotals = fleet.FinishRecovery(Clock.Now);
         view.Info($"closing {final.InRoom} connections…");
         await fleet.CloseAllAsync(s_closeTimeout).ConfigureAwait(false);
         WarnAboutTheTool(final, measurements);
 
-        var summary = measurements.Summary(options.TargetPlayers, playersAcked, fleet.RoomsJoined(), final);
+        var summary = measurements.Summary(options.TargetPlayers, playersAcked, fleet.RoomsJoined(), final, fleet.OutagePlayerSeconds);
+        var recovery = RecoveryMath.Summarize(recoveryTotals, measurements.Recovery.OutagesMs(), measurements.Recovery.Restores(),
+            measurements.Recovery.Timeline(), fleet.InputsDropped(), fleet.AcksNotTimed());
         return new LoadTestResult
         {
             StartedAt = startedAt,
@@ -66,13 +70,14 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             Settings = Settings(seed, spawnedServer),
             Interrupted = interrupted,
             Slo = SloEvaluator.Evaluate(summary, SloThresholds.From(options), options.MeasureSeconds,
-                windowComplete: !interrupted && measurements.MeasuredSeconds >= options.MeasureSeconds),
+                windowComplete: !interrupted && measurements.MeasuredSeconds >= options.MeasureSeconds, recovery),
             Summary = summary,
             Timeline = measurements.Timeline,
             LatencyHistogram = measurements.LatencyBins(),
             Errors = measurements.Errors.Summary(),
             Tool = measurements.ToolUsage(),
             Server = measurements.ServerUsage(),
+            Recovery = recovery,
         };
     }
 
@@ -83,6 +88,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         var phase = RunPhase.Ramp;
         var warmupLeft = options.WarmupSeconds;
         var measureLeft = options.MeasureSeconds;
+        var bucketStart = Clock.Now;
         for (var second = 0; ; second++)
         {
             var interrupted = false;
@@ -96,6 +102,10 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             }
             var totals = fleet.Totals();
             var bucket = measurements.CloseBucket(second, phase, totals);
+            var now = Clock.Now;
+            var (reconnecting, stalled) = fleet.RecoveryCounts(bucketStart, now);
+            measurements.Recovery.AddSecond(second, reconnecting, stalled);
+            bucketStart = now;
             var elapsed = TimeSpan.FromSeconds(Clock.Seconds(Clock.Now - measurements.StartedAt));
             var next = phase;
             var done = false;
@@ -124,7 +134,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
                 _ => TimeSpan.FromSeconds(measureLeft),
             };
             show(new ProgressFrame(bucket, next, elapsed, done || interrupted ? TimeSpan.Zero : timeLeft, options.TargetPlayers,
-                totals.Joined, measurements.Errors.Total, measurements.Errors.TakeUnreported()));
+                totals.Joined, measurements.Errors.Total, measurements.Errors.TakeUnreported(), reconnecting, stalled));
             if (done && totals.Joined == 0)
             {
                 view.Error("no player joined; stopping (see the errors above).");
@@ -162,6 +172,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
     private RunSettings Settings(int seed, bool spawnedServer) => new()
     {
         Url = options.Url.ToString(),
+        Urls = [.. options.Urls.Select(u => u.ToString())],
         RoomType = options.RoomType,
         Rooms = options.Rooms,
         PlayersPerRoom = options.PlayersPerRoom,

@@ -4,24 +4,52 @@ namespace GameServer.LoadTest.Slo;
 
 /// <summary>
 /// Judges a run: input→ack p99, error rate and snapshot rate against the SLO, plus two sanity checks (every player
-/// joined, the whole window was measured). Boundaries pass: a p99 exactly at the target meets it.
+/// joined, the whole window was measured), then the recovery checks that were asked for. Boundaries pass: a p99
+/// exactly at the target meets it.
 /// </summary>
 internal static class SloEvaluator
 {
+    public const string RecoveryCheck = "recovery time";
+    public const string GameTimeLostCheck = "game time lost";
+    public const string ResumedCheck = "players resumed";
+
     /// <param name="plannedSeconds">The measurement window asked for, in whole seconds.</param>
     /// <param name="windowComplete">Every planned second was measured (not interrupted, not cut short).</param>
-    public static SloVerdict Evaluate(RunSummary summary, SloThresholds slo, int plannedSeconds, bool windowComplete)
+    /// <param name="recovery">The run's recovery figures; the recovery checks need them (null fails any that was asked for).</param>
+    public static SloVerdict Evaluate(RunSummary summary, SloThresholds slo, int plannedSeconds, bool windowComplete, RecoverySummary? recovery = null)
     {
         var p99 = summary.InputToAckMs;
-        SloCheck[] checks =
-        [
+        // Outages are judged by the recovery checks; the snapshot rate judges the time the players were connected and fed.
+        var snapshotRate = summary.SnapshotsPerSecondPerPlayerExcludingOutages ?? summary.SnapshotsPerSecondPerPlayer;
+        var checks = new List<SloCheck>
+        {
             // No acks at all is a failure, not a perfect 0 ms.
             new("input→ack p99", "<=", slo.P99Ms, p99.P99, "ms", p99.Count > 0 && p99.P99 <= slo.P99Ms),
             new("error rate", "<=", slo.MaxErrorRate, summary.ErrorRate, "fraction", summary.ErrorRate <= slo.MaxErrorRate),
-            new("snapshots/s per player", ">=", slo.MinSnapshotsPerSecond, summary.SnapshotsPerSecondPerPlayer, "1/s", summary.SnapshotsPerSecondPerPlayer >= slo.MinSnapshotsPerSecond),
+            new("snapshots/s per player", ">=", slo.MinSnapshotsPerSecond, snapshotRate, "1/s", snapshotRate >= slo.MinSnapshotsPerSecond),
             new("players joined", "==", summary.PlayersTarget, summary.PlayersJoined, "players", summary.PlayersJoined == summary.PlayersTarget),
             new("measurement window", ">=", plannedSeconds, Math.Round(summary.MeasuredSeconds, 1), "s", windowComplete),
-        ];
+        };
+        if (slo.MaxRecoveryMs is { } maxRecovery)
+        {
+            var actual = recovery is null ? double.NaN : RecoveryTimeMs(recovery);
+            checks.Add(new(RecoveryCheck, "<=", maxRecovery, Finite(actual), "ms", actual <= maxRecovery));
+        }
+        if (slo.MaxGameTimeLostMs is { } maxLost)
+        {
+            var actual = recovery?.GameTimeLostMs.Max ?? double.NaN;
+            checks.Add(new(GameTimeLostCheck, "<=", maxLost, Finite(actual), "ms", actual <= maxLost));
+        }
+        if (slo.MinResumedPercent is { } minResumed)
+        {
+            var actual = recovery?.BotsResumedPercent ?? double.NaN;
+            checks.Add(new(ResumedCheck, ">=", minResumed, Finite(actual), "%", actual >= minResumed));
+        }
         return new SloVerdict(checks.All(c => c.Passed), checks);
     }
+
+    /// <summary>How long the worst-hit player went without the game: its longest snapshot gap or drop-to-resume outage.</summary>
+    public static double RecoveryTimeMs(RecoverySummary recovery) => Math.Max(recovery.MaxSnapshotGapMs, recovery.OutageMs.Max);
+
+    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
 }

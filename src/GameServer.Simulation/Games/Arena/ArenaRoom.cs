@@ -98,6 +98,47 @@ internal sealed class ArenaRoom : GameRoom<ArenaInput>
         }
     }
 
+    // [[entityId, x, y, vx, vy, targetVx, targetVy, hp], ...]: the snapshot's fields plus the targets that acceleration approaches.
+    public override void SaveState(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(_bodies.Count);
+        foreach (var body in _bodies)
+        {
+            writer.WriteArrayHeader(8);
+            writer.Write(body.EntityId);
+            writer.Write(body.X);
+            writer.Write(body.Y);
+            writer.Write(body.Vx);
+            writer.Write(body.Vy);
+            writer.Write(body.TargetVx);
+            writer.Write(body.TargetVy);
+            writer.Write(body.Hp);
+        }
+    }
+
+    public override void RestoreState(ref MessagePackReader reader)
+    {
+        _bodies.Clear();
+        var count = reader.ReadArrayHeader();
+        for (var i = 0; i < count; i++)
+        {
+            if (reader.ReadArrayHeader() != 8)
+            {
+                throw new MessagePackSerializationException("An arena checkpoint entity must have 8 fields.");
+            }
+            _bodies.Add(new Body(reader.ReadInt32())
+            {
+                X = reader.ReadSingle(),
+                Y = reader.ReadSingle(),
+                Vx = reader.ReadSingle(),
+                Vy = reader.ReadSingle(),
+                TargetVx = reader.ReadSingle(),
+                TargetVy = reader.ReadSingle(),
+                Hp = reader.ReadByte(),
+            });
+        }
+    }
+
     private Body? Find(int entityId)
     {
         foreach (var body in _bodies)

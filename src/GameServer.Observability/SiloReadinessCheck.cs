@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans;
+using Orleans.Runtime;
 
-namespace GameServer.Host;
+namespace GameServer.Observability;
 
 /// <summary>The silo in this process is ready once cluster membership lists it as active.</summary>
 internal sealed class SiloReadinessCheck : IHealthCheck

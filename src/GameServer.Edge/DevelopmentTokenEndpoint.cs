@@ -1,12 +1,16 @@
 using GameServer.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace GameServer.Host;
+namespace GameServer.Edge;
 
 /// <summary>
-/// <c>GET /auth/dev-token?player=NAME[&amp;role=admin]</c>: hands anyone a player (or admin) token, so the demo page and local tools work without
-/// a login service. Mapped only in the Development environment (and when <see cref="GameAuthOptions.DevelopmentTokens"/>
-/// is on); production hosts never serve it.
+/// <c>GET /auth/dev-token?player=NAME[&amp;role=admin]</c>: hands anyone a player (or admin) token, so the demo page and
+/// local tools work without a login service; the embedded host and the cluster edge host both map it. Mapped only in the
+/// Development environment (and when <see cref="GameAuthOptions.DevelopmentTokens"/> is on); production hosts never serve it.
 /// </summary>
 public static class DevelopmentTokenEndpoint
 {

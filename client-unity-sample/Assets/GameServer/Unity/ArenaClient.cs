@@ -1,0 +1,270 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using UnityEngine;
+using UnityEngine.Networking;
+
+namespace GameServer.UnityClient
+{
+    /// <summary>
+    /// Plays the arena on a GameServer: WASD or the arrow keys move your cube (yellow); every other player is a cube too,
+    /// moved smoothly ~100 ms behind the server by <see cref="SnapshotInterpolator"/>. Add it to an empty GameObject in an
+    /// empty scene and press Play. All networking is in <see cref="GameServerConnection"/> (Assets/GameServer/Runtime),
+    /// which has no Unity dependency; this script only drains its events on the main thread, reads the keyboard and
+    /// moves cubes.
+    /// </summary>
+    public sealed class ArenaClient : MonoBehaviour
+    {
+        private const float InputIntervalSeconds = 0.05f; // 20 Hz, the arena's tick rate
+
+        [Header("Server")]
+        [Tooltip("The game socket: ws://host:port/ws (wss:// with TLS).")]
+        [SerializeField] private string serverUrl = "ws://localhost:5000/ws";
+
+        [Tooltip("A signed player token. Leave empty on a Development server to fetch one from /auth/dev-token.")]
+        [SerializeField] private string accessToken = "";
+
+        [Tooltip("With no token: the player name to ask the Development server's /auth/dev-token for.")]
+        [SerializeField] private string devTokenPlayer = "unity-player";
+
+        [Tooltip("Send the token as ?access_token= instead of an Authorization header (for platforms that cannot set headers).")]
+        [SerializeField] private bool tokenInQuery = false;
+
+        [SerializeField] private string roomType = ArenaState.RoomType;
+
+        [Header("View")]
+        [Tooltip("How far behind the server to render, ms; 100 leaves one spare snapshot at 20 Hz.")]
+        [SerializeField] private float interpolationDelayMs = (float)SnapshotInterpolator.DefaultDelayMs;
+
+        [Tooltip("World metres per arena unit: the 1000-unit arena becomes 10 m square.")]
+        [SerializeField] private float metresPerUnit = 0.01f;
+
+        private readonly Dictionary<int, GameObject> _cubes = new Dictionary<int, GameObject>();
+        private readonly List<ArenaEntity> _sampled = new List<ArenaEntity>();
+        private readonly HashSet<int> _seen = new HashSet<int>();
+        private readonly List<int> _gone = new List<int>();
+        private GameServerConnection _connection;
+        private SnapshotInterpolator _interpolator;
+        private float _sinceInput;
+        private string _status = "starting";
+        private string _lastProblem = "";
+
+        private void Start()
+        {
+            Application.runInBackground = true; // keep playing (and answering) while another window has focus
+            SetUpScene();
+            if (string.IsNullOrEmpty(accessToken))
+            {
+                StartCoroutine(FetchDevTokenThenConnect());
+            }
+            else
+            {
+                Connect(accessToken);
+            }
+        }
+
+        private void Update()
+        {
+            if (_connection == null)
+            {
+                return;
+            }
+            // Every event of the connection is raised here, on the main thread, where Unity's APIs may be used.
+            _connection.DrainEvents();
+
+            _sinceInput += Time.unscaledDeltaTime;
+            if (_sinceInput >= InputIntervalSeconds)
+            {
+                // One input per 50 ms; after a hitch, send one and start counting again rather than a burst.
+                _sinceInput = _sinceInput >= 2 * InputIntervalSeconds ? 0 : _sinceInput - InputIntervalSeconds;
+                Vector2 direction = ReadDirection();
+                _connection.SendInput(direction.x, direction.y); // dropped (returns 0) while not in a room
+            }
+
+            _interpolator.DelayMs = interpolationDelayMs;
+            _interpolator.Sample(_connection.ClockMs, _sampled);
+            SyncCubes();
+            UpdateStatus();
+        }
+
+        private void OnGUI()
+        {
+            GUI.Label(new Rect(10, 10, 900, 120), _status + (_lastProblem.Length > 0 ? "\n" + _lastProblem : ""));
+        }
+
+        private void OnDestroy()
+        {
+            // Closing with 1000 frees the seat at once; a dropped app keeps it for the room's grace window instead.
+            if (_connection != null)
+            {
+                _connection.Dispose();
+            }
+        }
+
+        private void Connect(string token)
+        {
+            _interpolator = new SnapshotInterpolator(20, interpolationDelayMs);
+            _connection = new GameServerConnection(new GameServerConnectionOptions
+            {
+                ServerUri = new Uri(serverUrl),
+                AccessToken = token,
+                SendTokenInQuery = tokenInQuery,
+            });
+            _connection.Welcomed += welcome =>
+            {
+                // A new seat, or the same one after an outage: either way the buffered snapshots are stale.
+                _interpolator.Reset();
+                _interpolator.SetTickRate(welcome.TickRateHz);
+                _lastProblem = "";
+            };
+            _connection.SnapshotReceived += snapshot => _interpolator.Add(snapshot);
+            _connection.TickRewound += (previous, tick) =>
+                Debug.Log("GameServer: room restored from a checkpoint, tick " + previous + " -> " + tick + "; interpolation reset");
+            _connection.SettingsChanged += changed => _interpolator.SetTickRate(changed.TickRateHz);
+            _connection.Reconnecting += info =>
+            {
+                _lastProblem = "reconnecting… attempt " + info.Attempt + " in " + info.DelayMs + " ms" +
+                    (info.CloseCode.HasValue ? " (closed with " + info.CloseCode + ")" : " (connection lost)") +
+                    (info.LastError != null ? ": " + info.LastError : "");
+            };
+            _connection.ResumeFailed += error => Debug.LogWarning("GameServer: seat lost (" + error + "); joining afresh");
+            _connection.ErrorReceived += error =>
+            {
+                _lastProblem = error.ToString();
+                Debug.LogWarning("GameServer: " + error);
+            };
+            _connection.LeftRoom += left => ClearCubes();
+            _connection.Closed += (code, reason) =>
+            {
+                _lastProblem = "closed" + (code.HasValue ? " " + code : "") + ": " + reason;
+                ClearCubes();
+            };
+            _connection.Connect();
+            _connection.Join(roomType);
+        }
+
+        private IEnumerator FetchDevTokenThenConnect()
+        {
+            // ws://host:port/ws -> http://host:port/auth/dev-token?player=NAME (Development servers only).
+            var socket = new Uri(serverUrl);
+            var http = new UriBuilder(socket.Scheme == "wss" ? "https" : "http", socket.Host, socket.Port, "/auth/dev-token")
+            {
+                Query = "player=" + Uri.EscapeDataString(devTokenPlayer),
+            };
+            _status = "fetching a development token from " + http.Uri;
+            using (var request = UnityWebRequest.Get(http.Uri))
+            {
+                yield return request.SendWebRequest();
+                if (request.result != UnityWebRequest.Result.Success)
+                {
+                    _status = "no token: set Access Token, or run a Development server (" + request.error + ")";
+                    yield break;
+                }
+                var response = JsonUtility.FromJson<DevTokenResponse>(request.downloadHandler.text);
+                Connect(response.token);
+            }
+        }
+
+        private static Vector2 ReadDirection()
+        {
+            // Arena y grows downwards (as on the browser demo's canvas), so "up" is -1.
+            float dx = (Held(KeyCode.D, KeyCode.RightArrow) ? 1 : 0) - (Held(KeyCode.A, KeyCode.LeftArrow) ? 1 : 0);
+            float dy = (Held(KeyCode.S, KeyCode.DownArrow) ? 1 : 0) - (Held(KeyCode.W, KeyCode.UpArrow) ? 1 : 0);
+            var direction = new Vector2(dx, dy);
+            return direction.sqrMagnitude > 1 ? direction.normalized : direction; // same speed diagonally
+        }
+
+        private static bool Held(KeyCode a, KeyCode b) => Input.GetKey(a) || Input.GetKey(b);
+
+        private void SyncCubes()
+        {
+            var mine = _connection.Room != null ? _connection.Room.EntityId : -1;
+            _seen.Clear();
+            foreach (var entity in _sampled)
+            {
+                _seen.Add(entity.EntityId);
+                GameObject cube;
+                if (!_cubes.TryGetValue(entity.EntityId, out cube))
+                {
+                    cube = GameObject.CreatePrimitive(PrimitiveType.Cube);
+                    cube.name = "Entity " + entity.EntityId;
+                    cube.transform.localScale = Vector3.one * 0.3f;
+                    cube.GetComponent<Renderer>().material.color = entity.EntityId == mine ? Color.yellow : ColorFor(entity.EntityId);
+                    _cubes.Add(entity.EntityId, cube);
+                }
+                cube.transform.position = ToWorld(entity.X, entity.Y);
+            }
+            _gone.Clear();
+            foreach (var id in _cubes.Keys)
+            {
+                if (!_seen.Contains(id))
+                {
+                    _gone.Add(id);
+                }
+            }
+            foreach (var id in _gone)
+            {
+                Destroy(_cubes[id]);
+                _cubes.Remove(id);
+            }
+        }
+
+        private void ClearCubes()
+        {
+            foreach (var cube in _cubes.Values)
+            {
+                Destroy(cube);
+            }
+            _cubes.Clear();
+            _interpolator.Reset();
+        }
+
+        /// <summary>Arena (x right, y down) to world: x → X, y → −Z, on the floor.</summary>
+        private Vector3 ToWorld(float x, float y) =>
+            new Vector3(x * metresPerUnit, 0.15f, (ArenaState.ArenaSize - y) * metresPerUnit);
+
+        private void SetUpScene()
+        {
+            var size = ArenaState.ArenaSize * metresPerUnit;
+            var floor = GameObject.CreatePrimitive(PrimitiveType.Plane); // 10 m square at scale 1
+            floor.name = "Arena floor";
+            floor.transform.position = new Vector3(size / 2, 0, size / 2);
+            floor.transform.localScale = new Vector3(size / 10, 1, size / 10);
+            floor.GetComponent<Renderer>().material.color = new Color(0.15f, 0.17f, 0.2f);
+            var camera = Camera.main;
+            if (camera != null)
+            {
+                // Straight down from above the centre: screen up is +Z, which is arena "up".
+                camera.transform.position = new Vector3(size / 2, size * 1.1f, size / 2);
+                camera.transform.rotation = Quaternion.Euler(90, 0, 0);
+            }
+        }
+
+        private void UpdateStatus()
+        {
+            var room = _connection.Room;
+            var rtt = _connection.LastRoundTripMs;
+            _status = _connection.State == ConnectionState.Reconnecting ? "reconnecting…" : _connection.State.ToString();
+            if (room != null)
+            {
+                _status += "  room " + room.RoomId + "  entity " + room.EntityId + "  tick " + _connection.LastTick +
+                    "  acked " + _connection.LastAckedSeq + "/" + _connection.LastSentSeq;
+            }
+            if (rtt.HasValue)
+            {
+                _status += "  rtt " + rtt.Value.ToString("0") + " ms";
+            }
+        }
+
+        private static Color ColorFor(int entityId) => Color.HSVToRGB((entityId * 0.618f) % 1f, 0.6f, 0.95f);
+
+        [Serializable]
+        private sealed class DevTokenResponse
+        {
+#pragma warning disable 0649 // assigned by JsonUtility
+            public string token;
+            public string playerId;
+#pragma warning restore 0649
+        }
+    }
+}

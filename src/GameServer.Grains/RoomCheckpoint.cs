@@ -1,0 +1,28 @@
+using GameServer.Abstractions;
+
+namespace GameServer.Grains;
+
+/// <summary>
+/// What a room saves to grain storage (about once a second, and when it deactivates) so that a new activation, on any
+/// silo, continues the game: the runtime's state, the seats with their resume bookkeeping, and the room's overrides.
+/// </summary>
+[GenerateSerializer, Alias("gs.RoomCheckpoint")]
+internal sealed class RoomCheckpoint
+{
+    /// <summary>The tick the state is the result of; 0 with no state saved yet.</summary>
+    [Id(0)] public long Tick { get; set; }
+    [Id(1)] public int NextEntityId { get; set; }
+    [Id(2)] public SeatCheckpoint[] Seats { get; set; } = [];
+    /// <summary>The game's own saved state (<c>IGameRoom.SaveState</c>).</summary>
+    [Id(3)] public byte[] GameState { get; set; } = [];
+    [Id(4)] public int Seed { get; set; }
+    [Id(5)] public RoomConfigPatch Overrides { get; set; } = new();
+    [Id(6)] public DateTimeOffset SavedAt { get; set; }
+    /// <summary>The room's clock (snapshots' server time) at the save, so it carries on rather than restarting at 0.</summary>
+    [Id(7)] public long ServerTimeMs { get; set; }
+}
+
+/// <summary>One seat: who sits in it, the secret to resume it, and how long its player has been gone.</summary>
+/// <param name="DisconnectedForMs">How long the player had been disconnected when saved; null while connected.</param>
+[GenerateSerializer, Immutable, Alias("gs.SeatCheckpoint")]
+internal sealed record SeatCheckpoint(int EntityId, uint LastProcessedSeq, string PlayerId, string ResumeToken, int Generation, long? DisconnectedForMs);

@@ -1,0 +1,29 @@
+using System.Threading.Tasks;
+using Xunit;
+
+namespace GameServer.UnitySample.Tests
+{
+    /// <summary>One embedded server shared by the tests that play on the real thing (starting a silo takes seconds).</summary>
+    public sealed class HostFixture : IAsyncLifetime
+    {
+        private TestHost? _host;
+
+        public TestHost Host => _host!;
+
+        public async Task InitializeAsync() => _host = await TestHost.StartAsync();
+
+        public async Task DisposeAsync()
+        {
+            if (_host != null)
+            {
+                await _host.DisposeAsync();
+            }
+        }
+    }
+
+    [CollectionDefinition(Name)]
+    public sealed class HostCollection : ICollectionFixture<HostFixture>
+    {
+        public const string Name = "real server";
+    }
+}
