@@ -113,6 +113,8 @@ internal sealed class ClusterProcesses : IAsyncDisposable
         var httpPort = FreePort.Next();
         var environment = CommonEnvironment(httpPort);
         environment["Auth__SigningKey"] = SigningKey;
+        // Every simulated player comes from 127.0.0.1: the per-address limit (100) would refuse the load tool's bots.
+        environment["Edge__MaxConnectionsPerIp"] = "100000";
         Overlay(environment, settings);
         var node = new ClusterNode(name, StartHost(name, "GameServer.EdgeHost", environment), new Uri($"http://127.0.0.1:{httpPort}"));
         lock (_edges)

@@ -4,15 +4,28 @@ using System.Net.Sockets;
 namespace GameServer.Cluster.Tests;
 
 /// <summary>
-/// Ports for processes that must be told theirs (silo, gateway, redis-server). Each is bound once and released, so a
-/// later test may get it again; two calls in a row never return the same port as the OS hands them out in sequence.
+/// Ports for processes that must be told theirs (silo, gateway, redis-server), found by binding port 0. The OS can
+/// hand the same port out twice in a row once it is released (seen: a silo given one port for both its silo and
+/// gateway endpoints), so a port is never returned twice in this test run.
 /// </summary>
 internal static class FreePort
 {
+    private static readonly HashSet<int> s_given = [];
+
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (s_given)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (s_given.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }

@@ -3,13 +3,29 @@ using System.Net.Sockets;
 
 namespace GameServer.EndToEnd.Tests;
 
-/// <summary>Ports for the silo, which cannot bind port 0 and report back like Kestrel can.</summary>
+/// <summary>
+/// Ports for processes that must be told theirs (silo, gateway, redis-server), found by binding port 0. The OS can
+/// hand the same port out twice in a row once it is released (seen: a silo given one port for both its silo and
+/// gateway endpoints), so a port is never returned twice in this test run.
+/// </summary>
 internal static class FreePort
 {
+    private static readonly HashSet<int> s_given = [];
+
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (s_given)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (s_given.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }
