@@ -208,6 +208,11 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var (entityId, seat) = _seats.FirstOrDefault(s => s.Value.PlayerId == playerId);
         if (seat is null)
         {
+            if (_runtime.PlayerCount == 0)
+            {
+                // No such game (closed, or a made-up id): do not keep an empty room alive for its grace period.
+                DeactivateOnIdle();
+            }
             _metrics.ResumeRefused(_roomType, "expired");
             Log.ResumeRefused(_logger, _roomId, playerId, "no seat (released or never here)");
             return Task.FromResult(Refused(JoinStatus.ResumeExpired));

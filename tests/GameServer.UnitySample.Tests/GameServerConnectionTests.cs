@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using GameServer.Testing;
 using GameServer.UnityClient;
 using Xunit;
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using GameServer.Auth;
 using GameServer.Host;
+using GameServer.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 

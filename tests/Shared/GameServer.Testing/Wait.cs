@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace GameServer.EndToEnd.Tests;
+namespace GameServer.Testing;
 
 /// <summary>Waiting on conditions with a generous bound, never on fixed sleeps.</summary>
-internal static class Wait
+public static class Wait
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
@@ -17,7 +17,7 @@ internal static class Wait
             {
                 throw new TimeoutException($"Timed out after {limit.TotalSeconds:0} s waiting for: {what}");
             }
-            await Task.Delay(10);
+            await Task.Delay(20);
         }
     }
 
@@ -31,7 +31,7 @@ internal static class Wait
             {
                 throw new TimeoutException($"Timed out after {limit.TotalSeconds:0} s waiting for: {what}");
             }
-            await Task.Delay(50);
+            await Task.Delay(100);
         }
     }
 }

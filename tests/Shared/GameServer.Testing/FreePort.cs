@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace GameServer.Cluster.Tests;
+namespace GameServer.Testing;
 
 /// <summary>
 /// Ports for processes that must be told theirs (silo, gateway, redis-server), found by binding port 0. The OS can
 /// hand the same port out twice in a row once it is released (seen: a silo given one port for both its silo and
 /// gateway endpoints), so a port is never returned twice in this test run.
 /// </summary>
-internal static class FreePort
+public static class FreePort
 {
     private static readonly HashSet<int> s_given = [];
 

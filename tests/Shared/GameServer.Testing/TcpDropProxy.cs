@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace GameServer.EndToEnd.Tests;
+namespace GameServer.Testing;
 
 /// <summary>
 /// A TCP proxy on 127.0.0.1 (port 0) in front of a host, for cutting live connections the way a network failure
