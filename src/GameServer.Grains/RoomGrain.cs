@@ -166,8 +166,16 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     public async Task PrepareToMove()
     {
-        if (_runtime is null || _closed || _movedOut || _runtime.PlayerCount == 0)
+        if (_runtime is null || _closed || _movedOut)
         {
+            return;
+        }
+        if (_runtime.PlayerCount == 0)
+        {
+            // An empty room ends with its silo; forget its checkpoint while storage is still reachable.
+            Close("silo shutting down with the room empty", tellMatchmaker: true);
+            await ForgetCheckpointAsync().ConfigureAwait(true);
+            _movedOut = true;
             return;
         }
         await HandOverAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "silo shutting down")).ConfigureAwait(true);
