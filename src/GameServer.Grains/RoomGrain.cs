@@ -46,6 +46,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private long _serverTimeOffsetMs;
     private int _seed;
     private long _checkpointTakenAtTick;
+    private long _checkpointWriteTicks = 1;
     private long _lastSeatSweepAt;
     private long _lastAnnouncedAt = Stopwatch.GetTimestamp();
     private Task? _checkpointWrite;
@@ -486,8 +487,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             _lastAnnouncedAt = now;
             _ = Matchmaker.RoomUpdated(_roomId, runtime.PlayerCount, runtime.Settings.MaxPlayers, joined: false);
         }
-        // Counted in ticks, not wall time: a silo failure then replays at most CheckpointIntervalSeconds of game time.
-        var everyTicks = Math.Max(1, (long)Math.Floor(runtime.Settings.CheckpointIntervalSeconds * runtime.Settings.TickRateHz));
+        // Counted in ticks, not wall time, and started early enough to land in time: a silo failure then replays at most
+        // CheckpointIntervalSeconds of game time.
+        var everyTicks = CheckpointCadence.TicksBetweenSaves(
+            runtime.Settings.CheckpointIntervalSeconds, runtime.Settings.TickRateHz, _checkpointWriteTicks);
         if (steps > 0 && runtime.Tick - _checkpointTakenAtTick >= everyTicks)
         {
             StartCheckpoint(now);
@@ -538,17 +541,22 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private async Task WriteCheckpointAsync(long tick)
     {
         var started = Stopwatch.GetTimestamp();
+        var tickRateHz = _runtime?.Settings.TickRateHz ?? 1;
         try
         {
             await _checkpoint.WriteStateAsync().ConfigureAwait(true);
             _checkpointsWritten++;
             _lastCheckpointTick = tick;
-            _metrics.CheckpointWritten(_roomType, Stopwatch.GetElapsedTime(started), ok: true);
+            var took = Stopwatch.GetElapsedTime(started);
+            _checkpointWriteTicks = CheckpointCadence.NextWriteTicks(_checkpointWriteTicks, took, tickRateHz);
+            _metrics.CheckpointWritten(_roomType, took, ok: true);
         }
         catch (Exception ex)
         {
             // Storage down or slow: the game goes on; the next checkpoint tries again.
-            _metrics.CheckpointWritten(_roomType, Stopwatch.GetElapsedTime(started), ok: false);
+            var took = Stopwatch.GetElapsedTime(started);
+            _checkpointWriteTicks = CheckpointCadence.NextWriteTicks(_checkpointWriteTicks, took, tickRateHz);
+            _metrics.CheckpointWritten(_roomType, took, ok: false);
             Log.CheckpointFailed(_logger, ex, _roomId, tick);
             if (ex is Orleans.Storage.InconsistentStateException)
             {
