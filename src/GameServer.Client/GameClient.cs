@@ -59,6 +59,14 @@ public sealed class GameClient : IAsyncDisposable
         _options = options ?? new GameClientOptions();
         _reconnect = _options.Reconnect ?? throw new ArgumentException("GameClientOptions.Reconnect is null; leave the default or set a ReconnectOptions.", nameof(options));
         _reconnect.Validate();
+        if (_options.KeepAliveInterval < TimeSpan.Zero && _options.KeepAliveInterval != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.KeepAliveInterval, "GameClientOptions.KeepAliveInterval must be zero or positive.");
+        }
+        if (_options.KeepAliveTimeout < TimeSpan.Zero && _options.KeepAliveTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.KeepAliveTimeout, "GameClientOptions.KeepAliveTimeout must be zero or positive.");
+        }
     }
 
     /// <summary>A decoded snapshot (only when <see cref="GameClientOptions.DecodeSnapshots"/> is on).</summary>
@@ -419,6 +427,12 @@ public sealed class GameClient : IAsyncDisposable
         try
         {
             socket.Options.AddSubProtocol(ProtocolVersion.SubProtocol);
+            socket.Options.KeepAliveInterval = _options.KeepAliveInterval;
+#if NET
+            // Ping/pong with a deadline: a connection that stops answering is aborted, and the receive loop's failure
+            // starts a reconnect and resume like any other drop.
+            socket.Options.KeepAliveTimeout = _options.KeepAliveTimeout;
+#endif
             foreach (var header in _options.Headers)
             {
                 socket.Options.SetRequestHeader(header.Key, header.Value);

@@ -31,6 +31,21 @@ public sealed class GameClientOptions
     /// </summary>
     public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; set; }
 
+    /// <summary>
+    /// Dead-peer detection: the client sends a WebSocket ping this often and, with <see cref="KeepAliveTimeout"/>, treats a
+    /// missing pong as a dropped connection (it reconnects and resumes like after any drop). This is what notices a
+    /// half-open connection: an edge that froze or a network path that died without a reset, which otherwise looks open
+    /// until the server's own keep-alive gives up. Default 2 s; <see cref="TimeSpan.Zero"/> sends nothing.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long to wait for the pong to a keep-alive ping before aborting the connection; so a dead peer is noticed
+    /// within <see cref="KeepAliveInterval"/> + this. Default 4 s; <see cref="TimeSpan.Zero"/> sends unsolicited pongs
+    /// instead (keeps NAT mappings alive, detects nothing). Needs .NET 9 or later: ignored on netstandard2.1.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
     /// <summary>Automatic reconnect and resume after a dropped connection: on by default; see <see cref="ReconnectOptions"/>.</summary>
     public ReconnectOptions Reconnect { get; set; } = new();
 

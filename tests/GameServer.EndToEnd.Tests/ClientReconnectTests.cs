@@ -65,6 +65,50 @@ public sealed class ClientReconnectTests(HostFixture host)
         Assert.InRange(resume.Outage, TimeSpan.FromTicks(1), Wait.Timeout);
     }
 
+    [Fact]
+    public async Task AConnectionThatGoesSilent_IsDeclaredDeadByTheKeepAlive_AndTheClientResumesOnANewOne()
+    {
+        // A half-open connection: the proxy keeps both sockets open but delivers nothing, like a frozen edge or a path
+        // that died without a reset. Only the client's ping deadline can notice it.
+        await using var proxy = TcpDropProxy.Start(host.WebSocketUri);
+        await using var client = host.NewClient(new GameClientOptions
+        {
+            KeepAliveInterval = TimeSpan.FromMilliseconds(300),
+            KeepAliveTimeout = TimeSpan.FromMilliseconds(700),
+        });
+        var reconnecting = new ConcurrentQueue<ReconnectingEventArgs>();
+        client.Reconnecting += reconnecting.Enqueue;
+        await client.ConnectAsync(proxy.WebSocketUri);
+        var welcome = await client.JoinAsync(ArenaGame);
+        await Wait.UntilAsync(async () => { await client.SendInputAsync(s_moveRight); return client.LastAckedSeq >= 3; }, "inputs acknowledged before the freeze");
+        // Pings are answered while the path is alive: the connection stays up through several keep-alive deadlines.
+        var snapshotsBefore = client.SnapshotsReceived;
+        await Wait.UntilAsync(() => client.SnapshotsReceived >= snapshotsBefore + 40, "two seconds of snapshots");
+        Assert.Equal(0, client.Reconnects);
+
+        Assert.Equal(1, proxy.FreezeAll());
+        await Wait.UntilAsync(() => client.Resumes == 1, "the client notices the silence, reconnects and resumes");
+        var snapshotsAtResume = client.SnapshotsReceived;
+        var seqAfter = await client.SendInputAsync(s_moveRight);
+        await Wait.UntilAsync(() => client.LastAckedSeq >= seqAfter, "inputs are acknowledged on the new connection");
+        await Wait.UntilAsync(() => client.SnapshotsReceived >= snapshotsAtResume + 10, "snapshots continue after the resume");
+
+        Assert.Equal(ConnectionState.InRoom, client.State);
+        Assert.Equal(welcome.RoomId, client.Room!.RoomId);
+        Assert.Equal(welcome.EntityId, client.Room.EntityId);
+        Assert.Equal(1, client.Reconnects);
+        Assert.All(reconnecting, r => Assert.Null(r.CloseCode)); // aborted by the deadline: no close frame ever came
+    }
+
+    [Fact]
+    public void NegativeKeepAliveSettings_AreRefusedAtConstruction_NamingTheSetting()
+    {
+        var interval = Assert.Throws<ArgumentOutOfRangeException>(() => new GameClient(new GameClientOptions { KeepAliveInterval = TimeSpan.FromSeconds(-1) }));
+        Assert.Contains("KeepAliveInterval", interval.Message);
+        var timeout = Assert.Throws<ArgumentOutOfRangeException>(() => new GameClient(new GameClientOptions { KeepAliveTimeout = TimeSpan.FromSeconds(-1) }));
+        Assert.Contains("KeepAliveTimeout", timeout.Message);
+    }
+
     [Theory]
     [InlineData(CloseCode.UnsupportedData)]
     [InlineData(CloseCode.InvalidPayload)]

@@ -6,7 +6,9 @@ namespace GameServer.Testing;
 /// <summary>
 /// A TCP proxy on 127.0.0.1 (port 0) in front of a host, for cutting live connections the way a network failure
 /// does: <see cref="DropAll"/> resets both sides of every open connection (RST, no WebSocket close frame), and
-/// <see cref="RefuseNew"/> resets new connections as soon as they arrive, like an edge that is down.
+/// <see cref="RefuseNew"/> resets new connections as soon as they arrive, like an edge that is down, and
+/// <see cref="FreezeAll"/> leaves connections open but silently swallows their bytes, like a frozen peer or a network
+/// path that died without a reset (a half-open connection).
 /// </summary>
 public sealed class TcpDropProxy : IAsyncDisposable
 {
@@ -82,6 +84,22 @@ public sealed class TcpDropProxy : IAsyncDisposable
         return pairs.Length;
     }
 
+    /// <summary>
+    /// From now on, every open connection's bytes are read and thrown away in both directions: nothing is closed or reset,
+    /// nothing arrives. New connections are forwarded as usual. Returns how many were frozen.
+    /// </summary>
+    public int FreezeAll()
+    {
+        lock (_open)
+        {
+            foreach (var pair in _open)
+            {
+                pair.Frozen = true;
+            }
+            return _open.Count;
+        }
+    }
+
     /// <summary>Stops listening (new connections are refused by the OS) and resets every open connection.</summary>
     public async Task StopAsync()
     {
@@ -155,7 +173,14 @@ public sealed class TcpDropProxy : IAsyncDisposable
             _open.Add(pair);
         }
         Interlocked.Increment(ref _accepted);
-        await Task.WhenAny(PumpAsync(client, upstream), PumpAsync(upstream, client));
+        var up = PumpAsync(client, upstream, pair);
+        var down = PumpAsync(upstream, client, pair);
+        await Task.WhenAny(up, down);
+        if (pair.Frozen)
+        {
+            // A dead path tells neither side that the other left: wait until both have given up by themselves.
+            await Task.WhenAll(up, down);
+        }
         // One direction ended (a close or a reset): end the other the same way a real connection would, with a FIN.
         lock (_open)
         {
@@ -164,7 +189,7 @@ public sealed class TcpDropProxy : IAsyncDisposable
         pair.Close();
     }
 
-    private static async Task PumpAsync(Socket from, Socket to)
+    private static async Task PumpAsync(Socket from, Socket to, Pair pair)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -174,10 +199,16 @@ public sealed class TcpDropProxy : IAsyncDisposable
                 var read = await from.ReceiveAsync(buffer, SocketFlags.None);
                 if (read == 0)
                 {
-                    to.Shutdown(SocketShutdown.Send);
+                    if (!pair.Frozen)
+                    {
+                        to.Shutdown(SocketShutdown.Send);
+                    }
                     return;
                 }
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+                if (!pair.Frozen)
+                {
+                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+                }
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
@@ -201,6 +232,13 @@ public sealed class TcpDropProxy : IAsyncDisposable
     private sealed class Pair(Socket client, Socket upstream)
     {
         private int _done;
+        private volatile bool _frozen;
+
+        public bool Frozen
+        {
+            get => _frozen;
+            set => _frozen = value;
+        }
 
         public void Reset()
         {
