@@ -17,11 +17,18 @@ namespace GameServer.Clustering;
 /// </summary>
 public static class ClusterExtensions
 {
-    /// <summary>The grain storage the room grains use (room checkpoints, room-type settings): Redis in a cluster.</summary>
+    /// <summary>The grain storage for room-type settings: Redis in a cluster, kept until changed.</summary>
     public const string RoomStorageName = "rooms";
 
     /// <summary>
-    /// Redis membership, this silo's advertised address and ports, Redis grain storage <see cref="RoomStorageName"/>, and
+    /// The grain storage for room checkpoints: Redis in a cluster, each entry expiring
+    /// <see cref="GameClusterOptions.CheckpointExpiryMinutes"/> after its last write and deleted when its room closes.
+    /// </summary>
+    public const string CheckpointStorageName = "checkpoints";
+
+    /// <summary>
+    /// Redis membership, this silo's advertised address and ports, Redis grain storage <see cref="RoomStorageName"/> and
+    /// <see cref="CheckpointStorageName"/>, and
     /// failure detection tuned so a silo killed without warning is declared dead within seconds (its rooms then
     /// re-activate on the survivors).
     /// </summary>
@@ -37,6 +44,15 @@ public static class ClusterExtensions
             redis.ConfigurationOptions = RedisConfiguration(cluster.Value));
         silo.AddRedisGrainStorage(RoomStorageName, storage => storage.Configure<IOptions<GameClusterOptions>>((redis, cluster) =>
             redis.ConfigurationOptions = RedisConfiguration(cluster.Value)));
+        silo.AddRedisGrainStorage(CheckpointStorageName, storage => storage.Configure<IOptions<GameClusterOptions>>((redis, cluster) =>
+        {
+            redis.ConfigurationOptions = RedisConfiguration(cluster.Value);
+            // A running room rewrites its checkpoint every second, which renews the expiry; only the checkpoint of a room
+            // whose silo died and that nobody resumed stops being written, and Redis drops it after this long.
+            redis.EntryExpiry = TimeSpan.FromMinutes(cluster.Value.CheckpointExpiryMinutes);
+            // A closed room's checkpoint is deleted, not left behind as an empty entry.
+            redis.DeleteStateOnClear = true;
+        }));
         services.AddOptions<ClusterOptions>().Configure<IOptions<GameClusterOptions>>((orleans, cluster) => ConfigureIds(orleans, cluster.Value));
         services.AddOptions<EndpointOptions>().Configure<IOptions<GameClusterOptions>>((endpoints, cluster) =>
         {

@@ -86,4 +86,12 @@ public sealed class GameClusterOptions
     /// so a call that went to a silo as it died fails fast and can be retried. Default 10 (Orleans' own: 30).
     /// </summary>
     public int ResponseTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Silo only: a room checkpoint that was not rewritten for this long is dropped from Redis, minutes. Running rooms
+    /// rewrite theirs every <c>CheckpointIntervalSeconds</c> and closed rooms delete theirs, so this only removes the
+    /// checkpoints of rooms whose silo died and that no player came back to (their seats were long released). Keep it
+    /// well above the rooms' <c>ReconnectGraceSeconds</c>. Default 60.
+    /// </summary>
+    public int CheckpointExpiryMinutes { get; set; } = 60;
 }

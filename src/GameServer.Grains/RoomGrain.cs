@@ -67,7 +67,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private bool _closed;
 
     public RoomGrain(
-        [PersistentState("checkpoint", "rooms")] IPersistentState<RoomCheckpoint> checkpoint,
+        [PersistentState("checkpoint", RoomStorage.Checkpoints)] IPersistentState<RoomCheckpoint> checkpoint,
         GameCatalog catalog,
         RoomConfigRules rules,
         RoomMetrics metrics,

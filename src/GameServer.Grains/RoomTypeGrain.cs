@@ -10,7 +10,7 @@ namespace GameServer.Grains;
 /// </summary>
 internal sealed partial class RoomTypeGrain(
     RoomConfigRules rules,
-    [PersistentState("roomType", "rooms")] IPersistentState<RoomTypeState> state,
+    [PersistentState("roomType", RoomStorage.Settings)] IPersistentState<RoomTypeState> state,
     ILogger<RoomTypeGrain> logger) : Grain, IRoomTypeGrain
 {
     private const int AuditCapacity = 200;

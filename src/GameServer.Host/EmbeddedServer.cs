@@ -33,7 +33,8 @@ public static partial class EmbeddedServer
         {
             siloBuilder
                 .UseLocalhostClustering(siloPort: silo.SiloPort, gatewayPort: silo.GatewayPort)
-                .AddMemoryGrainStorage("rooms");
+                .AddMemoryGrainStorage(RoomStorage.Settings)
+                .AddMemoryGrainStorage(RoomStorage.Checkpoints);
             if (silo.DashboardEnabled)
             {
                 siloBuilder.AddDashboard();

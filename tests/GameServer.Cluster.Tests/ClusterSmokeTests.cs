@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using GameServer.Protocol;
 using GameServer.Protocol.Arena;
+using GameServer.Clustering;
+using GameServer.Grains;
+using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace GameServer.Cluster.Tests;
@@ -36,6 +39,48 @@ public sealed class ClusterSmokeTests(ITestOutputHelper output)
             await Wait.UntilAsync(() => SeesAll(aliceView, both), "alice (edge 1) sees both players");
             await Wait.UntilAsync(() => SeesAll(bobView, both), "bob (edge 2) sees both players");
         });
+    }
+
+    [Fact]
+    public async Task ARoomsCheckpoint_LivesInRedisWithAnExpiry_AndIsDeletedWhenTheRoomCloses()
+    {
+        var siloSettings = new Dictionary<string, string?>
+        {
+            ["Cluster__CheckpointExpiryMinutes"] = "5",
+            ["Rooms__arena__EmptyRoomGraceSeconds"] = "1",
+        };
+        await using var cluster = await ClusterProcesses.StartAsync(silos: 1, edges: 1, output, siloSettings);
+        await cluster.ExplainFailuresAsync(async () =>
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisConnectionString);
+            var database = redis.GetDatabase();
+            var server = redis.GetServer(redis.GetEndPoints()[0]);
+            await using var player = cluster.NewClient();
+            await player.ConnectAsync(cluster.Edges[0].WebSocketUri);
+            var welcome = await player.JoinAsync(ArenaGame);
+
+            RedisKey? checkpoint = null;
+            await Wait.UntilAsync(() =>
+            {
+                checkpoint = server.Keys(pattern: "*/checkpoint").Select(k => (RedisKey?)k)
+                    .FirstOrDefault(k => k.ToString()!.Contains(welcome.RoomId, StringComparison.Ordinal));
+                return checkpoint is not null;
+            }, "the room's checkpoint is written to Redis");
+            output.WriteLine($"checkpoint key: {checkpoint}");
+            var expiry = await database.KeyTimeToLiveAsync(checkpoint!.Value);
+            Assert.NotNull(expiry);
+            Assert.InRange(expiry.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+
+            await player.LeaveAsync();
+            await Wait.UntilAsync(async () => !await database.KeyExistsAsync(checkpoint.Value), "the closed room's checkpoint is deleted, not left empty");
+        });
+    }
+
+    [Fact]
+    public void TheClusterRegistersTheStorageTheRoomGrainsUse()
+    {
+        Assert.Equal(RoomStorage.Settings, ClusterExtensions.RoomStorageName);
+        Assert.Equal(RoomStorage.Checkpoints, ClusterExtensions.CheckpointStorageName);
     }
 
     [Fact]

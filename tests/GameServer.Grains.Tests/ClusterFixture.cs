@@ -17,7 +17,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage("rooms");
+            silo.AddMemoryGrainStorage(RoomStorage.Settings).AddMemoryGrainStorage(RoomStorage.Checkpoints);
             silo.Services.AddGame<ArenaGame>();
             silo.Services.AddGame<SlowTickGame>();
         });
