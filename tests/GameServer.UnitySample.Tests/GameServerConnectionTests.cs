@@ -13,8 +13,8 @@ namespace GameServer.UnitySample.Tests
 {
     /// <summary>
     /// The Unity sample's connection against the real embedded server (Development, as <c>dotnet run --project
-    /// src/GameServer.Host</c> runs it): joining and playing the arena, and surviving a dropped network through a
-    /// <see cref="TcpDropProxy"/> by resuming the same seat.
+    /// src/GameServer.Host</c> runs it): joining and playing the arena, and surviving a dropped or frozen (half-open)
+    /// network through a <see cref="TcpDropProxy"/> by resuming the same seat.
     /// </summary>
     [Collection(HostCollection.Name)]
     public sealed class GameServerConnectionTests
@@ -129,6 +129,82 @@ namespace GameServer.UnitySample.Tests
             Assert.Equal(2, proxy.Accepted);
             Assert.NotEmpty(log.Reconnecting);
             Assert.All(log.Reconnecting, r => Assert.Null(r.CloseCode)); // a reset, not a close frame
+            Assert.Equal(
+                new[] { ConnectionState.Connecting, ConnectionState.Connected, ConnectionState.InRoom, ConnectionState.Reconnecting, ConnectionState.Connected, ConnectionState.InRoom },
+                log.States.ToArray());
+            Assert.Empty(log.Errors);
+            Assert.Equal(0, log.RaisedOutsideDrain);
+        }
+
+        [Fact]
+        public async Task AHalfOpenConnection_IsAbortedAfterDeadPeerTimeoutMsOfSilence_AndResumesTheSameEntity_AndSnapshotsAndAcksContinue()
+        {
+            const int deadPeerTimeoutMs = 1500;
+            await using var proxy = TcpDropProxy.Start(Host.WebSocketUri);
+            using var connection = new GameServerConnection(new GameServerConnectionOptions
+            {
+                ServerUri = proxy.WebSocketUri,
+                AccessToken = Host.NewToken(),
+                PingIntervalMs = 300,
+                DeadPeerTimeoutMs = deadPeerTimeoutMs,
+            });
+            var log = new EventLog(connection);
+            var pacer = new InputPacer(connection);
+
+            // Alive outside a room, where only Pongs arrive: 8 of them span well over the timeout.
+            connection.Connect();
+            await GameLoop.RunUntilAsync(() => log.Pongs.Count >= 8, "8 pongs before joining", connection);
+            Assert.Equal(ConnectionState.Connected, connection.State);
+            // Alive in a room: 60 snapshots are 3 s at 20 Hz, twice the timeout.
+            connection.Join(ArenaState.RoomType);
+            await GameLoop.RunUntilAsync(
+                () =>
+                {
+                    pacer.Frame(0, 1);
+                    return connection.LastAckedSeq >= 5 && log.Snapshots.Count >= 60;
+                },
+                "inputs acknowledged and 60 snapshots before the freeze", connection);
+            Assert.Equal(0, connection.DeadPeerDrops);
+            Assert.Empty(log.Reconnecting);
+            var welcome = log.Welcomes.Single();
+            var seqBeforeFreeze = pacer.LastSeq;
+
+            // The path dies without a reset: the socket stays open, the client's inputs and pings vanish, nothing arrives.
+            Assert.Equal(1, proxy.FreezeAll());
+            var frozenFor = System.Diagnostics.Stopwatch.StartNew();
+            await GameLoop.RunUntilAsync(
+                () =>
+                {
+                    pacer.Frame(0, 1);
+                    return log.Reconnecting.Count > 0;
+                },
+                "the frozen connection declared dead", connection);
+            var detectedAfter = frozenFor.Elapsed;
+            await GameLoop.RunUntilAsync(() => log.Welcomes.Count == 2, "the seat resumed on a new connection", connection);
+            var snapshotsAtResume = log.Snapshots.Count;
+            await GameLoop.RunUntilAsync(
+                () =>
+                {
+                    pacer.Frame(0, -1);
+                    return pacer.LastSeq > seqBeforeFreeze && connection.LastAckedSeq >= pacer.LastSeq && log.Snapshots.Count >= snapshotsAtResume + 10;
+                },
+                "inputs after the resume acknowledged, and 10 more snapshots", connection);
+
+            // Not before the silence could have reached the timeout (the last message may precede the freeze a little).
+            Assert.True(detectedAfter >= TimeSpan.FromMilliseconds(deadPeerTimeoutMs - 500), "declared dead " + detectedAfter.TotalMilliseconds + " ms after the freeze");
+            var resumed = log.Welcomes[1];
+            Assert.True(resumed.Resumed);
+            Assert.Equal(welcome.EntityId, resumed.EntityId);
+            Assert.Equal(welcome.RoomId, resumed.RoomId);
+            Assert.Equal(resumed.ResumeToken, connection.Room!.ResumeToken);
+            Assert.All(log.Snapshots.Skip(snapshotsAtResume), s => Assert.True(s.TryGetEntity(welcome.EntityId, out _)));
+            Assert.Equal(1, connection.DeadPeerDrops);
+            Assert.Equal(1, connection.Reconnects);
+            Assert.Equal(1, connection.Resumes);
+            Assert.Equal(0, connection.ResumeFailures);
+            Assert.Equal(2, proxy.Accepted);
+            Assert.All(log.Reconnecting, r => Assert.Null(r.CloseCode)); // aborted, no close handshake
+            Assert.Contains("DeadPeerTimeoutMs", connection.CloseReason);
             Assert.Equal(
                 new[] { ConnectionState.Connecting, ConnectionState.Connected, ConnectionState.InRoom, ConnectionState.Reconnecting, ConnectionState.Connected, ConnectionState.InRoom },
                 log.States.ToArray());

@@ -19,7 +19,9 @@ namespace GameServer.UnityClient
     /// When the connection drops it reconnects by itself (exponential backoff with full jitter; at once after a 4003
     /// Draining close) and sends Resume with the latest resume token: same room, same entity, the input sequence
     /// continues. If the seat is gone (Error 13 or 14) it joins the same room type afresh. It does not reconnect after a
-    /// close the protocol says not to retry (1000, 1003, 1007, 1008, 1009, 4004).
+    /// close the protocol says not to retry (1000, 1003, 1007, 1008, 1009, 4004). A connection on which nothing has
+    /// arrived for <see cref="GameServerConnectionOptions.DeadPeerTimeoutMs"/> counts as dropped: it is aborted and
+    /// reconnects the same way.
     /// </para>
     /// <para>Properties are live and may be read from any thread; event arguments are as of the event.</para>
     /// </summary>
@@ -41,6 +43,7 @@ namespace GameServer.UnityClient
         private readonly int _maxReconnectAttempts;
         private readonly int _connectTimeoutMs;
         private readonly int _pingIntervalMs;
+        private readonly int _deadPeerTimeoutMs;
         private readonly int _maxQueuedSnapshots;
         private readonly object _gate = new object();
         private readonly object _eventsGate = new object();
@@ -77,6 +80,7 @@ namespace GameServer.UnityClient
         private long _snapshotsReceived;
         private long _snapshotsDropped;
         private long _reconnects;
+        private long _deadPeerDrops;
         private long _resumes;
         private long _resumeFailures;
         private long _tickRewinds;
@@ -99,6 +103,7 @@ namespace GameServer.UnityClient
             _maxReconnectAttempts = options.MaxReconnectAttempts;
             _connectTimeoutMs = options.ConnectTimeoutMs;
             _pingIntervalMs = options.PingIntervalMs;
+            _deadPeerTimeoutMs = options.DeadPeerTimeoutMs;
             _maxQueuedSnapshots = options.MaxQueuedSnapshots;
         }
 
@@ -210,6 +215,15 @@ namespace GameServer.UnityClient
         public long Reconnects
         {
             get { lock (_gate) { return _reconnects; } }
+        }
+
+        /// <summary>
+        /// Connections aborted because nothing arrived for <see cref="GameServerConnectionOptions.DeadPeerTimeoutMs"/> (a
+        /// half-open connection); each was then handled as a drop.
+        /// </summary>
+        public long DeadPeerDrops
+        {
+            get { lock (_gate) { return _deadPeerDrops; } }
         }
 
         /// <summary>Reconnects that got the seat back.</summary>
@@ -457,6 +471,10 @@ namespace GameServer.UnityClient
                 lock (_gate)
                 {
                     _link = null;
+                    if (link.DeclaredDead)
+                    {
+                        _deadPeerDrops++;
+                    }
                     if (_closeRequested || _maxReconnectAttempts == 0 || !CloseCodes.ShouldReconnect(ended.Code))
                     {
                         FinishLocked(ended.Code, ended.Reason);
@@ -566,7 +584,7 @@ namespace GameServer.UnityClient
                 socket.Dispose();
                 throw new RefusedException("the server agreed to sub-protocol '" + socket.SubProtocol + "', not '" + SubProtocol + "'", null);
             }
-            return new Link(socket, _pingIntervalMs, () => ClockMs);
+            return new Link(socket, _pingIntervalMs, _deadPeerTimeoutMs, () => ClockMs);
         }
 
         /// <summary>A connection opened: resume the seat if there is one, else join if the game asked to.</summary>
@@ -617,6 +635,7 @@ namespace GameServer.UnityClient
                             Array.Resize(ref buffer, buffer.Length * 2);
                         }
                         result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), link.Token).ConfigureAwait(false);
+                        link.MarkReceived();
                         if (result.MessageType == WebSocketMessageType.Close)
                         {
                             // A close frame without a status is 1005 (RFC 6455), which is not one to reconnect after.
@@ -636,6 +655,10 @@ namespace GameServer.UnityClient
             }
             catch (Exception ex) when (ex is WebSocketException || ex is OperationCanceledException || ex is ObjectDisposedException || ex is System.IO.IOException)
             {
+                if (link.DeclaredDead)
+                {
+                    return (null, "nothing arrived for " + _deadPeerTimeoutMs + " ms (DeadPeerTimeoutMs): the connection was aborted as dead");
+                }
                 return ((int?)socket.CloseStatus, socket.CloseStatusDescription ?? ex.Message);
             }
         }
@@ -982,8 +1005,9 @@ namespace GameServer.UnityClient
         }
 
         /// <summary>
-        /// One WebSocket connection: its socket, and a queue drained by a single send loop, because a
-        /// <see cref="ClientWebSocket"/> allows one send at a time and the game must never wait on the network.
+        /// One WebSocket connection: its socket, a queue drained by a single send loop, because a
+        /// <see cref="ClientWebSocket"/> allows one send at a time and the game must never wait on the network, and a
+        /// heartbeat loop that sends Pings and aborts the socket when the server has gone silent.
         /// </summary>
         private sealed class Link : IDisposable
         {
@@ -991,29 +1015,41 @@ namespace GameServer.UnityClient
             private readonly SemaphoreSlim _pending = new SemaphoreSlim(0);
             private readonly CancellationTokenSource _lifetime = new CancellationTokenSource();
             private readonly int _pingIntervalMs;
+            private readonly int _deadPeerTimeoutMs;
             private readonly Func<double> _clockMs;
             private bool _closing;
+            private volatile bool _declaredDead;
+            // Whole ms on the connection's clock; a long read with Interlocked because a double may tear on 32-bit ARM.
+            private long _lastReceivedAtMs;
 
-            public Link(ClientWebSocket socket, int pingIntervalMs, Func<double> clockMs)
+            public Link(ClientWebSocket socket, int pingIntervalMs, int deadPeerTimeoutMs, Func<double> clockMs)
             {
                 Socket = socket;
                 _pingIntervalMs = pingIntervalMs;
+                _deadPeerTimeoutMs = deadPeerTimeoutMs;
                 _clockMs = clockMs;
             }
 
             public ClientWebSocket Socket { get; }
 
-            /// <summary>Cancelled when the link is disposed, or a while after a close was sent without an answer.</summary>
+            /// <summary>Cancelled when the link is disposed, declared dead, or a while after a close was sent without an answer.</summary>
             public CancellationToken Token => _lifetime.Token;
+
+            /// <summary>The heartbeat aborted the socket because nothing arrived for the dead-peer timeout.</summary>
+            public bool DeclaredDead => _declaredDead;
 
             public void Start()
             {
+                MarkReceived(); // the silence is counted from the open
                 Task.Run(() => SendLoopAsync());
-                if (_pingIntervalMs > 0)
+                if (_pingIntervalMs > 0 || _deadPeerTimeoutMs > 0)
                 {
-                    Task.Run(() => PingLoopAsync());
+                    Task.Run(() => HeartbeatLoopAsync());
                 }
             }
+
+            /// <summary>Something arrived (any frame, or part of one): the server is alive.</summary>
+            public void MarkReceived() => Interlocked.Exchange(ref _lastReceivedAtMs, (long)_clockMs());
 
             public void Enqueue(byte[] frame)
             {
@@ -1076,19 +1112,64 @@ namespace GameServer.UnityClient
                 }
             }
 
-            private async Task PingLoopAsync()
+            /// <summary>
+            /// Sends a Ping every ping interval and, with a dead-peer timeout, aborts the socket once nothing has arrived for
+            /// that long. A half-open connection never fails a receive by itself: TCP only notices a dead path when
+            /// retransmissions run out, many minutes later, and our own sends keep succeeding into the void.
+            /// </summary>
+            private async Task HeartbeatLoopAsync()
             {
                 try
                 {
+                    var nextPingAtMs = _clockMs() + _pingIntervalMs;
                     while (true)
                     {
-                        await Task.Delay(_pingIntervalMs, _lifetime.Token).ConfigureAwait(false);
-                        Enqueue(ClientMessageWriter.Ping(_clockMs()));
+                        // Wake at whichever comes first, the next Ping or the moment the silence would reach the timeout.
+                        var wakeAtMs = _pingIntervalMs > 0 ? nextPingAtMs : double.MaxValue;
+                        if (_deadPeerTimeoutMs > 0)
+                        {
+                            wakeAtMs = Math.Min(wakeAtMs, Interlocked.Read(ref _lastReceivedAtMs) + _deadPeerTimeoutMs);
+                        }
+                        var waitMs = Math.Ceiling(wakeAtMs - _clockMs());
+                        if (waitMs > 0)
+                        {
+                            await Task.Delay((int)Math.Min(waitMs, int.MaxValue), _lifetime.Token).ConfigureAwait(false);
+                        }
+                        var nowMs = _clockMs();
+                        if (_deadPeerTimeoutMs > 0 && nowMs - Interlocked.Read(ref _lastReceivedAtMs) >= _deadPeerTimeoutMs)
+                        {
+                            AbortAsDead();
+                            return;
+                        }
+                        if (_pingIntervalMs > 0 && nowMs >= nextPingAtMs)
+                        {
+                            Enqueue(ClientMessageWriter.Ping(nowMs));
+                            nextPingAtMs = nowMs + _pingIntervalMs;
+                        }
                     }
                 }
                 catch (OperationCanceledException)
                 {
                 }
+            }
+
+            /// <summary>
+            /// Aborts without a close handshake (it could never complete); the receive loop then fails and the connection
+            /// reconnects as after any drop. Not while closing: the close timeout already bounds that.
+            /// </summary>
+            private void AbortAsDead()
+            {
+                lock (_outbox)
+                {
+                    if (_closing)
+                    {
+                        return;
+                    }
+                    _declaredDead = true;
+                }
+                Socket.Abort();
+                // Abort wakes a pending receive on .NET; cancelling its token as well makes sure on runtimes where it may not.
+                _lifetime.Cancel();
             }
         }
     }

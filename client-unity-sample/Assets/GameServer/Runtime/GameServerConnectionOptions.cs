@@ -41,6 +41,16 @@ namespace GameServer.UnityClient
         public int PingIntervalMs { get; set; } = 2000;
 
         /// <summary>
+        /// Dead-peer detection: when nothing at all has arrived on an open connection for this long (no Snapshot, no Pong,
+        /// nothing), the socket is aborted and the connection reconnects and resumes as after any drop. This is what
+        /// notices a half-open connection (an edge that froze, a network path that died without a reset), which otherwise
+        /// looks open until the operating system gives up, often many minutes later. Outside a room only Pongs arrive, so it
+        /// needs <see cref="PingIntervalMs"/> on and must be at least twice it: one late Pong is not a dead server. 0 turns
+        /// it off. Default 6,000 ms (three pings).
+        /// </summary>
+        public int DeadPeerTimeoutMs { get; set; } = 6000;
+
+        /// <summary>
         /// Snapshot events kept while the game does not drain them (e.g. the app is paused); beyond it the oldest are
         /// dropped, since only the newest state matters. Default 60 (3 s of arena snapshots).
         /// </summary>
@@ -64,6 +74,10 @@ namespace GameServer.UnityClient
             if (ConnectTimeoutMs <= 0 || PingIntervalMs < 0 || MaxQueuedSnapshots < 1)
             {
                 throw new ArgumentException("GameServerConnectionOptions: ConnectTimeoutMs (" + ConnectTimeoutMs + ") and MaxQueuedSnapshots (" + MaxQueuedSnapshots + ") must be positive and PingIntervalMs (" + PingIntervalMs + ") 0 or more; defaults 10000, 60 and 2000.");
+            }
+            if (DeadPeerTimeoutMs < 0 || (DeadPeerTimeoutMs > 0 && (PingIntervalMs == 0 || DeadPeerTimeoutMs < 2L * PingIntervalMs)))
+            {
+                throw new ArgumentException("GameServerConnectionOptions.DeadPeerTimeoutMs is " + DeadPeerTimeoutMs + "; it must be 0 (no dead-peer detection) or, with pings on, at least twice PingIntervalMs (" + PingIntervalMs + "), since outside a room only Pongs arrive; defaults 6000 and 2000.");
             }
         }
     }
