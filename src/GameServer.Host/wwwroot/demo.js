@@ -4,6 +4,7 @@
 // ~100 ms behind the newest snapshot and smooths over the 50 ms between snapshots and network jitter.
 // When the connection drops it reconnects with exponential backoff and full jitter and resumes the seat (Resume,
 // type 5): same room, same entity, the input sequence continues (docs/protocol.md, "Reconnect, resume and drain").
+// A connection that goes silent (a half-open one: the path died and no close or reset ever arrives) counts as dropped.
 import { encode, decode } from "@msgpack/msgpack";
 
 const SUB_PROTOCOL = "gameserver.v1";
@@ -15,6 +16,13 @@ const POSITION_SCALE = 10;        // wire x, y are tenths of a unit (ArenaState.
 const INTERPOLATION_DELAY_MS = 100;
 const INPUT_INTERVAL_MS = 50;     // 20 Hz
 const PING_INTERVAL_MS = 1000;
+// Dead-peer detection. Browsers cannot send WebSocket pings, and a dead path (frozen edge, NAT or mobile network that
+// dropped it) sends no close or reset: the socket stays OPEN, and after close() the browser waits a long time for the
+// close handshake. But a live connection is never quiet for long: the edge answers each Ping, and in a room snapshots
+// come at 20 Hz. So no message of any kind for DEAD_PEER_MS means the connection is dead (docs/protocol.md, "Dead
+// peers"). ?deadPeerMs= in the page URL overrides it (the browser tests use a short one).
+const DEAD_PEER_MS = 6000;
+const DEAD_PEER_CHECK_MS = 500;
 const SNAPSHOT_BUFFER = 40;
 // Reconnect backoff, as the .NET SDK's defaults: the delay before attempt n (0-based) is uniform in
 // [0, min(MAX, INITIAL × 2ⁿ)) ("full jitter"), so a crowd cut off at once spreads out; after a 4003 (Draining)
@@ -28,6 +36,8 @@ const DRAIN_DELAY_CAP_MS = 250;
 const RECONNECT_CLOSE_CODES = new Set([1001, 1006, 1011, 1012, 1013, 4001, 4002, 4003]);
 const CLOSE_DRAINING = 4003;
 const CLOSE_IDLE_TIMEOUT = 4002;
+
+const deadPeerMs = pageParamMs("deadPeerMs", DEAD_PEER_MS);
 
 /** Test hook, updated live (see tests/GameServer.EndToEnd.Tests/browser/demo.spec.mjs). */
 const demo = {
@@ -54,6 +64,8 @@ const demo = {
   resumeFailures: 0,              // resumes refused (13 ResumeExpired, 14 ResumeRejected): joined afresh
   restores: 0,                    // snapshot ticks that went backwards: the room was restored from a checkpoint
   resumed: false,                 // whether the current seat came from a resume
+  deadPeerMs,                     // silence after which an open connection counts as dead (DEAD_PEER_MS or ?deadPeerMs=)
+  deadPeerDrops: 0,               // connections given up on because nothing arrived for deadPeerMs
   lastOutageMs: null,             // from the drop to the resumed welcome
   session: null,                  // what #session shows
 };
@@ -79,6 +91,7 @@ let lastTickAt = 0;
 let tickOffsetMs = null;          // estimate of (tick × msPerTick − performance.now())
 let inputTimer = 0;
 let pingTimer = 0;
+let deadPeerTimer = 0;
 let accessToken = null;           // { token, playerId, expiresAt (ms, or null) }: kept, so a reconnect is the same player
 let seat = null;                  // { roomId, resumeToken, entityId, graceSeconds } from the last Welcome, while we hold one
 let resuming = false;             // a Resume was sent and not yet answered
@@ -86,12 +99,23 @@ let reconnectTimer = 0;
 let attempt = 0;                  // failed reconnect attempts in a row
 let droppedAt = null;             // performance.now() of the drop, during an outage
 let lastCloseCode = null;         // the close that started the outage
+let dropCause = null;             // what started the outage, for #session: "close 1006", or why the page gave up
 let afterSeatLost = false;        // the next welcome is the fresh seat that replaced a lost one
 let leaving = false;              // the page is being closed: never reconnect
 const snapshotTimes = [];         // arrival times over the last second
 const received = [];              // [time, bytes] over the last second
 
 // ---- connection ---------------------------------------------------------------------------------------------
+
+/** A duration in ms from the page URL's query (`?name=1500`), or `fallback` when absent or not a positive number. */
+function pageParamMs(name, fallback) {
+  const raw = new URLSearchParams(location.search).get(name);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (Number.isFinite(value) && value > 0) return value;
+  console.warn(`ignoring ?${name}=${raw}: expected a positive number of milliseconds; using ${fallback}`);
+  return fallback;
+}
 
 // The game socket needs a signed player token (docs/security.md). Browsers cannot set headers on a WebSocket, so it
 // goes in the access_token query parameter. It comes from ?token= in the page URL or, on a development server, from
@@ -135,6 +159,7 @@ async function connect(isReconnect = false) {
   const socket = new WebSocket(url, SUB_PROTOCOL);
   socket.binaryType = "arraybuffer";
   ws = socket;
+  let lastMessageAt = 0;
 
   socket.onopen = () => {
     if (socket !== ws) return;
@@ -143,8 +168,13 @@ async function connect(isReconnect = false) {
       socket.close(1000, "wrong sub-protocol");
       return;
     }
+    lastMessageAt = performance.now();
     sendPing();
     pingTimer = setInterval(sendPing, PING_INTERVAL_MS);
+    deadPeerTimer = setInterval(() => {
+      const silentMs = performance.now() - lastMessageAt;
+      if (socket === ws && !leaving && silentMs >= deadPeerMs) deadPeer(socket, silentMs);
+    }, DEAD_PEER_CHECK_MS);
     if (seat && seat.graceSeconds > 0) {
       resuming = true;
       send([MSG.Resume, [seat.roomId, seat.resumeToken]]); // stays 'reconnecting' until the welcome (or an error)
@@ -161,6 +191,7 @@ async function connect(isReconnect = false) {
   socket.onmessage = (ev) => {
     if (socket !== ws) return;
     const now = performance.now();
+    lastMessageAt = now;
     if (typeof ev.data === "string") {
       showError("unexpected text frame from the server");
       return;
@@ -182,7 +213,7 @@ async function connect(isReconnect = false) {
 
   socket.onclose = (ev) => {
     if (socket !== ws) return;
-    clearInterval(pingTimer);
+    stopConnectionTimers();
     resetRoom();
     resuming = false;
     demo.closeCode = ev.code;
@@ -197,6 +228,29 @@ async function connect(isReconnect = false) {
   };
 }
 
+/**
+ * Nothing arrived on `socket` for `silentMs`: give it up at once and reconnect (then resume, as after any drop). It is
+ * detached first, so whatever it reports later (its close may come minutes from now, or never) is ignored.
+ */
+function deadPeer(socket, silentMs) {
+  ws = null;
+  stopConnectionTimers();
+  // No close code: a 1000 would release the seat at once should the close frame reach the server after all.
+  socket.close();
+  resetRoom();
+  resuming = false;
+  demo.deadPeerDrops += 1;
+  const reason = `no message from the server for ${(silentMs / 1000).toFixed(1)} s`;
+  demo.closeCode = null;
+  demo.closeReason = reason;
+  connectionLost(null, reason);
+}
+
+function stopConnectionTimers() {
+  clearInterval(pingTimer);
+  clearInterval(deadPeerTimer);
+}
+
 function shouldReconnect(code) {
   if (leaving || !RECONNECT_CLOSE_CODES.has(code)) return false;
   // Idle outside a room: nothing to resume, and a new connection left as idle would be closed again.
@@ -208,6 +262,7 @@ function connectionLost(code, reason) {
   if (droppedAt === null) {
     droppedAt = performance.now();
     lastCloseCode = code;
+    dropCause = code === null ? reason : `close ${code}`;
     attempt = 0;
   }
   if (attempt >= RECONNECT_MAX_ATTEMPTS) {
@@ -221,7 +276,7 @@ function connectionLost(code, reason) {
   const delay = backoffDelayMs(attempt, lastCloseCode === CLOSE_DRAINING);
   attempt += 1;
   demo.reconnectAttempt = attempt;
-  demo.session = `reconnecting (attempt ${attempt}, after close ${lastCloseCode ?? "–"})`;
+  demo.session = `reconnecting (attempt ${attempt}, after ${dropCause})`;
   setState("reconnecting");
   reconnectTimer = setTimeout(() => connect(true), delay);
 }

@@ -1,14 +1,22 @@
-// Drives the Host's demo page in headless Chromium through a TCP proxy that the test cuts: the page must show
-// "reconnecting…", then resume its seat (same room, same entity, input sequence continuing, acknowledged); and after
-// an outage longer than the room's grace window it must say the seat was lost (13 ResumeExpired) and join afresh.
+// Drives the Host's demo page in headless Chromium through a TCP proxy that the test cuts or freezes.
+//   drop:   the test cuts the connection. The page must show "reconnecting…", then resume its seat (same room, same
+//           entity, input sequence continuing, acknowledged); and after an outage longer than the room's grace window
+//           it must say the seat was lost (13 ResumeExpired) and join afresh.
+//   freeze: the page is opened with a short ?deadPeerMs=, and the test freezes the connection (open, but nothing gets
+//           through either way: a half-open connection). The page must notice the silence by itself, give the socket
+//           up, reconnect and resume the same entity in the same room, with snapshots continuing.
 //
-//   node reconnect.spec.mjs <baseUrl through the proxy> [screenshot.png]
+//   node reconnect.spec.mjs <drop|freeze> <baseUrl through the proxy> [screenshot.png]
 //
 // It talks to the test (BrowserReconnectTests) over stdio: it prints `@@<event> <json>` lines and waits for one line
 // on stdin before going on:
-//   @@joined {roomId, entityId, ...}   -> test drops every connection and refuses new ones, answers "dropped"
-//   @@reconnecting {...}               -> test accepts connections again, answers "reopened"
-//   @@resumed {...}                    -> test drops and refuses again until the seat is released, answers "reopened"
+//   drop:
+//     @@joined {roomId, entityId, ...}   -> test drops every connection and refuses new ones, answers "dropped"
+//     @@reconnecting {...}               -> test accepts connections again, answers "reopened"
+//     @@resumed {...}                    -> test drops and refuses again until the seat is released, answers "reopened"
+//   freeze:
+//     @@joined {roomId, entityId, ...}   -> test freezes every open connection, answers "frozen"
+//     @@resumed {roomId, entityId, lastAck, ...} -> test checks the room acknowledges the entity's inputs, answers "checked"
 // Exits 0 after printing one JSON line of what it saw, or 1 with a message on stderr.
 import { createInterface } from "node:readline";
 import { openPage } from "./chromium.mjs";
@@ -17,10 +25,13 @@ const OVERALL_TIMEOUT_MS = 110_000;
 const JOIN_TIMEOUT_MS = 20_000;
 const STEP_TIMEOUT_MS = 30_000;
 const MIN_SNAPSHOTS = 5;
+const SNAPSHOT_INTERVAL_MS = 50;    // the arena sends 20 snapshots a second
+const FREEZE_DEAD_PEER_MS = 2000;   // ?deadPeerMs= for the freeze scenario (the page's default is 6 s)
+const CONTINUED_SNAPSHOTS = 20;     // snapshots that must follow the resume
 
-const [, , baseUrl, screenshotPath] = process.argv;
-if (!baseUrl) {
-  console.error("usage: node reconnect.spec.mjs <baseUrl> [screenshot.png]");
+const [, , scenario, baseUrl, screenshotPath] = process.argv;
+if (!["drop", "freeze"].includes(scenario) || !baseUrl) {
+  console.error("usage: node reconnect.spec.mjs <drop|freeze> <baseUrl> [screenshot.png]");
   process.exit(2);
 }
 
@@ -43,7 +54,8 @@ try {
 
 async function main() {
   ({ browser, page } = await openPage({ width: 1100, height: 820 }, pageProblems));
-  await page.goto(baseUrl, { waitUntil: "load", timeout: JOIN_TIMEOUT_MS });
+  const pageUrl = scenario === "freeze" ? new URL(`/?deadPeerMs=${FREEZE_DEAD_PEER_MS}`, baseUrl).href : baseUrl;
+  await page.goto(pageUrl, { waitUntil: "load", timeout: JOIN_TIMEOUT_MS });
 
   await waitForDemo(
     `state 'in-room', ${MIN_SNAPSHOTS} snapshots and an acknowledged input`,
@@ -60,6 +72,28 @@ async function main() {
     const el = document.querySelector("#conn-state");
     new MutationObserver(() => window.connStateTexts.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
   });
+  const seen = scenario === "freeze" ? await freezeScenario() : await dropScenario();
+
+  const scriptErrors = pageProblems.filter((p) => p.startsWith("page error"));
+  check(!scriptErrors.length, `the page threw: ${scriptErrors.join("; ")}`);
+  if (screenshotPath) {
+    await page.screenshot({ path: screenshotPath });
+  }
+  console.log(JSON.stringify({
+    ok: true,
+    scenario,
+    url: pageUrl,
+    ...seen,
+    // Chromium names the failed socket URL, token and all: keep the token out of the test log.
+    problems: pageProblems.map((p) => p.replace(/access_token=[^'&\s]+/g, "access_token=…")),
+  }));
+  clearTimeout(watchdog);
+  await browser.close();
+  process.exit(0);
+}
+
+/** The test cuts the connection: resumed; then cut for longer than the grace window: the seat is lost, joined afresh. */
+async function dropScenario() {
   const before = await demoState();
 
   // ---- 1. a dropped connection is resumed ---------------------------------------------------------------------
@@ -119,26 +153,86 @@ async function main() {
   check(fresh.resumed === false, "gameDemo.resumed is still true on the fresh seat");
   check(fresh.resumes === 1, `resumes went to ${fresh.resumes}`);
 
-  const scriptErrors = pageProblems.filter((p) => p.startsWith("page error"));
-  check(!scriptErrors.length, `the page threw: ${scriptErrors.join("; ")}`);
-  if (screenshotPath) {
-    await page.screenshot({ path: screenshotPath });
-  }
-  console.log(JSON.stringify({
-    ok: true,
-    url: baseUrl,
+  return {
     before: pick(before),
     during: pick(during),
     resumed: pick(resumed),
     fresh: pick(fresh),
     statusTexts: [...new Set(texts)],
     ui: { resumed: resumedUi, fresh: freshUi },
-    // Chromium names the failed socket URL, token and all: keep the token out of the test log.
-    problems: pageProblems.map((p) => p.replace(/access_token=[^'&\s]+/g, "access_token=…")),
-  }));
-  clearTimeout(watchdog);
-  await browser.close();
-  process.exit(0);
+  };
+}
+
+/**
+ * The test freezes the connection: nothing arrives and nothing closes. The page must notice the silence itself (no
+ * close event will come), reconnect and resume the same entity, and snapshots must continue.
+ */
+async function freezeScenario() {
+  // A live connection never trips the watchdog: stay in the room through two deadlines first.
+  const healthySnapshots = Math.ceil((2 * FREEZE_DEAD_PEER_MS) / SNAPSHOT_INTERVAL_MS);
+  await waitForDemo(
+    `${healthySnapshots} snapshots (two dead-peer deadlines) on the first connection`,
+    (min) => window.gameDemo.snapshots >= min || window.gameDemo.deadPeerDrops > 0,
+    healthySnapshots,
+    STEP_TIMEOUT_MS,
+  );
+  const before = await demoState();
+  check(before.deadPeerMs === FREEZE_DEAD_PEER_MS, `gameDemo.deadPeerMs is ${before.deadPeerMs}: ?deadPeerMs=${FREEZE_DEAD_PEER_MS} was not applied`);
+  check(before.deadPeerDrops === 0 && before.reconnects === 0 && before.state === "in-room",
+    `a live connection was given up: deadPeerDrops ${before.deadPeerDrops}, reconnects ${before.reconnects}, state '${before.state}'`);
+
+  await handshake("joined", { roomId: before.roomId, entityId: before.entityId, inputSeq: before.inputSeq }, "frozen");
+  const frozenAt = Date.now();
+  await waitForDemo("the silence noticed: gameDemo.deadPeerDrops 1", () => window.gameDemo.deadPeerDrops >= 1, undefined, STEP_TIMEOUT_MS);
+  const noticedAfterMs = Date.now() - frozenAt;
+  const during = await demoState();
+  await waitForDemo(
+    "the seat resumed: state 'in-room', resumes 1, and new snapshots",
+    (min) => {
+      const d = window.gameDemo;
+      return d.state === "in-room" && d.resumes === 1 && d.snapshots >= min;
+    },
+    MIN_SNAPSHOTS,
+    STEP_TIMEOUT_MS,
+  );
+  await waitForDemo(
+    `an input numbered above ${during.inputSeq} acknowledged after the resume`,
+    (seq) => window.gameDemo.lastAck > seq,
+    during.inputSeq,
+    STEP_TIMEOUT_MS,
+  );
+  const resumed = await demoState();
+  await waitForDemo(
+    `${CONTINUED_SNAPSHOTS} more snapshots with the tick advancing past ${resumed.tick}`,
+    ([min, tick]) => window.gameDemo.snapshots >= min && window.gameDemo.tick > tick,
+    [resumed.snapshots + CONTINUED_SNAPSHOTS, resumed.tick],
+    STEP_TIMEOUT_MS,
+  );
+  const after = await demoState();
+  const afterUi = await uiText();
+  const texts = await page.evaluate(() => window.connStateTexts.slice());
+  check(after.state === "in-room", `state '${after.state}' after the resume`);
+  check(after.entityId === before.entityId, `entity changed across the resume: ${before.entityId} -> ${after.entityId}`);
+  check(after.roomId === before.roomId, `room changed across the resume: ${before.roomId} -> ${after.roomId}`);
+  check(after.resumed === true, "gameDemo.resumed is not true after the resume");
+  check(after.deadPeerDrops === 1, `deadPeerDrops went to ${after.deadPeerDrops}`);
+  check(after.reconnects === 1 && after.resumes === 1 && after.resumeFailures === 0,
+    `reconnects ${after.reconnects}, resumes ${after.resumes}, resumeFailures ${after.resumeFailures}: expected 1, 1, 0`);
+  check(after.inputSeq > during.inputSeq && during.inputSeq >= before.inputSeq, `input sequence did not continue: ${before.inputSeq} before, ${during.inputSeq} during, ${after.inputSeq} after`);
+  check(after.stateLog.join(",").includes("in-room,reconnecting,in-room"), `states went ${after.stateLog.join(" -> ")}`);
+  check(texts.some((t) => /reconnecting/i.test(t)), `#conn-state never showed 'reconnecting': ${JSON.stringify(texts)}`);
+  check(/resumed/i.test(afterUi.session), `#session says '${afterUi.session}' after the resume, expected 'resumed …'`);
+  check(afterUi.entityId === String(before.entityId), `#entity-id says '${afterUi.entityId}', expected ${before.entityId}`);
+
+  await handshake("resumed", { roomId: after.roomId, entityId: after.entityId, lastAck: after.lastAck, inputSeq: after.inputSeq }, "checked");
+  return {
+    before: pick(before),
+    during: pick(during),
+    after: pick(after),
+    noticedAfterMs,
+    statusTexts: [...new Set(texts)],
+    ui: afterUi,
+  };
 }
 
 function check(condition, message) {
@@ -146,7 +240,7 @@ function check(condition, message) {
 }
 
 function pick(d) {
-  const keys = ["state", "roomId", "entityId", "inputSeq", "lastAck", "snapshots", "reconnects", "resumes", "resumeFailures", "lastOutageMs", "closeCode", "session"];
+  const keys = ["state", "roomId", "entityId", "tick", "inputSeq", "lastAck", "snapshots", "reconnects", "resumes", "resumeFailures", "deadPeerDrops", "lastOutageMs", "closeCode", "session"];
   return Object.fromEntries(keys.map((k) => [k, d[k]]));
 }
 
