@@ -825,7 +825,7 @@ public sealed class GameClient : IAsyncDisposable
         switch (message)
         {
             case Snapshot snapshot:
-                OnSnapshot(snapshot.Tick, _welcome is { } w ? snapshot.AckFor(w.EntityId) : 0, frame.Length);
+                OnSnapshot(snapshot.Tick, _welcome is { } w ? AckOf(snapshot, w.EntityId) : null, frame.Length);
                 SnapshotReceived?.Invoke(snapshot);
                 break;
             case Welcome welcome:
@@ -888,7 +888,7 @@ public sealed class GameClient : IAsyncDisposable
         reader.ReadUInt32();
         var values = reader.ReadArrayHeader();
         var entityId = _welcome?.EntityId ?? -1;
-        uint ack = 0;
+        uint? ack = null;
         for (var i = 0; i + 1 < values; i += 2)
         {
             var id = reader.ReadInt32();
@@ -902,17 +902,37 @@ public sealed class GameClient : IAsyncDisposable
         OnSnapshot(tick, ack, frame.Length);
     }
 
-    private void OnSnapshot(long tick, uint ack, int frameLength)
+    /// <summary>This player's ack in <paramref name="snapshot"/>, or null when the snapshot has none for it.</summary>
+    private static uint? AckOf(Snapshot snapshot, int entityId)
+    {
+        var acks = snapshot.Acks.Span;
+        for (var i = 0; i + 1 < acks.Length; i += 2)
+        {
+            if (acks[i] == (uint)entityId)
+            {
+                return acks[i + 1];
+            }
+        }
+        return null;
+    }
+
+    private void OnSnapshot(long tick, uint? ackInSnapshot, int frameLength)
     {
         var previous = Interlocked.Exchange(ref _roomTick, tick);
         if (previous >= 0 && tick <= previous)
         {
             Interlocked.Increment(ref _roomRestores);
-            RoomRestored?.Invoke(new RoomRestoredEventArgs(previous, tick));
+            // The room went back to a checkpoint, and so did its count of this player's inputs: the ones above it were
+            // processed and then lost with the state. The ack goes back too, so the app sees which.
+            var ackedBefore = LastAckedSeq;
+            var ackedAfter = ackInSnapshot is { } restored && restored < ackedBefore ? restored : ackedBefore;
+            Interlocked.Exchange(ref _lastAckedSeq, ackedAfter);
+            RoomRestored?.Invoke(new RoomRestoredEventArgs(previous, tick, ackedBefore, ackedAfter));
         }
         Interlocked.Increment(ref _snapshotsReceived);
         Interlocked.Exchange(ref _lastTick, tick);
         SnapshotFrameReceived?.Invoke(tick, frameLength);
+        var ack = ackInSnapshot ?? 0;
         if (ack > LastAckedSeq)
         {
             Interlocked.Exchange(ref _lastAckedSeq, (long)ack);

@@ -401,22 +401,29 @@ public sealed class ClientReconnectTests(HostFixture host)
         {
             Assert.IsType<Join>(await connection.ReceiveAsync());
             await connection.SendAsync(TestWelcome("t1"));
-            foreach (var tick in new long[] { 11, 12, 13, 9, 10 })
+            // Acks as a room restored from its tick-8 checkpoint sends them: back from 13 to 9, then on to 14 (the next
+            // input the client sent).
+            foreach (var (tick, ack) in new (long, uint)[] { (11, 11), (12, 12), (13, 13), (9, 9), (10, 14) })
             {
-                await connection.SendSnapshotAsync(tick, TestEntity, 0);
+                await connection.SendSnapshotAsync(tick, TestEntity, ack);
             }
             await connection.DrainUntilClosedAsync();
         });
         await using var client = new GameClient(new GameClientOptions { DecodeSnapshots = decodeSnapshots });
         var events = new ConcurrentQueue<string>();
         client.SnapshotFrameReceived += (tick, _) => events.Enqueue($"snapshot {tick}");
-        client.RoomRestored += r => events.Enqueue($"restored {r.LastTickBefore}->{r.FirstTickAfter}");
+        client.RoomRestored += r => events.Enqueue($"restored {r.LastTickBefore}->{r.FirstTickAfter}, acks {r.AckedSeqBefore}->{r.AckedSeqAfter}, {r.InputsLost} lost, LastAckedSeq {client.LastAckedSeq}");
+        client.InputAcknowledged += (ack, tick) => events.Enqueue($"ack {ack} at {tick}");
         await client.ConnectAsync(server.WebSocketUri);
         await client.JoinAsync(ArenaGame);
 
         await Wait.UntilAsync(() => client.SnapshotsReceived == 5, "five snapshots");
 
-        Assert.Equal(["snapshot 11", "snapshot 12", "snapshot 13", "restored 13->9", "snapshot 9", "snapshot 10"], events);
+        Assert.Equal([
+            "snapshot 11", "ack 11 at 11", "snapshot 12", "ack 12 at 12", "snapshot 13", "ack 13 at 13",
+            "restored 13->9, acks 13->9, 4 lost, LastAckedSeq 9", "snapshot 9",
+            "snapshot 10", "ack 14 at 10"], events);
+        Assert.Equal(14u, client.LastAckedSeq);
         Assert.Equal(1, client.RoomRestores);
         Assert.Equal(10, client.LastTick);
         Assert.Equal(ConnectionState.InRoom, client.State);
