@@ -91,7 +91,8 @@ public sealed class GameClusterOptions
     /// Silo only: a room checkpoint that was not rewritten for this long is dropped from Redis, minutes. Running rooms
     /// rewrite theirs every <c>CheckpointIntervalSeconds</c> and closed rooms delete theirs, so this only removes the
     /// checkpoints of rooms whose silo died and that no player came back to (their seats were long released). Keep it
-    /// well above the rooms' <c>ReconnectGraceSeconds</c>. Default 60.
+    /// well above the rooms' <c>ReconnectGraceSeconds</c> and <c>CheckpointIntervalSeconds</c> (at most 60 s); 5 to 10080.
+    /// Default 60.
     /// </summary>
     public int CheckpointExpiryMinutes { get; set; } = 60;
 }

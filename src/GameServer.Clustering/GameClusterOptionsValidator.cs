@@ -51,7 +51,7 @@ internal sealed class GameClusterOptionsValidator : IValidateOptions<GameCluster
         RequireRange(errors, nameof(GameClusterOptions.TableRefreshSeconds), options.TableRefreshSeconds, 1, 600);
         RequireRange(errors, nameof(GameClusterOptions.GatewayListRefreshSeconds), options.GatewayListRefreshSeconds, 1, 600);
         RequireRange(errors, nameof(GameClusterOptions.ResponseTimeoutSeconds), options.ResponseTimeoutSeconds, 1, 600);
-        RequireRange(errors, nameof(GameClusterOptions.CheckpointExpiryMinutes), options.CheckpointExpiryMinutes, 1, 10_080);
+        RequireRange(errors, nameof(GameClusterOptions.CheckpointExpiryMinutes), options.CheckpointExpiryMinutes, 5, 10_080);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

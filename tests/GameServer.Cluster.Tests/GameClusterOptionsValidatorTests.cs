@@ -28,7 +28,7 @@ public sealed class GameClusterOptionsValidatorTests
     [InlineData(nameof(GameClusterOptions.NumMissedProbesLimit), "0", "Cluster:NumMissedProbesLimit is 0")]
     [InlineData(nameof(GameClusterOptions.NumVotesForDeathDeclaration), "0", "Cluster:NumVotesForDeathDeclaration is 0")]
     [InlineData(nameof(GameClusterOptions.ResponseTimeoutSeconds), "0", "Cluster:ResponseTimeoutSeconds is 0")]
-    [InlineData(nameof(GameClusterOptions.CheckpointExpiryMinutes), "0", "Cluster:CheckpointExpiryMinutes is 0")]
+    [InlineData(nameof(GameClusterOptions.CheckpointExpiryMinutes), "4", "Cluster:CheckpointExpiryMinutes is 4; use 5 to 10080")]
     public void BadSetting_FailsNamingTheKey(string property, string value, string expected)
     {
         var options = new GameClusterOptions();
