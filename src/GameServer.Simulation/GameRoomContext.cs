@@ -9,6 +9,15 @@ public sealed record GameRoomContext(string RoomId, int Seed, RoomSettings Setti
     /// <summary>The room's tunable values by name (every one of <see cref="IGame.Tunables"/>); empty for games without tunables.</summary>
     public IReadOnlyDictionary<string, double> Tunables { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>A deterministic random source for this room, seeded with <see cref="Seed"/>.</summary>
+    /// <summary>
+    /// A deterministic random source for this room, seeded with <see cref="Seed"/>. Its state cannot be saved, so after a
+    /// restore it starts again from the seed; prefer <see cref="CreateGameRandom"/>.
+    /// </summary>
     public Random CreateRandom() => new(Seed);
+
+    /// <summary>
+    /// A deterministic random source for this room, seeded with <see cref="Seed"/>, whose state the game can save in its
+    /// checkpoint (<see cref="GameRandom.State"/>) so a restored room draws what the original would have.
+    /// </summary>
+    public GameRandom CreateGameRandom() => new(Seed);
 }

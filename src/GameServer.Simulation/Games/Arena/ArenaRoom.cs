@@ -12,13 +12,13 @@ internal sealed class ArenaRoom : GameRoom<ArenaInput>
     private const byte StartingHp = 100;
 
     private ArenaTunables _tunables;
-    private readonly Random _random;
+    private GameRandom _random;
     private readonly List<Body> _bodies = new();
 
     public ArenaRoom(GameRoomContext context, ArenaTunables tunables)
     {
         _tunables = tunables;
-        _random = context.CreateRandom();
+        _random = context.CreateGameRandom();
     }
 
     public IReadOnlyList<Body> Bodies => _bodies;
@@ -99,8 +99,12 @@ internal sealed class ArenaRoom : GameRoom<ArenaInput>
     }
 
     // [[entityId, x, y, vx, vy, targetVx, targetVy, hp], ...]: the snapshot's fields plus the targets that acceleration approaches.
+    // Checkpoint layout: [randomState, [body, …]], each body [entityId, x, y, vx, vy, targetVx, targetVy, hp]. Builds
+    // before the random state was saved wrote the bodies array alone; RestoreState still reads that (a rolling deploy).
     public override void SaveState(ref MessagePackWriter writer)
     {
+        writer.WriteArrayHeader(2);
+        writer.Write(_random.State);
         writer.WriteArrayHeader(_bodies.Count);
         foreach (var body in _bodies)
         {
@@ -120,6 +124,11 @@ internal sealed class ArenaRoom : GameRoom<ArenaInput>
     {
         _bodies.Clear();
         var count = reader.ReadArrayHeader();
+        if (count == 2 && reader.NextMessagePackType == MessagePackType.Integer)
+        {
+            _random = GameRandom.FromState(reader.ReadUInt64());
+            count = reader.ReadArrayHeader();
+        }
         for (var i = 0; i < count; i++)
         {
             if (reader.ReadArrayHeader() != 8)
