@@ -84,7 +84,7 @@ public sealed class RecoveryMathTests
             Bot(),                                // never dropped: not in the percentage
         ];
 
-        var summary = RecoveryMath.Summarize(bots, [120, 80, 300, 95], [], [], inputsDropped: 37, acksNotTimed: 12);
+        var summary = RecoveryMath.Summarize(bots, [120, 80, 300, 95], [], [], inputsDropped: 37, acksNotTimed: 12, inputsRolledBack: 19);
 
         Assert.Equal(4, summary.BotsDropped);
         Assert.Equal(6, summary.Drops);
@@ -96,6 +96,7 @@ public sealed class RecoveryMathTests
         Assert.Equal(3, summary.BotsInRoomAtEnd);
         Assert.Equal(37, summary.InputsDropped);
         Assert.Equal(12, summary.AcksNotTimed);
+        Assert.Equal(19, summary.InputsRolledBack);
         Assert.True(RecoveryMath.AnyEvent(summary));
     }
 

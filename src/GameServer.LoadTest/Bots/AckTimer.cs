@@ -31,8 +31,8 @@ internal sealed class AckTimer
     /// <summary>
     /// Receive thread: the player's ack advanced to <paramref name="ack"/> at <paramref name="now"/>. Every input from the
     /// last ack + 1 up to it gets a sample from its own send time, unless it was sent before <paramref name="fence"/> or
-    /// <paramref name="untimed"/> (read while reconnecting). An ack at or below the last one (the SDK's never goes down,
-    /// but a restored room's would) changes nothing: the next ack above it covers the inputs in between.
+    /// <paramref name="untimed"/> (read while reconnecting). An ack at or below the last one (a restored room's goes back
+    /// to its checkpoint's) changes nothing: the next ack above it covers the inputs in between.
     /// </summary>
     /// <returns>The samples recorded.</returns>
     public int Acked(uint ack, long now, long fence, bool untimed, MicrosecondRecorder latency)

@@ -37,6 +37,7 @@ internal sealed class Bot
     private long _inputsSent;
     private long _skippedSends;
     private long _inputsDropped;
+    private long _inputsRolledBack;
     private int _tickRateHz;
     private PendingRestore? _pendingRestore;
     private bool _pendingRestoreFrameSeen;
@@ -99,6 +100,9 @@ internal sealed class Bot
 
     /// <summary>Inputs not sent because the connection was down: the bot's own skips and the SDK's drops.</summary>
     public long InputsDropped => Interlocked.Read(ref _inputsDropped) + Client.InputsDropped;
+
+    /// <summary>Inputs acknowledged and then lost with a confirmed room restore.</summary>
+    public long InputsRolledBack => Interlocked.Read(ref _inputsRolledBack);
 
     /// <summary>Acked inputs whose wait spanned an outage, so they were not timed (see <see cref="BotRecovery.LatencyFence"/>).</summary>
     public long AcksNotTimed => _acks.NotTimed;
@@ -273,9 +277,9 @@ internal sealed class Bot
     }
 
     /// <summary>
-    /// Times each newly acked input from its send. The SDK's ack never goes down, not even when a room is restored and
-    /// the server's ack falls back to the checkpoint's; the next ack above the old one then covers the inputs sent
-    /// while the room was down. Those, and every input sent before an outage ended, are counted as not timed.
+    /// Times each newly acked input from its send. When a room is restored the SDK's ack falls back to the checkpoint's,
+    /// but the timer keeps its own high-water mark: the next ack above the old one covers the inputs sent while the
+    /// room was down. Those, and every input sent before an outage ended, are counted as not timed.
     /// </summary>
     private void OnInputAcknowledged(uint ack, long tick) =>
         // Acks read while reconnecting (before the resume's answer) span the drop whatever their send time.
@@ -432,7 +436,7 @@ internal sealed class Bot
         }
         var room = Client.Room;
         var restore = new PendingRestore(room?.RoomId ?? RoomId ?? "unknown", e.LastTickBefore, e.FirstTickAfter,
-            room?.TickRateHz ?? Volatile.Read(ref _tickRateHz), now, 0);
+            room?.TickRateHz ?? Volatile.Read(ref _tickRateHz), now, 0, e.InputsLost);
         _pendingRestore = null;
         if (_recovery.ComesAfterAPause(now, PauseTicks(room)))
         {
@@ -457,6 +461,8 @@ internal sealed class Bot
     private void ConfirmRestore(PendingRestore restore, long now)
     {
         _recovery.RoomRestored(now);
+        // Counted only once the restore is confirmed: a late snapshot's older ack also reads as inputs lost.
+        Interlocked.Add(ref _inputsRolledBack, restore.InputsLost);
         _measurements.Recovery.RoomRestored(restore.RoomId, restore.LastTickBefore, restore.FirstTickAfter, restore.TickRateHz);
     }
 
@@ -473,7 +479,7 @@ internal sealed class Bot
     private void MarkErrored() => _errored = true;
 
     /// <summary>A tick that went back with no pause before it, waiting for the next snapshot to tell a restore from a late snapshot.</summary>
-    private sealed record PendingRestore(string RoomId, long LastTickBefore, long FirstTickAfter, int TickRateHz, long DetectedAt, long PreviousFence);
+    private sealed record PendingRestore(string RoomId, long LastTickBefore, long FirstTickAfter, int TickRateHz, long DetectedAt, long PreviousFence, uint InputsLost);
 
     private static string CloseCodeKey(WebSocketCloseStatus? status) =>
         status is { } code ? ((int)code).ToString(CultureInfo.InvariantCulture) : "none";

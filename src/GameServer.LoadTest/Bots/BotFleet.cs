@@ -81,6 +81,8 @@ internal sealed class BotFleet
 
     public long InputsDropped() => _bots.Sum(b => b.InputsDropped);
 
+    public long InputsRolledBack() => _bots.Sum(b => b.InputsRolledBack);
+
     public long AcksNotTimed() => _bots.Sum(b => b.AcksNotTimed);
 
     public int PlayersAckedInWindow() => _windowStarted ? _bots.Count(b => b.Joined && b.InputsAcked > b.InputsAckedAtWindowStart) : 0;

@@ -12,7 +12,8 @@ internal static class RecoveryMath
         IReadOnlyList<RoomRestore> restores,
         IReadOnlyList<RecoveryBucket> timeline,
         long inputsDropped,
-        long acksNotTimed)
+        long acksNotTimed,
+        long inputsRolledBack = 0)
     {
         ArgumentNullException.ThrowIfNull(bots);
         ArgumentNullException.ThrowIfNull(outagesMs);
@@ -40,6 +41,7 @@ internal static class RecoveryMath
             BotsInRoomAtEnd = bots.Count(b => b.InRoomAtEnd),
             InputsDropped = inputsDropped,
             AcksNotTimed = acksNotTimed,
+            InputsRolledBack = inputsRolledBack,
             Restores = [.. restores.OrderBy(r => r.RoomId, StringComparer.Ordinal).ThenBy(r => r.FirstTickAfter)],
             Timeline = timeline,
         };

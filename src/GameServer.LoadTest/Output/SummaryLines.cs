@@ -30,7 +30,7 @@ internal static class SummaryLines
                 + ConsoleFormat.F(s.SnapshotsPerSecondPerPlayerExcludingOutages ?? s.SnapshotsPerSecondPerPlayer, "0.00");
             yield return $"rooms restored: {r.RoomsRestored}, game time lost max {ConsoleFormat.Ms(r.GameTimeLostMs.Max)} p50 {ConsoleFormat.Ms(r.GameTimeLostMs.P50)}, "
                 + $"{r.TicksReplayedMax} ticks replayed at most";
-            yield return $"in a room at the end: {r.BotsInRoomAtEnd}/{s.PlayersJoined} players; {r.InputsDropped} inputs dropped while reconnecting, {r.AcksNotTimed} acks not timed";
+            yield return $"in a room at the end: {r.BotsInRoomAtEnd}/{s.PlayersJoined} players; {r.InputsDropped} inputs dropped while reconnecting, {r.InputsRolledBack} acked inputs rolled back by restores, {r.AcksNotTimed} acks not timed";
         }
         if (result.Recovery is { SnapshotsOutOfOrder: > 0 } late)
         {

@@ -393,7 +393,7 @@ internal static class HtmlReport
             "per restore: ticks replayed ÷ tick rate", failed.Contains(SloEvaluator.GameTimeLostCheck) ? "fail" : null);
         Card(html, "In a room at the end", $"{Integer(r.BotsInRoomAtEnd)} / {Integer(joined)}", "seated and receiving snapshots in the last 2 s",
             r.BotsInRoomAtEnd < joined ? "warn" : null);
-        Card(html, "Inputs dropped", Integer(r.InputsDropped), $"while reconnecting · {Integer(r.AcksNotTimed)} acks not timed");
+        Card(html, "Inputs dropped", Integer(r.InputsDropped), $"while reconnecting · {Integer(r.InputsRolledBack)} acked, then rolled back by restores · {Integer(r.AcksNotTimed)} acks not timed");
         html.Append("</div>\n");
 
         var seconds = result.Timeline.ToDictionary(b => b.Second);

@@ -56,6 +56,12 @@ public sealed record RecoverySummary
     /// <summary>Inputs not sent because the connection was down (reconnecting): not errors, and not in inputsSent.</summary>
     public required long InputsDropped { get; init; }
 
+    /// <summary>
+    /// Inputs a room acknowledged and then lost when it was restored from an older checkpoint, summed over players (the
+    /// SDK's <c>RoomRestored.InputsLost</c>): player actions the failure undid.
+    /// </summary>
+    public long InputsRolledBack { get; init; }
+
     /// <summary>Acked inputs sent before an outage ended (a drop, a stall over 1 s, a restore): not timed, so an outage never reads as latency.</summary>
     public required long AcksNotTimed { get; init; }
 

@@ -62,7 +62,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
 
         var summary = measurements.Summary(options.TargetPlayers, playersAcked, fleet.RoomsJoined(), final, fleet.OutagePlayerSeconds);
         var recovery = RecoveryMath.Summarize(recoveryTotals, measurements.Recovery.OutagesMs(), measurements.Recovery.Restores(),
-            measurements.Recovery.Timeline(), fleet.InputsDropped(), fleet.AcksNotTimed());
+            measurements.Recovery.Timeline(), fleet.InputsDropped(), fleet.AcksNotTimed(), fleet.InputsRolledBack());
         return new LoadTestResult
         {
             StartedAt = startedAt,
