@@ -32,6 +32,7 @@ public sealed class GameClient : IAsyncDisposable
     private int _connectCalled;
     private int _closeRequested;
     private volatile ClientWebSocket? _socket;
+    private Uri? _endpoint;
     private volatile ConnectionState _state = ConnectionState.Disconnected;
     private Task? _run;
     private TaskCompletionSource<Welcome>? _pendingJoin;
@@ -48,6 +49,7 @@ public sealed class GameClient : IAsyncDisposable
     private long _resumes;
     private long _resumeFailures;
     private long _roomRestores;
+    private readonly AckHistory _ackHistory = new();
     private long _inputsDropped;
     private long _lastOutageTicks = -1;
     private WebSocketCloseStatus? _closeStatus;
@@ -129,8 +131,17 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>The sequence number of the last input sent (0 before the first). Inputs dropped while reconnecting take no number.</summary>
     public uint LastSentSeq => (uint)Volatile.Read(ref _nextSeq);
 
-    /// <summary>The server's last processed input sequence for this player, from the newest snapshot. Never goes down, not even when a room is restored.</summary>
+    /// <summary>
+    /// The server's last processed input sequence for this player, from the newest snapshot. Goes down only when the room
+    /// is restored from a checkpoint, to the checkpoint's (see <see cref="RoomRestored"/>).
+    /// </summary>
     public uint LastAckedSeq => (uint)Interlocked.Read(ref _lastAckedSeq);
+
+    /// <summary>
+    /// The edge this client is connected to (of the endpoints given to ConnectAsync): after a reconnect, the one that
+    /// answered. Null before the first connect; the dropped edge while reconnecting.
+    /// </summary>
+    public Uri? Endpoint => Volatile.Read(ref _endpoint);
 
     /// <summary>The newest snapshot's tick, or -1.</summary>
     public long LastTick => Interlocked.Read(ref _lastTick);
@@ -214,6 +225,7 @@ public sealed class GameClient : IAsyncDisposable
             {
                 _endpointIndex = i;
                 _socket = reader.Socket;
+                Volatile.Write(ref _endpoint, reader.Endpoint);
                 State = ConnectionState.Connected;
                 _run = Task.Run(() => RunAsync(reader), CancellationToken.None);
                 return;
@@ -666,6 +678,7 @@ public sealed class GameClient : IAsyncDisposable
 
             var previous = _socket;
             _socket = reader.Socket;
+            Volatile.Write(ref _endpoint, reader.Endpoint);
             previous?.Dispose();
             if (_welcome is { ReconnectGraceSeconds: <= 0 } seatless)
             {
@@ -873,6 +886,7 @@ public sealed class GameClient : IAsyncDisposable
             Interlocked.Exchange(ref _lastAckedSeq, 0);
             Interlocked.Exchange(ref _nextSeq, 0);
             Interlocked.Exchange(ref _roomTick, -1);
+            _ackHistory.Clear();
         }
         _welcome = welcome;
         State = ConnectionState.InRoom;
@@ -922,12 +936,19 @@ public sealed class GameClient : IAsyncDisposable
         if (previous >= 0 && tick <= previous)
         {
             Interlocked.Increment(ref _roomRestores);
-            // The room went back to a checkpoint, and so did its count of this player's inputs: the ones above it were
-            // processed and then lost with the state. The ack goes back too, so the app sees which.
+            // The room went back to the checkpoint it saved at the tick before this one, and so did its count of this
+            // player's inputs: those acknowledged after that tick were processed and then lost with the state.
             var ackedBefore = LastAckedSeq;
-            var ackedAfter = ackInSnapshot is { } restored && restored < ackedBefore ? restored : ackedBefore;
-            Interlocked.Exchange(ref _lastAckedSeq, ackedAfter);
-            RoomRestored?.Invoke(new RoomRestoredEventArgs(previous, tick, ackedBefore, ackedAfter));
+            var ackedAtCheckpoint = _ackHistory.RewindTo(tick - 1);
+            if (ackInSnapshot is { } restored && restored < ackedBefore)
+            {
+                Interlocked.Exchange(ref _lastAckedSeq, restored); // the server's count went back; later acks count up from it
+            }
+            RoomRestored?.Invoke(new RoomRestoredEventArgs(previous, tick, ackedBefore, ackedAtCheckpoint));
+        }
+        if (ackInSnapshot is { } seen)
+        {
+            _ackHistory.Record(tick, seen);
         }
         Interlocked.Increment(ref _snapshotsReceived);
         Interlocked.Exchange(ref _lastTick, tick);

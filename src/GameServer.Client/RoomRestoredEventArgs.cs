@@ -4,27 +4,31 @@ namespace GameServer.Client;
 /// Raised when a snapshot's tick is not greater than the previous one's: the room was restored from a checkpoint
 /// (after a server failure), so its state went back up to about a second. Drop interpolation buffers and predictions
 /// newer than <see cref="FirstTickAfter"/>. Inputs the room had processed after the checkpoint are lost with it: those
-/// numbered above <see cref="AckedSeqAfter"/> up to <see cref="AckedSeqBefore"/>; <see cref="GameClient.LastAckedSeq"/>
-/// goes back to <see cref="AckedSeqAfter"/>, and later inputs are numbered on as before.
+/// numbered above <see cref="AckedSeqAtCheckpoint"/> up to <see cref="AckedSeqBefore"/>. The input counter does not go
+/// back; later inputs are numbered on as before.
 /// </summary>
 public sealed class RoomRestoredEventArgs : EventArgs
 {
-    internal RoomRestoredEventArgs(long lastTickBefore, long firstTickAfter, uint ackedSeqBefore, uint ackedSeqAfter)
+    internal RoomRestoredEventArgs(long lastTickBefore, long firstTickAfter, uint ackedSeqBefore, uint? ackedSeqAtCheckpoint)
     {
         LastTickBefore = lastTickBefore;
         FirstTickAfter = firstTickAfter;
         AckedSeqBefore = ackedSeqBefore;
-        AckedSeqAfter = ackedSeqAfter;
+        AckedSeqAtCheckpoint = ackedSeqAtCheckpoint;
     }
 
     /// <summary>This player's last acknowledged input before the restore.</summary>
     public uint AckedSeqBefore { get; }
 
-    /// <summary>This player's last input the restored room has processed: the checkpoint's (at most <see cref="AckedSeqBefore"/>).</summary>
-    public uint AckedSeqAfter { get; }
+    /// <summary>
+    /// This player's last input the checkpoint had processed: the ack of the last snapshot seen at or before the
+    /// checkpoint's tick (<see cref="FirstTickAfter"/> − 1). Null when the client saw no snapshot that old (it joined
+    /// or resumed after the checkpoint, or the checkpoint is older than the last 256 snapshots).
+    /// </summary>
+    public uint? AckedSeqAtCheckpoint { get; }
 
-    /// <summary>How many of this player's inputs were processed and then lost with the room's state.</summary>
-    public uint InputsLost => AckedSeqBefore - AckedSeqAfter;
+    /// <summary>How many of this player's acknowledged inputs the restore undid; null when <see cref="AckedSeqAtCheckpoint"/> is.</summary>
+    public uint? InputsLost => AckedSeqAtCheckpoint is { } atCheckpoint ? AckedSeqBefore - Math.Min(atCheckpoint, AckedSeqBefore) : null;
 
     /// <summary>The newest tick seen before the restore.</summary>
     public long LastTickBefore { get; }

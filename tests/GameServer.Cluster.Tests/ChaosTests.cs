@@ -33,7 +33,21 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Assert.InRange(recovery.GetProperty("maxSnapshotGapMs").GetDouble(), 0, 5000);
             Assert.InRange(recovery.GetProperty("gameTimeLostMs").GetProperty("max").GetDouble(), 0, 1000);
             AssertEveryPlayerSeated(result, run);
+            AssertInputsRolledBackMatchTheTicksReplayed(recovery, run);
         });
+    }
+
+    /// <summary>
+    /// Bots send an input every tick (20 Hz at 20 Hz), so a restore that replays n ticks undoes about n acknowledged inputs
+    /// of each of the room's players: at least one in all when a room lost 3 ticks or more, and at most twice the ticks
+    /// (plus one) per player, allowing for inputs that bunch up on a busy machine.
+    /// </summary>
+    private static void AssertInputsRolledBackMatchTheTicksReplayed(JsonElement recovery, LoadToolRun run)
+    {
+        var rolledBack = recovery.GetProperty("inputsRolledBack").GetInt64();
+        var restores = recovery.GetProperty("restores").EnumerateArray().Select(r => r.GetProperty("ticksReplayed").GetInt64()).ToArray();
+        var ceiling = restores.Sum(ticks => run.PlayersPerRoom * 2 * (ticks + 1));
+        Assert.InRange(rolledBack, restores.Any(ticks => ticks >= 3) ? 1 : 0, ceiling);
     }
 
     [Fact]
@@ -55,6 +69,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Assert.Equal(0, recovery.GetProperty("roomsRestored").GetInt32());
             Assert.InRange(recovery.GetProperty("outageMs").GetProperty("max").GetDouble(), 0, 5000);
             AssertEveryPlayerSeated(result, run);
+            AssertPlayersMovedOff(result, run, gone: cluster.Edges[0], survivor: cluster.Edges[1]);
         });
     }
 
@@ -77,6 +92,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             // A 4003 close means "reconnect now": no backoff.
             Assert.InRange(recovery.GetProperty("outageMs").GetProperty("max").GetDouble(), 0, 3000);
             AssertEveryPlayerSeated(result, run);
+            AssertPlayersMovedOff(result, run, gone: cluster.Edges[0], survivor: cluster.Edges[1]);
         });
     }
 
@@ -152,6 +168,21 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         Assert.Equal(run.Players, result.GetProperty("summary").GetProperty("playersJoined").GetInt32());
         Assert.Equal(run.Players, result.GetProperty("recovery").GetProperty("botsInRoomAtEnd").GetInt32());
+    }
+
+    /// <summary>The load tool's per-edge figures: every drop was from the lost edge, every reconnect landed on the other.</summary>
+    private static void AssertPlayersMovedOff(JsonElement result, LoadToolRun run, ClusterNode gone, ClusterNode survivor)
+    {
+        var edges = result.GetProperty("edges").EnumerateArray().ToDictionary(e => e.GetProperty("url").GetString()!, StringComparer.Ordinal);
+        var lost = edges[gone.WebSocketUri.GetLeftPart(UriPartial.Path)];
+        var other = edges[survivor.WebSocketUri.GetLeftPart(UriPartial.Path)];
+        var recovery = result.GetProperty("recovery");
+        Assert.Equal(run.Players, lost.GetProperty("playersConnected").GetInt64() + other.GetProperty("playersConnected").GetInt64());
+        Assert.Equal(recovery.GetProperty("drops").GetInt64(), lost.GetProperty("drops").GetInt64());
+        Assert.Equal(0, other.GetProperty("drops").GetInt64());
+        Assert.Equal(recovery.GetProperty("reconnects").GetInt64(), other.GetProperty("reconnectsIn").GetInt64());
+        Assert.Equal(0, lost.GetProperty("playersAtEnd").GetInt32());
+        Assert.Equal(run.Players, other.GetProperty("playersAtEnd").GetInt32());
     }
 
     private static async Task WaitUntilMeasuringAsync(LoadToolRun run)

@@ -18,6 +18,7 @@ internal sealed class LoadToolRun : IDisposable
         _process = process;
         JsonPath = jsonPath;
         Rooms = rooms;
+        PlayersPerRoom = playersPerRoom;
         Players = rooms * playersPerRoom;
         MeasuringFrom = TimeSpan.FromSeconds(rampSeconds + warmupSeconds);
         RunTime = TimeSpan.FromSeconds(rampSeconds + warmupSeconds + durationSeconds);
@@ -26,6 +27,8 @@ internal sealed class LoadToolRun : IDisposable
     public string JsonPath { get; }
 
     public int Rooms { get; }
+
+    public int PlayersPerRoom { get; }
 
     public int Players { get; }
 

@@ -353,8 +353,10 @@ public sealed class ClientReconnectTests(HostFixture host)
         var reconnected = new ConcurrentQueue<ReconnectedEventArgs>();
         client.Reconnecting += reconnecting.Enqueue;
         client.Reconnected += reconnected.Enqueue;
+        Assert.Null(client.Endpoint);
         await client.ConnectAsync([dead, proxy.WebSocketUri]);
         var acceptedAtFirst = proxy.Accepted;
+        Assert.Equal(proxy.WebSocketUri, client.Endpoint); // the one that answered, not the first in the list
 
         proxy.DropAll();
         await Wait.UntilAsync(() => client.Reconnects == 1, "the client reconnects");
@@ -364,6 +366,7 @@ public sealed class ClientReconnectTests(HostFixture host)
         Assert.NotNull(reconnecting.Last().LastError);
         var back = Assert.Single(reconnected);
         Assert.Equal(proxy.WebSocketUri, back.Endpoint);
+        Assert.Equal(back.Endpoint, client.Endpoint);
         Assert.Equal(2, back.Attempts);
         Assert.Equal(ConnectionState.Connected, client.State);
     }
@@ -401,9 +404,9 @@ public sealed class ClientReconnectTests(HostFixture host)
         {
             Assert.IsType<Join>(await connection.ReceiveAsync());
             await connection.SendAsync(TestWelcome("t1"));
-            // Acks as a room restored from its tick-8 checkpoint sends them: back from 13 to 9, then on to 14 (the next
-            // input the client sent).
-            foreach (var (tick, ack) in new (long, uint)[] { (11, 11), (12, 12), (13, 13), (9, 9), (10, 14) })
+            // A room restored from its tick-12 checkpoint: its first snapshot (tick 13) already acks input 16, sent while
+            // it was down, so only the acks seen up to tick 12 tell that inputs 13 to 15 were processed and then lost.
+            foreach (var (tick, ack) in new (long, uint)[] { (11, 11), (12, 12), (13, 13), (14, 14), (15, 15), (13, 16), (14, 17) })
             {
                 await connection.SendSnapshotAsync(tick, TestEntity, ack);
             }
@@ -412,21 +415,50 @@ public sealed class ClientReconnectTests(HostFixture host)
         await using var client = new GameClient(new GameClientOptions { DecodeSnapshots = decodeSnapshots });
         var events = new ConcurrentQueue<string>();
         client.SnapshotFrameReceived += (tick, _) => events.Enqueue($"snapshot {tick}");
-        client.RoomRestored += r => events.Enqueue($"restored {r.LastTickBefore}->{r.FirstTickAfter}, acks {r.AckedSeqBefore}->{r.AckedSeqAfter}, {r.InputsLost} lost, LastAckedSeq {client.LastAckedSeq}");
+        client.RoomRestored += r => events.Enqueue($"restored {r.LastTickBefore}->{r.FirstTickAfter}, acks {r.AckedSeqBefore}, {r.AckedSeqAtCheckpoint} at the checkpoint, {r.InputsLost} lost");
         client.InputAcknowledged += (ack, tick) => events.Enqueue($"ack {ack} at {tick}");
         await client.ConnectAsync(server.WebSocketUri);
         await client.JoinAsync(ArenaGame);
 
-        await Wait.UntilAsync(() => client.SnapshotsReceived == 5, "five snapshots");
+        await Wait.UntilAsync(() => client.SnapshotsReceived == 7, "seven snapshots");
 
         Assert.Equal([
             "snapshot 11", "ack 11 at 11", "snapshot 12", "ack 12 at 12", "snapshot 13", "ack 13 at 13",
-            "restored 13->9, acks 13->9, 4 lost, LastAckedSeq 9", "snapshot 9",
-            "snapshot 10", "ack 14 at 10"], events);
-        Assert.Equal(14u, client.LastAckedSeq);
+            "snapshot 14", "ack 14 at 14", "snapshot 15", "ack 15 at 15",
+            "restored 15->13, acks 15, 12 at the checkpoint, 3 lost", "snapshot 13", "ack 16 at 13",
+            "snapshot 14", "ack 17 at 14"], events);
+        Assert.Equal(17u, client.LastAckedSeq);
         Assert.Equal(1, client.RoomRestores);
-        Assert.Equal(10, client.LastTick);
+        Assert.Equal(14, client.LastTick);
         Assert.Equal(ConnectionState.InRoom, client.State);
+    }
+
+    [Fact]
+    public async Task ARestoreToACheckpointOlderThanAnySnapshotSeen_LeavesTheLossUnknown_AndTheAckGoesBackToTheRooms()
+    {
+        await using var server = await ScriptedServer.StartAsync(async (connection, _) =>
+        {
+            Assert.IsType<Join>(await connection.ReceiveAsync());
+            await connection.SendAsync(TestWelcome("t1"));
+            foreach (var (tick, ack) in new (long, uint)[] { (11, 11), (12, 12), (9, 9) })
+            {
+                await connection.SendSnapshotAsync(tick, TestEntity, ack);
+            }
+            await connection.DrainUntilClosedAsync();
+        });
+        await using var client = new GameClient();
+        var restores = new ConcurrentQueue<RoomRestoredEventArgs>();
+        client.RoomRestored += restores.Enqueue;
+        await client.ConnectAsync(server.WebSocketUri);
+        await client.JoinAsync(ArenaGame);
+
+        await Wait.UntilAsync(() => client.SnapshotsReceived == 3, "three snapshots");
+
+        var restore = Assert.Single(restores);
+        Assert.Equal(12u, restore.AckedSeqBefore);
+        Assert.Null(restore.AckedSeqAtCheckpoint); // the checkpoint (tick 8) is older than the first snapshot seen
+        Assert.Null(restore.InputsLost);
+        Assert.Equal(9u, client.LastAckedSeq); // nothing newer was processed yet: the room's count went back
     }
 
     [Fact]

@@ -146,6 +146,9 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(0, r.InputsDropped);
         Assert.Equal(0, r.AcksNotTimed);
         Assert.Equal(16, r.BotsInRoomAtEnd);
+        Assert.Equal(0, r.InputsRolledBack);
+        var edge = Assert.Single(result.Edges!); // the spawned server's, instead of the two given
+        Assert.Equal((16L, 0L, 0L, 16), (edge.PlayersConnected, edge.Drops, edge.ReconnectsIn, edge.PlayersAtEnd));
         Assert.Equal(result.Timeline.Select(b => b.Second), r.Timeline.Select(b => b.Second));
         Assert.All(r.Timeline, b => Assert.Equal((0, 0), (b.Reconnecting, b.Stalled)));
         Assert.Equal(result.Summary.SnapshotsPerSecondPerPlayer, result.Summary.SnapshotsPerSecondPerPlayerExcludingOutages);

@@ -156,6 +156,10 @@ internal sealed class Bot
         }
         var connected = Clock.Now;
         _measurements.ConnectTimes.RecordTicks(connected - started);
+        if (Client.Endpoint is { } edge)
+        {
+            _measurements.Edges.Connected(edge);
+        }
         Welcome welcome;
         try
         {
@@ -377,7 +381,12 @@ internal sealed class Bot
         if (e.Attempt == 1 && !_stopping)
         {
             // The SDK keeps the room's welcome while reconnecting exactly when it will try to resume the seat.
-            _recovery.Drop(hasSeat: _joined && _recovery.IsSeated && Client.Room is not null);
+            var hasSeat = _joined && _recovery.IsSeated && Client.Room is not null;
+            _recovery.Drop(hasSeat);
+            if (hasSeat && Client.Endpoint is { } edge)
+            {
+                _measurements.Edges.Dropped(edge); // still the dropped edge: it changes once a reconnect lands
+            }
         }
     }
 
@@ -404,6 +413,10 @@ internal sealed class Bot
 
     private void OnReconnected(ReconnectedEventArgs e)
     {
+        if (!_stopping)
+        {
+            _measurements.Edges.ReconnectedTo(e.Endpoint);
+        }
         if (!_recovery.Reconnected(Clock.Now) || _stopping)
         {
             return;
@@ -436,7 +449,7 @@ internal sealed class Bot
         }
         var room = Client.Room;
         var restore = new PendingRestore(room?.RoomId ?? RoomId ?? "unknown", e.LastTickBefore, e.FirstTickAfter,
-            room?.TickRateHz ?? Volatile.Read(ref _tickRateHz), now, 0, e.InputsLost);
+            room?.TickRateHz ?? Volatile.Read(ref _tickRateHz), now, 0, e.InputsLost ?? 0);
         _pendingRestore = null;
         if (_recovery.ComesAfterAPause(now, PauseTicks(room)))
         {

@@ -83,6 +83,10 @@ internal sealed class BotFleet
 
     public long InputsRolledBack() => _bots.Sum(b => b.InputsRolledBack);
 
+    /// <summary>The edge of each player in a room at the end, given <see cref="FinishRecovery"/>'s totals (same order).</summary>
+    public IEnumerable<Uri> EdgesInRoomAtEnd(IReadOnlyList<BotRecoveryTotals> totals) =>
+        _bots.Zip(totals).Where(p => p.Second.InRoomAtEnd && p.First.Client.Endpoint is not null).Select(p => p.First.Client.Endpoint!);
+
     public long AcksNotTimed() => _bots.Sum(b => b.AcksNotTimed);
 
     public int PlayersAckedInWindow() => _windowStarted ? _bots.Count(b => b.Joined && b.InputsAcked > b.InputsAckedAtWindowStart) : 0;

@@ -47,6 +47,9 @@ internal sealed class Measurements
     /// <summary>Outages, room restores and the per-second reconnecting/stalled counts.</summary>
     public RecoveryLog Recovery { get; } = new();
 
+    /// <summary>Connections, drops and reconnects per edge.</summary>
+    public EdgeLog Edges { get; } = new();
+
     public long StartedAt { get; }
 
     public IReadOnlyList<TimelineBucket> Timeline => _timeline;

@@ -32,6 +32,13 @@ internal static class SummaryLines
                 + $"{r.TicksReplayedMax} ticks replayed at most";
             yield return $"in a room at the end: {r.BotsInRoomAtEnd}/{s.PlayersJoined} players; {r.InputsDropped} inputs dropped while reconnecting, {r.InputsRolledBack} acked inputs rolled back by restores, {r.AcksNotTimed} acks not timed";
         }
+        if (result.Edges is { Count: > 1 } edges)
+        {
+            foreach (var edge in edges)
+            {
+                yield return $"edge {edge.Url}: {edge.PlayersConnected} connected first, {edge.Drops} drops, {edge.ReconnectsIn} reconnects in, {edge.PlayersAtEnd} seated at the end";
+            }
+        }
         if (result.Recovery is { SnapshotsOutOfOrder: > 0 } late)
         {
             yield return $"late snapshots: {late.SnapshotsOutOfOrder} (a tick below or equal to the previous one, on time, the stream back at it next: late or repeated, not a restore)";

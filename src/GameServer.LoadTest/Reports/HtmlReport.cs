@@ -46,6 +46,7 @@ internal static class HtmlReport
         AppendLatency(html, result);
         AppendThroughput(html, result);
         AppendRecovery(html, result);
+        AppendEdges(html, result);
         AppendErrors(html, result);
         AppendCpu(html, result);
         AppendFooter(html, result);
@@ -427,6 +428,26 @@ internal static class HtmlReport
 
             html.Append("</tbody>\n</table>\n");
         }
+    }
+
+    /// <summary>Per-edge players, drops and reconnects; only when the run used more than one edge.</summary>
+    private static void AppendEdges(StringBuilder html, LoadTestResult result)
+    {
+        if (result.Edges is not { Count: > 1 } edges)
+        {
+            return;
+        }
+        html.Append("<h2>Edges <small>where the players connected, dropped and came back</small></h2>\n<table>\n<thead><tr><th>Edge</th>")
+            .Append("<th class=\"num\">Connected first</th><th class=\"num\">Drops</th><th class=\"num\">Reconnects in</th><th class=\"num\">Seated at the end</th></tr></thead>\n<tbody>\n");
+        foreach (var edge in edges)
+        {
+            html.Append("<tr><td>").Append(Html(edge.Url))
+                .Append("</td><td class=\"num\">").Append(Integer(edge.PlayersConnected))
+                .Append("</td><td class=\"num\">").Append(Integer(edge.Drops))
+                .Append("</td><td class=\"num\">").Append(Integer(edge.ReconnectsIn))
+                .Append("</td><td class=\"num\">").Append(Integer(edge.PlayersAtEnd)).Append("</td></tr>\n");
+        }
+        html.Append("</tbody>\n</table>\n");
     }
 
     private static void AppendErrors(StringBuilder html, LoadTestResult result)

@@ -45,7 +45,21 @@ public sealed record LoadTestResult
     /// before the tool measured recovery.
     /// </summary>
     public RecoverySummary? Recovery { get; init; }
+
+    /// <summary>
+    /// Per edge (each --url, in order): players that first connected there, drops from it, reconnects that landed on it,
+    /// and players seated through it at the end. Null in results written before the tool counted per edge.
+    /// </summary>
+    public IReadOnlyList<EdgeSummary>? Edges { get; init; }
 }
+
+/// <summary>One edge's share of the players (see <see cref="LoadTestResult.Edges"/>).</summary>
+/// <param name="Url">The edge's address, without the query (tokens never appear).</param>
+/// <param name="PlayersConnected">Players whose first connection this edge answered.</param>
+/// <param name="Drops">Seated players' connections to this edge that dropped.</param>
+/// <param name="ReconnectsIn">Reconnects this edge answered (from a drop here or on another edge).</param>
+/// <param name="PlayersAtEnd">Players in a room through this edge when the run ended.</param>
+public sealed record EdgeSummary(string Url, long PlayersConnected, long Drops, long ReconnectsIn, int PlayersAtEnd);
 
 /// <summary>What was asked for.</summary>
 public sealed record RunSettings

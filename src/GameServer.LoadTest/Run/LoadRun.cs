@@ -78,6 +78,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             Tool = measurements.ToolUsage(),
             Server = measurements.ServerUsage(),
             Recovery = recovery,
+            Edges = measurements.Edges.Summarize(options.Urls, fleet.EdgesInRoomAtEnd(recoveryTotals)),
         };
     }
 
