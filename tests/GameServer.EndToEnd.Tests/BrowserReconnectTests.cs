@@ -17,51 +17,26 @@ public sealed class BrowserReconnectTests(ITestOutputHelper output)
     [Fact]
     public async Task DemoPage_AfterItsConnectionIsCut_ShowsReconnecting_ResumesTheSameEntity_AndAfterTheGraceWindowJoinsAfresh()
     {
-        // A short grace window, so the second outage outlasts it in seconds; joining by id lets an observer watch the room.
-        await using var host = await TestHost.StartAsync("Development", new Dictionary<string, string?>
-        {
-            ["Edge:AllowJoinByRoomId"] = "true",
-            ["Rooms:arena:ReconnectGraceSeconds"] = "5",
-        });
-        await using var proxy = TcpDropProxy.Start(host.HttpUri);
-        await using var observer = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
-        uint[] seen = [];
-        observer.SnapshotReceived += s => Volatile.Write(ref seen, s.Acks.ToArray());
-        var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
-        var screenshot = Path.Combine(AppContext.BaseDirectory, "browser-reconnect.png");
-        var url = proxy.HttpUri.GetLeftPart(UriPartial.Authority);
-        await using var node = NodeSession.Start(browserDir, "reconnect.spec.mjs", "drop", url, screenshot);
-        try
+        // A short grace window, so the second outage outlasts it in seconds.
+        await RunScenarioAsync("drop", "browser-reconnect.png", new() { ["Rooms:arena:ReconnectGraceSeconds"] = "5" }, async scene =>
         {
             // 1. The page is in a room: cut its connection and hold the outage open until it shows "reconnecting".
-            var joined = await node.NextEventAsync("joined", s_step);
-            var roomId = joined.GetProperty("roomId").GetString()!;
-            var entityId = joined.GetProperty("entityId").GetInt32();
-            await observer.ConnectAsync(host.WebSocketUri);
-            await observer.JoinRoomAsync(roomId);
-            await Wait.UntilAsync(() => HasEntity(Volatile.Read(ref seen), entityId), "the observer sees the page's player");
-            proxy.RefuseNew = true;
-            Assert.True(proxy.DropAll() >= 1, "the page had no open connection through the proxy");
-            await node.SendAsync("dropped");
-            await node.NextEventAsync("reconnecting", s_step);
-            proxy.RefuseNew = false;
-            await node.SendAsync("reopened");
+            scene.Proxy.RefuseNew = true;
+            Assert.True(scene.Proxy.DropAll() >= 1, "the page had no open connection through the proxy");
+            await scene.Node.SendAsync("dropped");
+            await scene.Node.NextEventAsync("reconnecting", s_step);
+            scene.Proxy.RefuseNew = false;
+            await scene.Node.SendAsync("reopened");
 
             // 2. Resumed: now cut it for longer than the grace window, until the room releases the seat.
-            await node.NextEventAsync("resumed", s_step);
-            Assert.True(HasEntity(Volatile.Read(ref seen), entityId), "the resumed player is not in the room");
-            proxy.RefuseNew = true;
-            proxy.DropAll();
-            await Wait.UntilAsync(() => !HasEntity(Volatile.Read(ref seen), entityId), "the room releases the seat after its 5 s grace window", s_step);
-            proxy.RefuseNew = false;
-            await node.SendAsync("reopened");
-        }
-        finally
-        {
-            var exitCode = await node.WaitForExitAsync(s_bound);
-            output.WriteLine(node.Log);
-            Assert.True(exitCode == 0, $"node reconnect.spec.mjs drop {url} exited with {exitCode}:\n{node.Log}");
-        }
+            await scene.Node.NextEventAsync("resumed", s_step);
+            Assert.True(scene.PagesAck is not null, "the resumed player is not in the room");
+            scene.Proxy.RefuseNew = true;
+            scene.Proxy.DropAll();
+            await Wait.UntilAsync(() => scene.PagesAck is null, "the room releases the seat after its 5 s grace window", s_step);
+            scene.Proxy.RefuseNew = false;
+            await scene.Node.SendAsync("reopened");
+        });
     }
 
     [Fact]
@@ -69,50 +44,78 @@ public sealed class BrowserReconnectTests(ITestOutputHelper output)
     {
         // A half-open connection: the proxy keeps the page's sockets open but delivers nothing either way, so no close
         // event ever comes. The script opens the page with ?deadPeerMs=2000; only that watchdog can notice.
-        await using var host = await TestHost.StartAsync("Development", new Dictionary<string, string?>
-        {
-            ["Edge:AllowJoinByRoomId"] = "true",
-        });
-        await using var proxy = TcpDropProxy.Start(host.HttpUri);
-        await using var observer = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
-        uint[] seen = [];
-        observer.SnapshotReceived += s => Volatile.Write(ref seen, s.Acks.ToArray());
-        var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
-        var screenshot = Path.Combine(AppContext.BaseDirectory, "browser-dead-peer.png");
-        var url = proxy.HttpUri.GetLeftPart(UriPartial.Authority);
-        await using var node = NodeSession.Start(browserDir, "reconnect.spec.mjs", "freeze", url, screenshot);
-        try
+        await RunScenarioAsync("freeze", "browser-dead-peer.png", new(), async scene =>
         {
             // 1. The page is in a room and has stayed there through two deadlines: freeze its connection.
-            var joined = await node.NextEventAsync("joined", s_step);
-            var roomId = joined.GetProperty("roomId").GetString()!;
-            var entityId = joined.GetProperty("entityId").GetInt32();
-            await observer.ConnectAsync(host.WebSocketUri);
-            await observer.JoinRoomAsync(roomId);
-            await Wait.UntilAsync(() => HasEntity(Volatile.Read(ref seen), entityId), "the observer sees the page's player");
-            var acceptedBeforeFreeze = proxy.Accepted;
-            Assert.True(proxy.FreezeAll() >= 1, "the page had no open connection through the proxy");
-            await node.SendAsync("frozen");
+            var acceptedBeforeFreeze = scene.Proxy.Accepted;
+            Assert.True(scene.Proxy.FreezeAll() >= 1, "the page had no open connection through the proxy");
+            await scene.Node.SendAsync("frozen");
 
             // 2. The page gave up on the silent socket by itself and resumed on a new connection: the room still has
             // the same entity, and acknowledges its inputs again.
-            var resumed = await node.NextEventAsync("resumed", s_step);
-            Assert.Equal(roomId, resumed.GetProperty("roomId").GetString());
-            Assert.Equal(entityId, resumed.GetProperty("entityId").GetInt32());
-            Assert.True(proxy.Accepted > acceptedBeforeFreeze, "the page resumed without opening a new connection");
+            var resumed = await scene.Node.NextEventAsync("resumed", s_step);
+            Assert.Equal(scene.RoomId, resumed.GetProperty("roomId").GetString());
+            Assert.Equal(scene.EntityId, resumed.GetProperty("entityId").GetInt32());
+            Assert.True(scene.Proxy.Accepted > acceptedBeforeFreeze, "the page resumed without opening a new connection");
             var lastAck = resumed.GetProperty("lastAck").GetUInt32();
-            await Wait.UntilAsync(() => AckOf(Volatile.Read(ref seen), entityId) >= lastAck, $"the room acknowledges input {lastAck} of entity {entityId}", s_check);
-            await node.SendAsync("checked");
+            await Wait.UntilAsync(() => scene.PagesAck >= lastAck, $"the room acknowledges input {lastAck} of entity {scene.EntityId}", s_check);
+            await scene.Node.SendAsync("checked");
+        });
+    }
+
+    /// <summary>
+    /// The frame both scenarios share: a host (joining by id allowed, plus <paramref name="settings"/>) behind a proxy,
+    /// reconnect.spec.mjs driving the page through it, and an observer client in the page's room once the page has
+    /// joined; then <paramref name="steps"/>, and the script's exit code and log.
+    /// </summary>
+    private async Task RunScenarioAsync(string scenario, string screenshotName, Dictionary<string, string?> settings, Func<Scene, Task> steps)
+    {
+        settings["Edge:AllowJoinByRoomId"] = "true";
+        await using var host = await TestHost.StartAsync("Development", settings);
+        await using var proxy = TcpDropProxy.Start(host.HttpUri);
+        await using var observer = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+        var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
+        var screenshot = Path.Combine(AppContext.BaseDirectory, screenshotName);
+        var url = proxy.HttpUri.GetLeftPart(UriPartial.Authority);
+        await using var node = NodeSession.Start(browserDir, "reconnect.spec.mjs", scenario, url, screenshot);
+        var scene = new Scene(proxy, node);
+        observer.SnapshotReceived += s => scene.Saw(s.Acks.ToArray());
+        try
+        {
+            var joined = await node.NextEventAsync("joined", s_step);
+            scene.RoomId = joined.GetProperty("roomId").GetString()!;
+            scene.EntityId = joined.GetProperty("entityId").GetInt32();
+            await observer.ConnectAsync(host.WebSocketUri);
+            await observer.JoinRoomAsync(scene.RoomId);
+            await Wait.UntilAsync(() => scene.PagesAck is not null, "the observer sees the page's player");
+            await steps(scene);
         }
         finally
         {
             var exitCode = await node.WaitForExitAsync(s_bound);
             output.WriteLine(node.Log);
-            Assert.True(exitCode == 0, $"node reconnect.spec.mjs freeze {url} exited with {exitCode}:\n{node.Log}");
+            Assert.True(exitCode == 0, $"node reconnect.spec.mjs {scenario} {url} exited with {exitCode}:\n{node.Log}");
         }
     }
 
-    private static bool HasEntity(uint[] acks, int entityId) => AckOf(acks, entityId) is not null;
+    /// <summary>One scenario's proxy and script, the page's seat, and what the observer last saw of the room.</summary>
+    private sealed class Scene(TcpDropProxy proxy, NodeSession node)
+    {
+        private uint[] _acks = [];
+
+        public TcpDropProxy Proxy => proxy;
+
+        public NodeSession Node => node;
+
+        public string RoomId { get; set; } = "";
+
+        public int EntityId { get; set; }
+
+        /// <summary>The room's ack for the page's entity in the observer's newest snapshot; null when it is not in the room.</summary>
+        public uint? PagesAck => AckOf(Volatile.Read(ref _acks), EntityId);
+
+        public void Saw(uint[] acks) => Volatile.Write(ref _acks, acks);
+    }
 
     /// <summary>The last input the room acknowledged for <paramref name="entityId"/>, or null when it is not in the room.</summary>
     private static uint? AckOf(uint[] acks, int entityId)

@@ -106,15 +106,7 @@ namespace GameServer.UnitySample.Tests
             var seqBeforeDrop = pacer.LastSeq;
 
             Assert.Equal(1, proxy.DropAll());
-            await GameLoop.RunUntilAsync(() => log.Welcomes.Count == 2, "the seat resumed on a new connection", connection);
-            var snapshotsAtResume = log.Snapshots.Count;
-            await GameLoop.RunUntilAsync(
-                () =>
-                {
-                    pacer.Frame(0, -1);
-                    return pacer.LastSeq > seqBeforeDrop && connection.LastAckedSeq >= pacer.LastSeq && log.Snapshots.Count >= snapshotsAtResume + 10;
-                },
-                "inputs after the resume acknowledged, and 10 more snapshots", connection);
+            var snapshotsAtResume = await ResumesAndPlaysOnAsync(connection, log, pacer, seqBeforeDrop);
 
             var resumed = log.Welcomes[1];
             Assert.True(resumed.Resumed);
@@ -180,15 +172,7 @@ namespace GameServer.UnitySample.Tests
                 },
                 "the frozen connection declared dead", connection);
             var detectedAfter = frozenFor.Elapsed;
-            await GameLoop.RunUntilAsync(() => log.Welcomes.Count == 2, "the seat resumed on a new connection", connection);
-            var snapshotsAtResume = log.Snapshots.Count;
-            await GameLoop.RunUntilAsync(
-                () =>
-                {
-                    pacer.Frame(0, -1);
-                    return pacer.LastSeq > seqBeforeFreeze && connection.LastAckedSeq >= pacer.LastSeq && log.Snapshots.Count >= snapshotsAtResume + 10;
-                },
-                "inputs after the resume acknowledged, and 10 more snapshots", connection);
+            var snapshotsAtResume = await ResumesAndPlaysOnAsync(connection, log, pacer, seqBeforeFreeze);
 
             // Not before the silence could have reached the timeout (the last message may precede the freeze a little).
             Assert.True(detectedAfter >= TimeSpan.FromMilliseconds(deadPeerTimeoutMs - 500), "declared dead " + detectedAfter.TotalMilliseconds + " ms after the freeze");
@@ -327,6 +311,24 @@ namespace GameServer.UnitySample.Tests
         }
 
         /// <summary>The same player's second device: a raw socket that resumes <paramref name="seat"/> and reads the answer.</summary>
+        /// <summary>
+        /// Waits for the second welcome (the resumed seat), then plays on until an input sent after <paramref name="seqBefore"/>
+        /// is acknowledged and 10 more snapshots came. Returns the snapshot count at the resume.
+        /// </summary>
+        private static async Task<int> ResumesAndPlaysOnAsync(GameServerConnection connection, EventLog log, InputPacer pacer, uint seqBefore)
+        {
+            await GameLoop.RunUntilAsync(() => log.Welcomes.Count == 2, "the seat resumed on a new connection", connection);
+            var snapshotsAtResume = log.Snapshots.Count;
+            await GameLoop.RunUntilAsync(
+                () =>
+                {
+                    pacer.Frame(0, -1);
+                    return pacer.LastSeq > seqBefore && connection.LastAckedSeq >= pacer.LastSeq && log.Snapshots.Count >= snapshotsAtResume + 10;
+                },
+                "inputs after the resume acknowledged, and 10 more snapshots", connection);
+            return snapshotsAtResume;
+        }
+
         private async Task<ClientWebSocket> ResumeElsewhereAsync(string player, WelcomeMessage seat)
         {
             var socket = new ClientWebSocket();

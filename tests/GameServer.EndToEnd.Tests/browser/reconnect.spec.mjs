@@ -106,22 +106,8 @@ async function dropScenario() {
   );
   const during = await demoState();
   await handshake("reconnecting", { attempt: during.reconnectAttempt, closeCode: during.closeCode }, "reopened");
-  await waitForDemo(
-    "the seat resumed: state 'in-room', resumes 1, and new snapshots",
-    (min) => {
-      const d = window.gameDemo;
-      return d.state === "in-room" && d.resumes === 1 && d.snapshots >= min;
-    },
-    MIN_SNAPSHOTS,
-    STEP_TIMEOUT_MS,
-  );
   // Inputs after the resume carry sequences above the ones before the drop, and the server acknowledges them.
-  await waitForDemo(
-    `an input numbered above ${before.inputSeq} acknowledged after the resume`,
-    (seq) => window.gameDemo.lastAck > seq,
-    during.inputSeq,
-    STEP_TIMEOUT_MS,
-  );
+  await waitForFirstResume(during.inputSeq);
   const resumed = await demoState();
   const resumedUi = await uiText();
   const texts = await page.evaluate(() => window.connStateTexts.slice());
@@ -186,21 +172,7 @@ async function freezeScenario() {
   await waitForDemo("the silence noticed: gameDemo.deadPeerDrops 1", () => window.gameDemo.deadPeerDrops >= 1, undefined, STEP_TIMEOUT_MS);
   const noticedAfterMs = Date.now() - frozenAt;
   const during = await demoState();
-  await waitForDemo(
-    "the seat resumed: state 'in-room', resumes 1, and new snapshots",
-    (min) => {
-      const d = window.gameDemo;
-      return d.state === "in-room" && d.resumes === 1 && d.snapshots >= min;
-    },
-    MIN_SNAPSHOTS,
-    STEP_TIMEOUT_MS,
-  );
-  await waitForDemo(
-    `an input numbered above ${during.inputSeq} acknowledged after the resume`,
-    (seq) => window.gameDemo.lastAck > seq,
-    during.inputSeq,
-    STEP_TIMEOUT_MS,
-  );
+  await waitForFirstResume(during.inputSeq);
   const resumed = await demoState();
   await waitForDemo(
     `${CONTINUED_SNAPSHOTS} more snapshots with the tick advancing past ${resumed.tick}`,
@@ -265,6 +237,25 @@ async function waitForDemo(what, predicate, arg, timeoutMs) {
   } catch {
     throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
   }
+}
+
+/** The page resumed its seat for the first time, and the room acknowledges an input sent after `inputSeq`. */
+async function waitForFirstResume(inputSeq) {
+  await waitForDemo(
+    "the seat resumed: state 'in-room', resumes 1, and new snapshots",
+    (min) => {
+      const d = window.gameDemo;
+      return d.state === "in-room" && d.resumes === 1 && d.snapshots >= min;
+    },
+    MIN_SNAPSHOTS,
+    STEP_TIMEOUT_MS,
+  );
+  await waitForDemo(
+    `an input numbered above ${inputSeq} acknowledged after the resume`,
+    (seq) => window.gameDemo.lastAck > seq,
+    inputSeq,
+    STEP_TIMEOUT_MS,
+  );
 }
 
 async function demoState() {
