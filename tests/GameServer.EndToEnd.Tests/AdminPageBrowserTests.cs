@@ -28,6 +28,18 @@ public sealed class AdminPageBrowserTests(HostFixture host, ITestOutputHelper ou
         var roomId = (await alice.JoinAsync(RoomType)).RoomId;
         await bob.JoinAsync(RoomType);
         using var admin = AdminClient();
+        // A third player whose connection is cut and who does not come back: the seat waits for a resume.
+        await using (var proxy = TcpDropProxy.Start(host.WebSocketUri))
+        {
+            await using var carol = host.NewClient(new GameClientOptions { Reconnect = { Enabled = false } });
+            await carol.ConnectAsync(proxy.WebSocketUri);
+            await carol.JoinRoomAsync(roomId);
+            proxy.DropAll();
+            await Wait.UntilAsync(async () =>
+                (await admin.GetFromJsonAsync<JsonElement>($"/admin/api/rooms/{Uri.EscapeDataString(roomId)}"))
+                    .GetProperty("recovery").GetProperty("disconnectedSeats").GetInt32() == 1,
+                "the room holds carol's seat for a resume");
+        }
         var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
         var screenshot = Path.Combine(AppContext.BaseDirectory, "browser-admin.png");
         var url = host.HttpUri.GetLeftPart(UriPartial.Authority);
@@ -36,7 +48,7 @@ public sealed class AdminPageBrowserTests(HostFixture host, ITestOutputHelper ou
         string log;
         try
         {
-            (exitCode, log) = await NodeScript.RunAsync(browserDir, Bound, "admin.spec.mjs", url, screenshot, roomId);
+            (exitCode, log) = await NodeScript.RunAsync(browserDir, Bound, "admin.spec.mjs", url, screenshot, roomId, "1");
         }
         finally
         {

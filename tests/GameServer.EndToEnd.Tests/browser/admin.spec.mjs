@@ -18,7 +18,7 @@ const NEW_MAX_SPEED = 250;
 const ROOM_MAX_SPEED = 300;
 const BAD_TICK_RATE_HZ = 500;       // allowed 1–120 Hz
 
-const [, , baseUrl, screenshotPath, wantedRoomId] = process.argv;
+const [, , baseUrl, screenshotPath, wantedRoomId, expectedWaiting] = process.argv;
 if (!baseUrl) {
   console.error("usage: node admin.spec.mjs <baseUrl> [screenshot.png] [roomId]");
   process.exit(2);
@@ -64,6 +64,14 @@ async function main() {
   }, roomRow);
   if (!/^\d+\/\d+$/.test(room.players) || !/ms$/.test(room.p50) || !/B\/s$/.test(room.bytes)) {
     throw new Error(`the room row reads oddly: ${JSON.stringify(room)}`);
+  }
+  if (expectedWaiting !== undefined && room.waiting !== expectedWaiting) {
+    throw new Error(`the room row shows ${room.waiting} seats waiting for a resume, expected ${expectedWaiting}: ${JSON.stringify(room)}`);
+  }
+  // Checkpoints are saved about once a second (20 ticks) and the page refreshes every second: well under 60 ticks old.
+  const checkpointAge = /^(\d+) ticks? ago$/.exec(room.checkpoint);
+  if (!checkpointAge || Number(checkpointAge[1]) > 60) {
+    throw new Error(`the room's checkpoint reads '${room.checkpoint}', expected a few ticks ago`);
   }
 
   step = "apply MaxSpeed";

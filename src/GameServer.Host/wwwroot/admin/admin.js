@@ -469,7 +469,7 @@ function renderRooms(rooms) {
     let entry = roomRows.get(room.roomId);
     if (!entry) {
       const cell = (col) => el("td", { class: col === "room" ? "" : "num", "data-col": col });
-      const cells = Object.fromEntries(["room", "players", "tick-rate", "measured", "p50", "p99", "skipped", "bytes"].map((c) => [c, cell(c)]));
+      const cells = Object.fromEntries(["room", "players", "waiting", "tick-rate", "measured", "p50", "p99", "skipped", "bytes", "checkpoint"].map((c) => [c, cell(c)]));
       const edit = el("button", { type: "button", class: "link", "data-testid": "room-edit", text: "edit", onclick: () => openEditor(room.roomId) });
       const row = el("tr", { "data-testid": "room-row", "data-room-id": room.roomId }, ...Object.values(cells), el("td", {}, edit));
       entry = { row, cells };
@@ -478,10 +478,18 @@ function renderRooms(rooms) {
     body.append(entry.row); // keeps the API's order (by room id)
     const { cells } = entry;
     const ownChanges = Object.entries(room.overrides ?? {}).filter(([, v]) => v !== null).length;
+    const recovery = room.recovery;
     cells.room.replaceChildren(...present([
       el("code", { text: room.roomId }),
-      ownChanges ? el("span", { class: "badge", title: "This room has its own settings (edit → Reset to room type drops them)", text: "own settings" }) : null]));
+      ownChanges ? el("span", { class: "badge", title: "This room has its own settings (edit → Reset to room type drops them)", text: "own settings" }) : null,
+      recovery?.restoredFromTick >= 0
+        ? el("span", { class: "badge", title: "This activation continued from a checkpoint another one saved (its silo died or shut down)", text: `restored @${recovery.restoredFromTick}` })
+        : null]));
     cells.players.textContent = `${room.players}/${room.maxPlayers}`;
+    // Seats whose player dropped and may still resume (ReconnectGraceSeconds); they count toward the players.
+    const waiting = recovery?.disconnectedSeats ?? 0;
+    cells.waiting.textContent = String(waiting);
+    cells.waiting.classList.toggle("warn", waiting > 0);
     cells["tick-rate"].textContent = `${room.tickRateHz} Hz`;
     const measured = room.live?.tickRateHz;
     cells.measured.textContent = Number.isFinite(measured) ? `${measured.toFixed(1)} Hz` : "–";
@@ -492,6 +500,11 @@ function renderRooms(rooms) {
     cells.skipped.textContent = String(room.skippedTicks);
     cells.skipped.classList.toggle("warn", room.skippedTicks > 0);
     cells.bytes.textContent = formatBytesPerSecond(room.live?.snapshotBytesPerSecond);
+    // Game time a silo failure would cost right now: ticks since the newest saved checkpoint.
+    const behind = recovery && recovery.lastCheckpointTick >= 0 ? room.tick - recovery.lastCheckpointTick : null;
+    cells.checkpoint.textContent = behind === null ? "none yet" : `${behind} tick${behind === 1 ? "" : "s"} ago`;
+    cells.checkpoint.dataset.value = behind === null ? "" : String(behind);
+    cells.checkpoint.classList.toggle("warn", behind !== null && behind > 2 * room.tickRateHz * (room.config?.checkpointIntervalSeconds ?? 1));
   }
   for (const [roomId, entry] of roomRows) {
     if (!seen.has(roomId)) {
