@@ -40,6 +40,8 @@ public static class EdgeExtensions
         // Bound what a non-reading client can park below the application (see EdgeOptions.SendBufferBytes).
         services.AddOptions<SocketTransportOptions>().Configure<IOptions<EdgeOptions>>((sockets, edge) =>
         {
+            sockets.UnsafePreferInlineScheduling = edge.Value.InlineSocketScheduling;
+            sockets.WaitForDataBeforeAllocatingBuffer = edge.Value.WaitForDataBeforeAllocatingBuffer;
             var bytes = edge.Value.SendBufferBytes;
             if (bytes == 0)
             {

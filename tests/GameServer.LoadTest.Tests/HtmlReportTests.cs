@@ -179,6 +179,30 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void Render_ServerMeasured_ShowsContextSwitchesAndGcCollectionsNextToItsCpu()
+    {
+        var html = HtmlReport.Render(Result(passed: true));
+
+        var cpu = html.IndexOf("Server CPU", StringComparison.Ordinal);
+        var switches = html.IndexOf("Server context switches", StringComparison.Ordinal);
+        var gc = html.IndexOf("Server GC collections", StringComparison.Ordinal);
+        Assert.True(cpu >= 0 && switches > cpu && gc > switches, "the cards follow the server CPU card");
+        Assert.Contains("2,151 /s", html);
+        Assert.Contains(ReportFormat.Html("1,065 voluntary · 1,086 nonvoluntary · 179 /s per player"), html);
+        Assert.Contains("gen0 1.5 /s", html);
+        Assert.Contains(ReportFormat.Html("gen1 0.2 /s · gen2 0 /s"), html);
+    }
+
+    [Fact]
+    public void Render_ServerGcNotRead_SaysTheMetricsEndpointDidNotAnswer()
+    {
+        var result = Result(passed: true);
+        var html = HtmlReport.Render(result with { Server = result.Server! with { GcCollectionsPerSecond = null } });
+
+        Assert.Contains("not measured: the server&#39;s /metrics did not answer", html);
+    }
+
+    [Fact]
     public void Render_ToolNearItsCoreLimit_WarnsThatBotsMayBeTheLimit()
     {
         var result = Result(passed: true) with { Tool = new ProcessUsage(1, CpuPercentOfOneCore: 390, RssMb: 200) };
@@ -408,7 +432,14 @@ public sealed class HtmlReportTests
                 Samples = passed ? [] : ["connect: connection refused", HostileSample],
             },
             Tool = new ProcessUsage(100, 35, 150),
-            Server = new ProcessUsage(200, 120, 512),
+            Server = new ServerUsage(200, 120, 512)
+            {
+                ContextSwitchesPerSecond = 2_150.7,
+                VoluntaryContextSwitchesPerSecond = 1_064.7,
+                NonvoluntaryContextSwitchesPerSecond = 1_086,
+                ContextSwitchesPerSecondPerPlayer = 179.23,
+                GcCollectionsPerSecond = new GcCollectionRates(Gen0: 1.5, Gen1: 0.2, Gen2: 0),
+            },
         };
     }
 

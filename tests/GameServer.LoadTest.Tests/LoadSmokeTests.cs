@@ -61,6 +61,15 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.True(result.Tool.CpuPercentOfOneCore > 0);
         Assert.NotNull(result.Server);
         Assert.True(result.Server.RssMb > 0);
+        // A host serving 40 players switches threads thousands of times a second; its /metrics answers, GCs or not.
+        Assert.True(result.Server.ContextSwitchesPerSecond > 0, $"{result.Server.ContextSwitchesPerSecond} context switches/s");
+        Assert.InRange(Math.Abs(result.Server.ContextSwitchesPerSecond!.Value
+            - (result.Server.VoluntaryContextSwitchesPerSecond!.Value + result.Server.NonvoluntaryContextSwitchesPerSecond!.Value)), 0, 0.2); // each rounded to 0.1
+        Assert.True(result.Server.ContextSwitchesPerSecondPerPlayer > 0);
+        Assert.NotNull(result.Server.GcCollectionsPerSecond);
+        Assert.True(result.Server.GcCollectionsPerSecond is { Gen0: >= 0, Gen1: >= 0, Gen2: >= 0 });
+        Assert.Contains("context switches ", output);
+        Assert.Contains("GC collections/s gen0 ", output);
 
         var html = File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.html")).FullName);
         Assert.Contains("<svg", html);

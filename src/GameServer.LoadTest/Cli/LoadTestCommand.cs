@@ -195,7 +195,8 @@ internal sealed class LoadTestCommand
 
     private readonly Option<int?> _serverPid = new("--server-pid")
     {
-        Description = "PID of a server you started (same machine): its CPU (% of one core) and memory are sampled from /proc into the result.",
+        Description = "PID of a server you started (same machine): its CPU (% of one core), memory and context switches are sampled from /proc into the result, "
+            + "and its GC collections are read from /metrics on the first --url's host and port.",
         HelpName = "pid",
     };
 

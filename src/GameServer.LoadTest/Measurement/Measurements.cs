@@ -147,15 +147,33 @@ internal sealed class Measurements
         ? Usage(_tool.Pid, w.StartTool, w.EndTool)
         : Usage(_tool.Pid, _runStartTool, _lastTool);
 
-    public ProcessUsage? ServerUsage()
+    /// <summary>
+    /// The server's CPU and context switches over the window (the whole run when no window was measured), its memory at
+    /// the end, and <paramref name="gcCollections"/> as read from its /metrics; null when the server was not sampled.
+    /// </summary>
+    public ServerUsage? ServerUsage(GcCollectionRates? gcCollections)
     {
         if (_server is null)
         {
             return null;
         }
-        return _window is { StartServer: { } start, EndServer: { } end }
-            ? Usage(_server.Pid, start, end)
-            : Usage(_server.Pid, _runStartServer ?? default, _lastServer ?? default);
+        var (start, end, players) = _window is { StartServer: { } s, EndServer: { } e } w
+            ? (s, e, w.StartTotals.InRoom)
+            : (_runStartServer ?? default, _lastServer ?? default, 0);
+        var usage = new ServerUsage(_server.Pid, end.CpuPercentSince(start), end.RssMb) { GcCollectionsPerSecond = gcCollections };
+        if (end.ContextSwitchesPerSecondSince(start) is not { } rates)
+        {
+            return usage;
+        }
+        var (voluntary, nonvoluntary) = rates;
+        var total = voluntary + nonvoluntary;
+        return usage with
+        {
+            ContextSwitchesPerSecond = Math.Round(total, 1),
+            VoluntaryContextSwitchesPerSecond = Math.Round(voluntary, 1),
+            NonvoluntaryContextSwitchesPerSecond = Math.Round(nonvoluntary, 1),
+            ContextSwitchesPerSecondPerPlayer = players > 0 ? Math.Round(total / players, 2) : null,
+        };
     }
 
     private static ProcessUsage Usage(int pid, ProcessSample start, ProcessSample end) =>

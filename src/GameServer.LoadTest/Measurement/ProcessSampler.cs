@@ -5,21 +5,27 @@ namespace GameServer.LoadTest.Measurement;
 
 /// <summary>
 /// Reads a process's CPU time (utime + stime from /proc/&lt;pid&gt;/stat) and resident memory (VmRSS from
-/// /proc/&lt;pid&gt;/status), as WORKLOAD.md measures servers. Without /proc (not Linux) only the tool itself can be
-/// sampled, through <see cref="Process"/>.
+/// /proc/&lt;pid&gt;/status), as WORKLOAD.md measures servers, and for the server also its context switches, summed over
+/// its threads (see <see cref="ContextSwitchCounter"/>). Without /proc (not Linux) only the tool itself can be sampled,
+/// through <see cref="Process"/>.
 /// </summary>
 internal sealed class ProcessSampler
 {
     /// <summary>USER_HZ: /proc reports CPU time in 1/100 s on every mainstream Linux build.</summary>
     private const double ClockTicksPerSecond = 100;
 
+    private const string VoluntaryField = "voluntary_ctxt_switches:";
+    private const string NonvoluntaryField = "nonvoluntary_ctxt_switches:";
+
     private readonly bool _useProc;
+    private readonly ContextSwitchCounter? _contextSwitches;
     private ProcessSample _last;
 
-    private ProcessSampler(int pid, bool useProc)
+    private ProcessSampler(int pid, bool useProc, bool countContextSwitches)
     {
         Pid = pid;
         _useProc = useProc;
+        _contextSwitches = useProc && countContextSwitches ? new ContextSwitchCounter() : null;
     }
 
     public int Pid { get; }
@@ -30,12 +36,13 @@ internal sealed class ProcessSampler
     public static ProcessSampler ForSelf()
     {
         var pid = Environment.ProcessId;
-        return new ProcessSampler(pid, File.Exists($"/proc/{pid}/stat"));
+        // Its own context switches are not reported, and reading every thread's status each second is not free.
+        return new ProcessSampler(pid, File.Exists($"/proc/{pid}/stat"), countContextSwitches: false);
     }
 
-    /// <summary>Null when there is no such process in /proc.</summary>
+    /// <summary>The server: CPU, memory and context switches. Null when there is no such process in /proc.</summary>
     public static ProcessSampler? ForProcess(int pid) =>
-        File.Exists($"/proc/{pid}/stat") ? new ProcessSampler(pid, useProc: true) : null;
+        File.Exists($"/proc/{pid}/stat") ? new ProcessSampler(pid, useProc: true, countContextSwitches: true) : null;
 
     public ProcessSample Read()
     {
@@ -44,7 +51,7 @@ internal sealed class ProcessSampler
         {
             if (_useProc)
             {
-                _last = new ProcessSample(at, ReadCpuSeconds(Pid), ReadRssMb(Pid));
+                _last = new ProcessSample(at, ReadCpuSeconds(Pid), ReadRssMb(Pid), _contextSwitches?.Add(ReadThreadContextSwitches(Pid)));
             }
             else
             {
@@ -79,6 +86,55 @@ internal sealed class ProcessSampler
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// voluntary_ctxt_switches and nonvoluntary_ctxt_switches from a /proc/&lt;pid&gt;/task/&lt;tid&gt;/status (one thread's
+    /// counts; in /proc/&lt;pid&gt;/status, the main thread's only); null when the kernel does not show them.
+    /// </summary>
+    public static ContextSwitches? ParseContextSwitches(string status)
+    {
+        long? voluntary = null;
+        long? nonvoluntary = null;
+        foreach (var line in status.Split('\n'))
+        {
+            if (line.StartsWith(VoluntaryField, StringComparison.Ordinal))
+            {
+                voluntary = long.Parse(line.AsSpan(VoluntaryField.Length).Trim(), CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith(NonvoluntaryField, StringComparison.Ordinal))
+            {
+                nonvoluntary = long.Parse(line.AsSpan(NonvoluntaryField.Length).Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+        return voluntary is { } v && nonvoluntary is { } n ? new ContextSwitches(v, n) : null;
+    }
+
+    /// <summary>Every live thread's counts. A thread that exits while being read is skipped: its last counts are in the previous read.</summary>
+    private static List<KeyValuePair<int, ContextSwitches>> ReadThreadContextSwitches(int pid)
+    {
+        var threads = new List<KeyValuePair<int, ContextSwitches>>();
+        foreach (var directory in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var threadId))
+            {
+                continue;
+            }
+            string status;
+            try
+            {
+                status = File.ReadAllText(Path.Combine(directory, "status"));
+            }
+            catch (IOException)
+            {
+                continue; // gone between the listing and the read (ENOENT or ESRCH)
+            }
+            if (ParseContextSwitches(status) is { } counts)
+            {
+                threads.Add(new(threadId, counts));
+            }
+        }
+        return threads;
     }
 
     private static double ReadCpuSeconds(int pid) => ParseCpuSeconds(File.ReadAllText($"/proc/{pid}/stat"));

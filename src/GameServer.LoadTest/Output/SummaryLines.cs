@@ -44,6 +44,20 @@ internal static class SummaryLines
             yield return $"late snapshots: {late.SnapshotsOutOfOrder} (a tick below or equal to the previous one, on time, the stream back at it next: late or repeated, not a restore)";
         }
         yield return $"tool: pid {result.Tool.Pid}, cpu {ConsoleFormat.F(result.Tool.CpuPercentOfOneCore)}% of one core, rss {ConsoleFormat.F(result.Tool.RssMb)} MB"
-            + (result.Server is { } server ? $"; server: pid {server.Pid}, cpu {ConsoleFormat.F(server.CpuPercentOfOneCore)}% of one core, rss {ConsoleFormat.F(server.RssMb)} MB" : "");
+            + (result.Server is { } server ? $"; server: pid {server.Pid}, cpu {ConsoleFormat.F(server.CpuPercentOfOneCore)}% of one core, rss {ConsoleFormat.F(server.RssMb)} MB, {ServerActivity(server)}" : "");
+    }
+
+    /// <summary>The server's context switches and GCs per second, next to its CPU: what moves first when a change adds blocking or allocation.</summary>
+    internal static string ServerActivity(ServerUsage server)
+    {
+        var switches = server.ContextSwitchesPerSecond is { } total
+            ? $"context switches {ConsoleFormat.F(total, "0")}/s ({ConsoleFormat.F(server.VoluntaryContextSwitchesPerSecond ?? 0, "0")} voluntary, "
+                + $"{ConsoleFormat.F(server.NonvoluntaryContextSwitchesPerSecond ?? 0, "0")} nonvoluntary"
+                + (server.ContextSwitchesPerSecondPerPlayer is { } perPlayer ? $"; {ConsoleFormat.F(perPlayer, "0.0")}/s per player)" : ")")
+            : "context switches not measured";
+        var gc = server.GcCollectionsPerSecond is { } g
+            ? $"GC collections/s gen0 {ConsoleFormat.F(g.Gen0, "0.###")} gen1 {ConsoleFormat.F(g.Gen1, "0.###")} gen2 {ConsoleFormat.F(g.Gen2, "0.###")}"
+            : "GC collections not measured (no /metrics)";
+        return switches + ", " + gc;
     }
 }

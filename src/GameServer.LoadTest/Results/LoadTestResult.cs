@@ -38,7 +38,7 @@ public sealed record LoadTestResult
     public required ProcessUsage Tool { get; init; }
 
     /// <summary>The server process, when its PID is known (--spawn-server or --server-pid); otherwise null.</summary>
-    public ProcessUsage? Server { get; init; }
+    public ServerUsage? Server { get; init; }
 
     /// <summary>
     /// How the players came through failures (drops, stalls, room restores) over the whole run. Null in results written
@@ -220,3 +220,37 @@ public sealed record ErrorSummary
 
 /// <summary>CPU is measured from /proc (utime + stime) over the measurement window, as % of one core.</summary>
 public sealed record ProcessUsage(int Pid, double CpuPercentOfOneCore, double RssMb);
+
+/// <summary>
+/// The server process over the measurement window (the whole run when no window was measured): CPU and memory as for the
+/// tool, plus what shows a regression that CPU alone can hide, context switches and garbage collections.
+/// </summary>
+public sealed record ServerUsage(int Pid, double CpuPercentOfOneCore, double RssMb)
+{
+    /// <summary>
+    /// Context switches per second, all threads (voluntary + nonvoluntary, from each thread's /proc/&lt;pid&gt;/task/&lt;tid&gt;/status).
+    /// Null when not measured, and in results written before the tool measured it.
+    /// </summary>
+    public double? ContextSwitchesPerSecond { get; init; }
+
+    /// <summary>Of those, the switches where a thread blocked or waited (gave up the CPU).</summary>
+    public double? VoluntaryContextSwitchesPerSecond { get; init; }
+
+    /// <summary>Of those, the switches where the scheduler preempted a thread: its time slice ran out or the core was wanted.</summary>
+    public double? NonvoluntaryContextSwitchesPerSecond { get; init; }
+
+    /// <summary><see cref="ContextSwitchesPerSecond"/> ÷ players in a room when the window opened; null without a window or players.</summary>
+    public double? ContextSwitchesPerSecondPerPlayer { get; init; }
+
+    /// <summary>
+    /// Garbage collections per second by generation, from the server's /metrics at the window's start and end. Null when
+    /// /metrics did not answer (or has no GC counter), when no window was measured, and in results written before.
+    /// </summary>
+    public GcCollectionRates? GcCollectionsPerSecond { get; init; }
+}
+
+/// <summary>
+/// Garbage collections per second, by the oldest generation each collected: a gen1 GC counts under gen1 only, not gen0
+/// (the runtime's <c>dotnet.gc.collections</c>).
+/// </summary>
+public sealed record GcCollectionRates(double Gen0, double Gen1, double Gen2);

@@ -28,8 +28,15 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             $"ramp {Cli.DurationParser.Format(options.Ramp)}, warm-up {options.WarmupSeconds}s, measure {options.MeasureSeconds}s, inputs at {options.InputRateHz:0.##} Hz"
             + (options.ServerSettings.Count > 0 ? "; server settings " + string.Join(", ", options.ServerSettings.Select(ServerSettings.Redact)) : ""));
 
-        var startedAt = DateTimeOffset.UtcNow;
         var serverSampler = serverPid is { } pid ? ProcessSampler.ForProcess(pid) : null;
+        // GC counts come from the server's /metrics, on the host and port of the first --url (the spawned server's).
+        using var serverGc = serverSampler is null ? null : new ServerGcWindow(ServerGcWindow.MetricsUrlFor(options.Url));
+        if (serverGc is not null && !await serverGc.WarmAsync().ConfigureAwait(false))
+        {
+            view.Warn($"{serverGc.MetricsUrl} did not answer with {ServerGcWindow.CollectionsMetric}: the server's GC collections will likely not be reported.");
+        }
+
+        var startedAt = DateTimeOffset.UtcNow;
         var measurements = new Measurements(ProcessSampler.ForSelf(), serverSampler);
         var fleet = new BotFleet(options, seed, measurements, tokens.Tokens);
         var pump = new InputPump();
@@ -42,7 +49,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         bool interrupted;
         try
         {
-            interrupted = await view.RunAsync(show => PhasesAsync(fleet, measurements, ramp, show, stop)).ConfigureAwait(false);
+            interrupted = await view.RunAsync(show => PhasesAsync(fleet, measurements, serverGc, ramp, show, stop)).ConfigureAwait(false);
         }
         finally
         {
@@ -59,6 +66,11 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         view.Info($"closing {final.InRoom} connections…");
         await fleet.CloseAllAsync(s_closeTimeout).ConfigureAwait(false);
         WarnAboutTheTool(final, measurements);
+        var gcCollections = serverGc is null ? null : await serverGc.RatesAsync().ConfigureAwait(false);
+        if (serverGc is not null && gcCollections is null && measurements.MeasuredSeconds > 0)
+        {
+            view.Warn($"the server's GC collections are not reported: {serverGc.MetricsUrl} did not answer when the window opened or closed, or has no {ServerGcWindow.CollectionsMetric}.");
+        }
 
         var summary = measurements.Summary(options.TargetPlayers, playersAcked, fleet.RoomsJoined(), final, fleet.OutagePlayerSeconds);
         var recovery = RecoveryMath.Summarize(recoveryTotals, measurements.Recovery.OutagesMs(), measurements.Recovery.Restores(),
@@ -76,14 +88,15 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             LatencyHistogram = measurements.LatencyBins(),
             Errors = measurements.Errors.Summary(),
             Tool = measurements.ToolUsage(),
-            Server = measurements.ServerUsage(),
+            Server = measurements.ServerUsage(gcCollections),
             Recovery = recovery,
             Edges = measurements.Edges.Summarize(options.Urls, fleet.EdgesInRoomAtEnd(recoveryTotals)),
         };
     }
 
     /// <summary>The 1 s loop: closes a bucket, moves the phase on, shows progress. True when stopped early.</summary>
-    private async Task<bool> PhasesAsync(BotFleet fleet, Measurements measurements, Task ramp, Action<ProgressFrame> show, CancellationToken stop)
+    private async Task<bool> PhasesAsync(
+        BotFleet fleet, Measurements measurements, ServerGcWindow? serverGc, Task ramp, Action<ProgressFrame> show, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(s_bucket);
         var phase = RunPhase.Ramp;
@@ -127,6 +140,11 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             {
                 fleet.MarkWindowStart();
                 measurements.BeginWindow(totals);
+                serverGc?.Begin();
+            }
+            if (phase == RunPhase.Measure && (done || interrupted))
+            {
+                serverGc?.End(); // the bucket just closed was the window's last
             }
             var timeLeft = next switch
             {
