@@ -11,6 +11,9 @@ public sealed class SiloOptions
     /// <summary>Client gateway port on localhost. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>Serve the Orleans Dashboard at <c>/dashboard</c>. Default true; it polls grain statistics every second.</summary>
-    public bool DashboardEnabled { get; set; } = true;
+    /// <summary>
+    /// Serve the Orleans Dashboard at <c>/dashboard</c>. Default false: it has no authentication and polls grain
+    /// statistics every second; appsettings.Development.json turns it on for the README's local run.
+    /// </summary>
+    public bool DashboardEnabled { get; set; }
 }
