@@ -109,7 +109,9 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         var key = GameTokenIssuer.NewSigningKey();
         var (exit, output) = await RunAsync(
             "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "1",
-            "--ramp", "500ms", "--warmup", "0", "--duration", "2s", "--slo-p99-ms", "0.001", "--token-key", key);
+            "--ramp", "500ms", "--warmup", "0", "--duration", "2s", "--slo-p99-ms", "0.001", "--token-key", key,
+            // Only the p99 check is meant to fail: a 2 s window on a busy CI machine can dip below the default 19 snapshots/s.
+            "--slo-min-snapshot-rate", "10");
 
         Assert.True(exit == ExitCodes.SloMissed, $"exit code {exit}:{Environment.NewLine}{output}");
         var result = ReadResult();
