@@ -1,9 +1,11 @@
+using GameServer.Testing;
+
 namespace GameServer.Cluster.Tests;
 
 /// <summary>Paths in the repository, found by walking up from the test's output folder to GameServer.sln.</summary>
 internal static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepoRoot.Path;
 
     public static string Docker => Path.Combine(Root, "docker");
 
@@ -20,17 +22,5 @@ internal static class RepoPaths
             }
         }
         throw new InvalidOperationException($"{project}.dll is not built: run `dotnet build GameServer.sln -c Release` first.");
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "GameServer.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"GameServer.sln not found above {AppContext.BaseDirectory}.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using GameServer.LoadTest.Results;
+using GameServer.LoadTest.Server;
 
 namespace GameServer.LoadTest.Measurement;
 
@@ -38,14 +39,7 @@ internal sealed class ServerGcWindow : IDisposable
     public Uri MetricsUrl { get; }
 
     /// <summary>The metrics endpoint of the server behind <paramref name="webSocketUrl"/>: same host and port, http for ws, https for wss.</summary>
-    public static Uri MetricsUrlFor(Uri webSocketUrl) => new UriBuilder(webSocketUrl)
-    {
-        Scheme = webSocketUrl.Scheme == "wss" ? Uri.UriSchemeHttps : Uri.UriSchemeHttp,
-        Port = webSocketUrl.Port,
-        Path = MetricsPath,
-        Query = "",
-        Fragment = "",
-    }.Uri;
+    public static Uri MetricsUrlFor(Uri webSocketUrl) => ServerHttpUrl.For(webSocketUrl, MetricsPath);
 
     /// <summary>
     /// Before the run: one read whose result is not used, so that the server's first scrape, which compiles the

@@ -48,14 +48,7 @@ internal sealed class DevEndpointTokenSource : PlayerTokenSource
         }
     }
 
-    public static Uri EndpointFor(Uri webSocketUrl) => new UriBuilder(webSocketUrl)
-    {
-        Scheme = webSocketUrl.Scheme == "wss" ? Uri.UriSchemeHttps : Uri.UriSchemeHttp,
-        Port = webSocketUrl.Port,
-        Path = EndpointPath,
-        Query = "",
-        Fragment = "",
-    }.Uri;
+    public static Uri EndpointFor(Uri webSocketUrl) => ServerHttpUrl.For(webSocketUrl, EndpointPath);
 
     /// <param name="lifetime">Ignored: the server decides (Auth:DevelopmentTokenLifetimeMinutes).</param>
     public override async Task<string> IssueAsync(string playerId, TimeSpan lifetime, CancellationToken cancellationToken)
