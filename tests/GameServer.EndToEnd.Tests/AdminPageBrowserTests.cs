@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GameServer.Auth;
+using GameServer.Abstractions;
 using GameServer.Client;
 using Xunit.Abstractions;
 
@@ -25,8 +26,10 @@ public sealed class AdminPageBrowserTests(HostFixture host, ITestOutputHelper ou
         await using var bob = host.NewClient();
         await alice.ConnectAsync(host.WebSocketUri);
         await bob.ConnectAsync(host.WebSocketUri);
-        var roomId = (await alice.JoinAsync(RoomType)).RoomId;
-        await bob.JoinAsync(RoomType);
+        // A room of its own with three free seats: the shared host keeps other tests' rooms, whose seats may still
+        // wait for a resume, so a matchmade room can be one seat short of full.
+        var roomId = (await alice.JoinRoomAsync(RoomIds.New(RoomType))).RoomId;
+        await bob.JoinRoomAsync(roomId);
         using var admin = AdminClient();
         // A third player whose connection is cut and who does not come back: the seat waits for a resume.
         await using (var proxy = TcpDropProxy.Start(host.WebSocketUri))

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using GameServer.Abstractions;
 using GameServer.Client;
 using GameServer.Protocol;
 using GameServer.Protocol.Arena;
@@ -21,7 +22,8 @@ public sealed class GameplayTests(HostFixture host)
         await alice.ConnectAsync(host.WebSocketUri);
         await bob.ConnectAsync(host.WebSocketUri);
 
-        var aliceWelcome = await alice.JoinAsync(ArenaGame);
+        // A room of their own: the shared host holds other tests' rooms, whose seats may wait for a resume.
+        var aliceWelcome = await alice.JoinRoomAsync(RoomIds.New(ArenaGame));
         var bobWelcome = await bob.JoinRoomAsync(aliceWelcome.RoomId);
 
         Assert.Equal(aliceWelcome.RoomId, bobWelcome.RoomId);
@@ -61,7 +63,7 @@ public sealed class GameplayTests(HostFixture host)
         hostile.ErrorReceived += errors.Enqueue;
         await honest.ConnectAsync(host.WebSocketUri);
         await hostile.ConnectAsync(host.WebSocketUri);
-        var welcome = await honest.JoinAsync(ArenaGame);
+        var welcome = await honest.JoinRoomAsync(RoomIds.New(ArenaGame));
         await hostile.JoinRoomAsync(welcome.RoomId);
         await Wait.UntilAsync(() => honest.SnapshotsReceived > 0, "honest player receives snapshots");
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using GameServer.Abstractions;
 using GameServer.Client;
 using GameServer.Protocol.Arena;
 
@@ -80,7 +81,7 @@ public sealed class OperationsEndpointTests(HostFixture host)
         await using var bob = host.NewClient();
         await alice.ConnectAsync(host.WebSocketUri);
         await bob.ConnectAsync(host.WebSocketUri);
-        var welcome = await alice.JoinAsync("arena");
+        var welcome = await alice.JoinRoomAsync(RoomIds.New("arena"));
         await bob.JoinRoomAsync(welcome.RoomId);
         for (var i = 0; i < 5; i++)
         {
