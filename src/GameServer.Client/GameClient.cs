@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using System.Runtime.ExceptionServices;
 using System.Text.RegularExpressions;
 using GameServer.Protocol;
-using MessagePack;
 
 namespace GameServer.Client;
 
@@ -54,6 +53,10 @@ public sealed class GameClient : IAsyncDisposable
     private long _lastOutageTicks = -1;
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeStatusDescription;
+    private readonly EventQueue? _queue;
+    private long _receivedAtTicks;
+    private long _deadPeerDrops;
+    private long _malformedFrames;
 
     /// <exception cref="ArgumentException">A <see cref="GameClientOptions.Reconnect"/> setting is out of range.</exception>
     public GameClient(GameClientOptions? options = null)
@@ -68,6 +71,14 @@ public sealed class GameClient : IAsyncDisposable
         if (_options.KeepAliveTimeout < TimeSpan.Zero && _options.KeepAliveTimeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(options), _options.KeepAliveTimeout, "GameClientOptions.KeepAliveTimeout must be zero or positive.");
+        }
+        if (_options.QueueEvents)
+        {
+            if (_options.MaxQueuedSnapshots < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), _options.MaxQueuedSnapshots, "GameClientOptions.MaxQueuedSnapshots must be 1 or more (default 60).");
+            }
+            _queue = new EventQueue(_options.MaxQueuedSnapshots);
         }
     }
 
@@ -119,11 +130,54 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>A snapshot's tick went backwards: the room was restored from a checkpoint. Raised before that snapshot's events.</summary>
     public event Action<RoomRestoredEventArgs>? RoomRestored;
 
+    /// <summary>The connection's state changed; raised after <see cref="State"/> took the new value.</summary>
+    public event Action<ConnectionState>? StateChanged;
+
+    /// <summary>
+    /// The server seated this player: the answer to a join (also the automatic one after a failed resume, see
+    /// <see cref="ReconnectOptions.RejoinAfterResumeFailure"/>) or to a resume (<see cref="Welcome.Resumed"/> true).
+    /// </summary>
+    public event Action<Welcome>? Welcomed;
+
     public ConnectionState State
     {
         get => _state;
-        private set => _state = value;
+        private set
+        {
+            if (_state != value)
+            {
+                _state = value;
+                Raise(StateChanged, value);
+            }
+        }
     }
+
+    /// <summary>
+    /// Raises every event that arrived since the last call, in order, on the calling thread, when
+    /// <see cref="GameClientOptions.QueueEvents"/> is on: call it once a frame from the game loop (Unity's <c>Update</c>).
+    /// A handler that throws does not stop the others; the first exception is rethrown after the last event. Returns how
+    /// many queued entries were raised (a snapshot's frame, ack and snapshot events are one) (0 when events are not queued, or when called from inside a handler).
+    /// </summary>
+    public int DrainEvents() => _queue?.Drain() ?? 0;
+
+    /// <summary>The client's monotonic clock since it was created; the time base of <see cref="EventReceivedAt"/>.</summary>
+    public TimeSpan Clock => _clock.Elapsed;
+
+    /// <summary>
+    /// When the frame behind the event being raised arrived, on <see cref="Clock"/>; read it in a handler (e.g. to feed
+    /// an interpolator the snapshot's arrival time, not the time the game loop drained it). Outside a handler: the
+    /// arrival of the latest frame.
+    /// </summary>
+    public TimeSpan EventReceivedAt => _queue is { IsDraining: true } queue ? queue.RaisingReceivedAt : ReceivedAtNow;
+
+    /// <summary>Snapshot events dropped unraised because the game did not drain them (<see cref="GameClientOptions.MaxQueuedSnapshots"/>).</summary>
+    public long SnapshotsDropped => _queue?.SnapshotsDropped ?? 0;
+
+    /// <summary>Connections aborted because nothing arrived within the keep-alive deadline (half-open connections).</summary>
+    public long DeadPeerDrops => Interlocked.Read(ref _deadPeerDrops);
+
+    /// <summary>Frames that did not decode and were skipped (a healthy server sends none).</summary>
+    public long MalformedFrames => Interlocked.Read(ref _malformedFrames);
 
     /// <summary>The current room's welcome (the resumed one after a resume), or null when not in a room. Kept while reconnecting.</summary>
     public Welcome? Room => _welcome;
@@ -439,12 +493,8 @@ public sealed class GameClient : IAsyncDisposable
         try
         {
             socket.Options.AddSubProtocol(ProtocolVersion.SubProtocol);
-            socket.Options.KeepAliveInterval = _options.KeepAliveInterval;
-#if NET
-            // Ping/pong with a deadline: a connection that stops answering is aborted, and the receive loop's failure
-            // starts a reconnect and resume like any other drop.
-            socket.Options.KeepAliveTimeout = _options.KeepAliveTimeout;
-#endif
+            // Keep-alive is the protocol's own (DeadPeerWatchdog), the same on every platform; none at the WebSocket layer.
+            socket.Options.KeepAliveInterval = TimeSpan.Zero;
             foreach (var header in _options.Headers)
             {
                 socket.Options.SetRequestHeader(header.Key, header.Value);
@@ -452,7 +502,12 @@ public sealed class GameClient : IAsyncDisposable
             var token = _options.AccessTokenProvider is { } provider
                 ? await provider(cancellationToken).ConfigureAwait(false)
                 : _options.AccessToken;
-            if (token is not null)
+            var connectTo = endpoint;
+            if (token is not null && _options.SendTokenInQuery)
+            {
+                connectTo = WithAccessToken(endpoint, token);
+            }
+            else if (token is not null)
             {
                 socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
             }
@@ -463,7 +518,7 @@ public sealed class GameClient : IAsyncDisposable
 #if NET
             socket.Options.CollectHttpResponseDetails = true;
 #endif
-            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(connectTo, cancellationToken).ConfigureAwait(false);
 #if NET
             socket.HttpResponseHeaders = null; // only wanted from refusals; don't keep them for the connection's life
 #endif
@@ -476,6 +531,15 @@ public sealed class GameClient : IAsyncDisposable
             socket.Dispose();
             return new OpenResult(null, ex, status is 401 or 403, retryAfter);
         }
+    }
+
+    private static Uri WithAccessToken(Uri endpoint, string token)
+    {
+        var builder = new UriBuilder(endpoint);
+        var pair = "access_token=" + Uri.EscapeDataString(token);
+        var query = builder.Query.TrimStart('?');
+        builder.Query = query.Length == 0 ? pair : query + "&" + pair;
+        return builder.Uri;
     }
 
     /// <summary>A refusal's <c>Retry-After</c> in seconds (the edge sends it with 503 and 429), where the platform exposes it.</summary>
@@ -554,13 +618,23 @@ public sealed class GameClient : IAsyncDisposable
                 reason = "the client stopped after an event handler threw";
                 FailPending(status, reason);
             }
-            Closed?.Invoke(status, reason);
+            Raise(Closed, status, reason);
         }
     }
 
     private async Task<(WebSocketCloseStatus? Status, string? Reason)> ReceiveLoopAsync(FrameReader reader)
     {
         var socket = reader.Socket;
+        var watchdog = new DeadPeerWatchdog(_options.KeepAliveInterval, _options.KeepAliveTimeout, _clock.Elapsed,
+            () => _ = SendKeepAlivePingAsync(socket),
+            () =>
+            {
+                Interlocked.Increment(ref _deadPeerDrops);
+                socket.Abort(); // the read below fails, and the client reconnects and resumes as after any drop
+            });
+        using var timer = watchdog.IsEnabled
+            ? new Timer(_ => watchdog.Check(_clock.Elapsed), null, watchdog.CheckEvery, watchdog.CheckEvery)
+            : null;
         try
         {
             while (true)
@@ -571,12 +645,25 @@ public sealed class GameClient : IAsyncDisposable
                     return await CloseReceivedAsync(socket).ConfigureAwait(false);
                 }
                 CountReceived(length);
+                watchdog.MarkReceived(ReceivedAtNow);
                 Dispatch(reader.Message(length));
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
         {
             return (socket.CloseStatus, socket.CloseStatusDescription);
+        }
+    }
+
+    /// <summary>The watchdog's ping; its pong updates <see cref="LastRoundTrip"/>. A failed send is the receive loop's to notice.</summary>
+    private async Task SendKeepAlivePingAsync(ClientWebSocket socket)
+    {
+        try
+        {
+            await SendFrameAsync(socket, MessageCodec.Encode(new Ping(_clock.Elapsed.TotalMilliseconds)), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException)
+        {
         }
     }
 
@@ -643,7 +730,7 @@ public sealed class GameClient : IAsyncDisposable
             // A refusal's Retry-After is the server's floor; the jitter on top keeps the refused crowd spread out.
             var delay = (retryAfter ?? TimeSpan.Zero) + ReconnectBackoff.Delay(_reconnect, attempt, afterDrain, _random);
             retryAfter = null;
-            Reconnecting?.Invoke(new ReconnectingEventArgs(attempt + 1, delay, (int?)cause, causeReason, lastError));
+            Raise(Reconnecting, new ReconnectingEventArgs(attempt + 1, delay, (int?)cause, causeReason, lastError));
             try
             {
                 await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
@@ -680,6 +767,7 @@ public sealed class GameClient : IAsyncDisposable
             _socket = reader.Socket;
             Volatile.Write(ref _endpoint, reader.Endpoint);
             previous?.Dispose();
+            var lostSeatOf = _welcome?.RoomType;
             if (_welcome is { ReconnectGraceSeconds: <= 0 } seatless)
             {
                 // The server keeps no seat after a disconnect (reconnectGraceSeconds 0: no resume support), so there is
@@ -716,7 +804,19 @@ public sealed class GameClient : IAsyncDisposable
                 Interlocked.Exchange(ref _lastOutageTicks, (_clock.Elapsed - outageStart).Ticks);
             }
             Interlocked.Increment(ref _reconnects);
-            Reconnected?.Invoke(new ReconnectedEventArgs(reader.Endpoint, attempt + 1, _clock.Elapsed - outageStart));
+            Raise(Reconnected, new ReconnectedEventArgs(reader.Endpoint, attempt + 1, _clock.Elapsed - outageStart));
+            if (lostSeatOf is not null && _welcome is null && _reconnect.RejoinAfterResumeFailure)
+            {
+                // The seat is gone: matchmake into the same room type; the receive loop raises the welcome.
+                try
+                {
+                    await SendFrameAsync(reader.Socket, MessageCodec.Encode(new Join(lostSeatOf)), _stopping.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+                {
+                    // Dropped again (the receive loop notices) or closed by the app: nothing to join.
+                }
+            }
             return (reader, null, null);
         }
         return (null, cause, $"gave up after {_reconnect.MaxAttempts} reconnect attempts; the last failed with: {lastError?.Message}");
@@ -766,7 +866,7 @@ public sealed class GameClient : IAsyncDisposable
                         OnResumed(welcome, outageStart);
                         return (ResumeOutcome.Resumed, "", null, null);
                     case Error error:
-                        ErrorReceived?.Invoke(error);
+                        Raise(ErrorReceived, error);
                         if (error.Code is ErrorCode.InternalError or ErrorCode.RateLimited)
                         {
                             // Transient: the seat is still held for the grace window, so try again after the backoff.
@@ -797,10 +897,11 @@ public sealed class GameClient : IAsyncDisposable
         }
         _welcome = welcome;
         State = ConnectionState.InRoom;
+        Raise(Welcomed, welcome);
         Interlocked.Increment(ref _resumes);
         var outage = _clock.Elapsed - outageStart;
         Interlocked.Exchange(ref _lastOutageTicks, outage.Ticks);
-        Resumed?.Invoke(new ResumedEventArgs(welcome, outage));
+        Raise(Resumed, new ResumedEventArgs(welcome, outage));
     }
 
     private void OnResumeFailed(Welcome room, Error error)
@@ -809,12 +910,13 @@ public sealed class GameClient : IAsyncDisposable
         _welcome = null;
         Interlocked.Exchange(ref _roomTick, -1);
         State = ConnectionState.Connected;
-        ResumeFailed?.Invoke(error);
-        LeftRoom?.Invoke(new Left(room.RoomId, "resume-failed"));
+        Raise(ResumeFailed, error);
+        Raise(LeftRoom, new Left(room.RoomId, "resume-failed"));
     }
 
     private void CountReceived(int length)
     {
+        Volatile.Write(ref _receivedAtTicks, _clock.Elapsed.Ticks);
         Interlocked.Add(ref _bytesReceived, length);
         Interlocked.Add(ref _wireBytesReceived, length + FrameHeaderBytes(length));
     }
@@ -831,29 +933,38 @@ public sealed class GameClient : IAsyncDisposable
         {
             message = MessageCodec.DecodeServer(frame);
         }
-        catch (ProtocolException)
+        catch (ProtocolException ex)
         {
-            return; // a newer server's message this client does not know: ignore
+            // A newer server's message this client does not know is skipped; a broken one is skipped and counted.
+            if (ex.ErrorCode == ErrorCode.MalformedMessage)
+            {
+                Interlocked.Increment(ref _malformedFrames);
+            }
+            return;
         }
         switch (message)
         {
             case Snapshot snapshot:
-                OnSnapshot(snapshot.Tick, _welcome is { } w ? AckOf(snapshot, w.EntityId) : null, frame.Length);
-                SnapshotReceived?.Invoke(snapshot);
+                OnSnapshot(snapshot.Tick, _welcome is { } w ? AckOf(snapshot, w.EntityId) : null, frame.Length, snapshot);
                 break;
             case Welcome welcome:
                 OnWelcome(welcome);
                 _pendingJoin?.TrySetResult(welcome);
+                Raise(Welcomed, welcome);
                 break;
             case Pong pong:
                 if (_pings.TryGetValue(pong.ClientTimeMs, out var pending))
                 {
                     pending.TrySetResult(pong.ClientTimeMs);
                 }
+                else if (pong.ClientTimeMs >= 0 && pong.ClientTimeMs <= _clock.Elapsed.TotalMilliseconds)
+                {
+                    LastRoundTrip = TimeSpan.FromMilliseconds(_clock.Elapsed.TotalMilliseconds - pong.ClientTimeMs); // a keep-alive's
+                }
                 break;
             case Error error:
                 _pendingJoin?.TrySetException(new GameServerException(error.Code, error.Message));
-                ErrorReceived?.Invoke(error);
+                Raise(ErrorReceived, error);
                 break;
             case SettingsChanged changed:
                 // The room keeps the player; only its rates changed. Room reflects the new rates from now on.
@@ -866,14 +977,14 @@ public sealed class GameClient : IAsyncDisposable
                         MaxPlayers = changed.MaxPlayers,
                     };
                 }
-                SettingsChanged?.Invoke(changed);
+                Raise(SettingsChanged, changed);
                 break;
             case Left left:
                 _welcome = null;
                 Interlocked.Exchange(ref _roomTick, -1);
                 State = ConnectionState.Connected;
                 _pendingLeave?.TrySetResult(left);
-                LeftRoom?.Invoke(left);
+                Raise(LeftRoom, left);
                 break;
         }
     }
@@ -894,26 +1005,12 @@ public sealed class GameClient : IAsyncDisposable
 
     private void ReadSnapshotLite(ReadOnlyMemory<byte> frame)
     {
-        var reader = new MessagePackReader(frame);
-        reader.ReadArrayHeader();
-        reader.ReadInt32();
-        reader.ReadArrayHeader();
-        var tick = reader.ReadInt64();
-        reader.ReadUInt32();
-        var values = reader.ReadArrayHeader();
-        var entityId = _welcome?.EntityId ?? -1;
-        uint? ack = null;
-        for (var i = 0; i + 1 < values; i += 2)
+        if (!SnapshotHeader.TryRead(frame, _welcome?.EntityId ?? -1, out var tick, out var ack))
         {
-            var id = reader.ReadInt32();
-            var seq = reader.ReadUInt32();
-            if (id == entityId)
-            {
-                ack = seq;
-                break;
-            }
+            Interlocked.Increment(ref _malformedFrames);
+            return;
         }
-        OnSnapshot(tick, ack, frame.Length);
+        OnSnapshot(tick, ack, frame.Length, null);
     }
 
     /// <summary>This player's ack in <paramref name="snapshot"/>, or null when the snapshot has none for it.</summary>
@@ -930,7 +1027,7 @@ public sealed class GameClient : IAsyncDisposable
         return null;
     }
 
-    private void OnSnapshot(long tick, uint? ackInSnapshot, int frameLength)
+    private void OnSnapshot(long tick, uint? ackInSnapshot, int frameLength, Snapshot? snapshot)
     {
         var previous = Interlocked.Exchange(ref _roomTick, tick);
         if (previous >= 0 && tick <= previous)
@@ -944,7 +1041,7 @@ public sealed class GameClient : IAsyncDisposable
             {
                 Interlocked.Exchange(ref _lastAckedSeq, restored); // the server's count went back; later acks count up from it
             }
-            RoomRestored?.Invoke(new RoomRestoredEventArgs(previous, tick, ackedBefore, ackedAtCheckpoint));
+            Raise(RoomRestored, new RoomRestoredEventArgs(previous, tick, ackedBefore, ackedAtCheckpoint));
         }
         if (ackInSnapshot is { } seen)
         {
@@ -952,9 +1049,9 @@ public sealed class GameClient : IAsyncDisposable
         }
         Interlocked.Increment(ref _snapshotsReceived);
         Interlocked.Exchange(ref _lastTick, tick);
-        SnapshotFrameReceived?.Invoke(tick, frameLength);
         var ack = ackInSnapshot ?? 0;
-        if (ack > LastAckedSeq)
+        var acknowledged = ack > LastAckedSeq;
+        if (acknowledged)
         {
             Interlocked.Exchange(ref _lastAckedSeq, (long)ack);
             // A seat taken back by ResumeAsync in a new client: the server has processed more than this client sent,
@@ -964,7 +1061,63 @@ public sealed class GameClient : IAsyncDisposable
             {
                 Interlocked.CompareExchange(ref _nextSeq, (int)ack, sent);
             }
-            InputAcknowledged?.Invoke(ack, tick);
+        }
+        if (_queue is { } queue)
+        {
+            // One queued entry per snapshot, so the cap on undrained snapshots drops its ack and frame events with it.
+            queue.PostSnapshot(() => RaiseSnapshotEvents(tick, frameLength, acknowledged ? ack : 0, snapshot), ReceivedAtNow);
+        }
+        else
+        {
+            RaiseSnapshotEvents(tick, frameLength, acknowledged ? ack : 0, snapshot);
+        }
+    }
+
+    private void RaiseSnapshotEvents(long tick, int frameLength, uint newAck, Snapshot? snapshot)
+    {
+        SnapshotFrameReceived?.Invoke(tick, frameLength);
+        if (newAck > 0)
+        {
+            InputAcknowledged?.Invoke(newAck, tick);
+        }
+        if (snapshot is not null)
+        {
+            SnapshotReceived?.Invoke(snapshot);
+        }
+    }
+
+    private TimeSpan ReceivedAtNow => TimeSpan.FromTicks(Volatile.Read(ref _receivedAtTicks));
+
+    /// <summary>Raises an event now, or queues it for <see cref="DrainEvents"/> when events are queued.</summary>
+    private void Raise<T>(Action<T>? handler, T argument)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+        if (_queue is { } queue)
+        {
+            queue.Post(() => handler(argument), ReceivedAtNow);
+        }
+        else
+        {
+            handler(argument);
+        }
+    }
+
+    private void Raise<T1, T2>(Action<T1, T2>? handler, T1 first, T2 second)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+        if (_queue is { } queue)
+        {
+            queue.Post(() => handler(first, second), ReceivedAtNow);
+        }
+        else
+        {
+            handler(first, second);
         }
     }
 

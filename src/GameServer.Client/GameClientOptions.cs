@@ -32,19 +32,40 @@ public sealed class GameClientOptions
     public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; set; }
 
     /// <summary>
-    /// Dead-peer detection: the client sends a WebSocket ping this often and, with <see cref="KeepAliveTimeout"/>, treats a
-    /// missing pong as a dropped connection (it reconnects and resumes like after any drop). This is what notices a
+    /// Dead-peer detection: when nothing has arrived for this long the client sends a protocol <c>Ping</c> (in a room,
+    /// snapshots arrive many times a second, so it sends none), and with <see cref="KeepAliveTimeout"/> it treats
+    /// continued silence as a dropped connection (it reconnects and resumes like after any drop). This is what notices a
     /// half-open connection: an edge that froze or a network path that died without a reset, which otherwise looks open
-    /// until the server's own keep-alive gives up. Default 2 s; <see cref="TimeSpan.Zero"/> sends nothing.
+    /// until the server's own idle timeout gives up. Works the same on every platform (Unity's Mono and IL2CPP
+    /// included). Default 2 s; <see cref="TimeSpan.Zero"/> turns pings and detection off.
     /// </summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How long to wait for the pong to a keep-alive ping before aborting the connection; so a dead peer is noticed
-    /// within <see cref="KeepAliveInterval"/> + this. Default 4 s; <see cref="TimeSpan.Zero"/> sends unsolicited pongs
-    /// instead (keeps NAT mappings alive, detects nothing). Needs .NET 9 or later: ignored on netstandard2.1.
+    /// Silence beyond <see cref="KeepAliveInterval"/> after which the connection is aborted as dead; so a dead peer is
+    /// noticed within <see cref="KeepAliveInterval"/> + this. Default 4 s; <see cref="TimeSpan.Zero"/> only pings.
     /// </summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// Queue every event until the game loop calls <see cref="GameClient.DrainEvents"/>, which raises them in order on
+    /// its own thread: for engines whose APIs are main-thread only (Unity). Off (the default), events are raised on the
+    /// client's receive loop as frames arrive, which costs nothing extra (load bots, servers, tools).
+    /// </summary>
+    public bool QueueEvents { get; set; }
+
+    /// <summary>
+    /// With <see cref="QueueEvents"/>: at most this many undrained snapshots are kept; beyond it the oldest are dropped
+    /// (counted in <see cref="GameClient.SnapshotsDropped"/>), because only the newest state matters after a pause.
+    /// Other events are always kept. Default 60 (3 s at 20 Hz).
+    /// </summary>
+    public int MaxQueuedSnapshots { get; set; } = 60;
+
+    /// <summary>
+    /// Send the token as the <c>access_token</c> query parameter instead of an <c>Authorization</c> header, for platforms
+    /// whose WebSocket cannot set headers. A query string can end up in proxy logs: prefer the header. Default false.
+    /// </summary>
+    public bool SendTokenInQuery { get; set; }
 
     /// <summary>Automatic reconnect and resume after a dropped connection: on by default; see <see cref="ReconnectOptions"/>.</summary>
     public ReconnectOptions Reconnect { get; set; } = new();

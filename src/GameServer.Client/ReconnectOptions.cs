@@ -24,6 +24,13 @@ public sealed class ReconnectOptions
     /// </summary>
     public int MaxAttempts { get; set; } = 10;
 
+    /// <summary>
+    /// When the seat cannot be resumed after a reconnect (<see cref="GameClient.ResumeFailed"/>), join the same room
+    /// type afresh by itself: a new entity, inputs numbered from 1 again. For games where "back in a match" beats "back
+    /// in the menu". Default false: the client stays connected, out of a room, and the app decides.
+    /// </summary>
+    public bool RejoinAfterResumeFailure { get; set; }
+
     /// <summary>Throws naming the setting when a value is out of range.</summary>
     internal void Validate()
     {

@@ -97,6 +97,7 @@ public sealed class ClientReconnectTests(HostFixture host)
         Assert.Equal(welcome.RoomId, client.Room!.RoomId);
         Assert.Equal(welcome.EntityId, client.Room.EntityId);
         Assert.Equal(1, client.Reconnects);
+        Assert.Equal(1, client.DeadPeerDrops);
         Assert.All(reconnecting, r => Assert.Null(r.CloseCode)); // aborted by the deadline: no close frame ever came
     }
 
@@ -671,6 +672,56 @@ public sealed class ClientReconnectTests(HostFixture host)
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(ErrorCode.ResumeExpired)]
+    [InlineData(ErrorCode.ResumeRejected)]
+    public async Task WithRejoinAfterResumeFailure_ARefusedResume_JoinsTheSameRoomTypeAfresh_AndInputsRestartAtSequence1(int refusal)
+    {
+        var rejoin = new TaskCompletionSource<Join>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstInputAfter = new TaskCompletionSource<Input>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await ScriptedServer.StartAsync(async (connection, index) =>
+        {
+            if (index == 0)
+            {
+                Assert.IsType<Join>(await connection.ReceiveAsync());
+                await connection.SendAsync(TestWelcome("t1"));
+                Assert.Equal(1u, Assert.IsType<Input>(await connection.ReceiveAsync()).Seq);
+                await connection.SendSnapshotAsync(11, TestEntity, 1);
+                await connection.CloseAsync(CloseCode.Draining, "draining");
+            }
+            else
+            {
+                Assert.IsType<Resume>(await connection.ReceiveAsync());
+                await connection.SendAsync(new Error(refusal, "seat gone"));
+                rejoin.TrySetResult(Assert.IsType<Join>(await connection.ReceiveAsync()));
+                await connection.SendAsync(TestWelcome("t2") with { EntityId = TestEntity + 1 });
+                firstInputAfter.TrySetResult(Assert.IsType<Input>(await connection.ReceiveAsync()));
+            }
+            await connection.DrainUntilClosedAsync();
+        });
+        await using var client = new GameClient(new GameClientOptions { Reconnect = { RejoinAfterResumeFailure = true } });
+        var failures = new ConcurrentQueue<Error>();
+        var welcomes = new ConcurrentQueue<Welcome>();
+        client.ResumeFailed += failures.Enqueue;
+        client.Welcomed += welcomes.Enqueue;
+        await client.ConnectAsync(server.WebSocketUri);
+        await client.JoinAsync(ArenaGame);
+        await client.SendInputAsync(s_moveRight);
+
+        var join = await rejoin.Task.WaitAsync(Wait.Timeout);
+        await Wait.UntilAsync(() => client.Room?.EntityId == TestEntity + 1, "seated afresh in a new entity");
+        await client.SendInputAsync(s_moveRight);
+        var input = await firstInputAfter.Task.WaitAsync(Wait.Timeout);
+
+        Assert.Equal(ArenaGame, join.RoomType);
+        Assert.Null(join.RoomId);
+        Assert.Equal(refusal, Assert.Single(failures).Code);
+        Assert.Equal(2, welcomes.Count);
+        Assert.Equal(1u, input.Seq);
+        Assert.Equal(ConnectionState.InRoom, client.State);
+        Assert.Equal(1, client.ResumeFailures);
+    }
 
     private const int TestEntity = 3;
 
