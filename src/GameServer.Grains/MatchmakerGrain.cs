@@ -47,14 +47,18 @@ internal sealed class MatchmakerGrain(GameCatalog catalog) : Grain, IMatchmakerG
             room = new Entry(roomId, capacity);
             _rooms.Add(room);
         }
-        room.Players = players;
         room.Capacity = capacity;
         if (joined)
         {
+            // Orleans does not promise that one-way calls arrive in the order sent: a join's older count arriving after
+            // a newer one would undercount the room by a player and let the matchmaker reserve a seat the room does not
+            // have (a player then gets RoomFull). Counting high until the next update only opens a new room sooner.
+            room.Players = Math.Max(room.Players, players);
             room.Reservations.TryDequeue(out _);
         }
         else
         {
+            room.Players = players;
             room.Full = false;
         }
         return Task.CompletedTask;

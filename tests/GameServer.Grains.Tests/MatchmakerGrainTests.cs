@@ -35,6 +35,28 @@ public sealed class MatchmakerGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AJoinsOlderCount_ArrivingAfterANewerOne_DoesNotFreeASeatTheRoomDoesNotHave()
+    {
+        // The matchmaker of a room type nobody else uses here, fed the room's updates by hand, out of order.
+        var matchmaker = fixture.Client.GetGrain<IMatchmakerGrain>("reorder-" + Guid.NewGuid().ToString("N")[..8]);
+        const string roomId = "arena:reordered";
+        async Task<int> Players() => (await matchmaker.GetRooms()).SingleOrDefault()?.Players ?? -1;
+        await matchmaker.RoomUpdated(roomId, players: 8, capacity: 8, joined: true);
+        await Eventually.TrueAsync(async () => await Players() == 8, TimeSpan.FromSeconds(10));
+
+        // Sent before the one above, arriving after it (one-way calls are not ordered): the count must not go back.
+        await matchmaker.RoomUpdated(roomId, players: 7, capacity: 8, joined: true);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(8, await Players());
+            await Task.Delay(10);
+        }
+
+        await matchmaker.RoomUpdated(roomId, players: 7, capacity: 8, joined: false); // a player left: exact again
+        await Eventually.TrueAsync(async () => await Players() == 7, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task FindRoom_ForUnknownRoomType_ReturnsNull()
     {
         Assert.Null(await fixture.Client.GetGrain<IMatchmakerGrain>("no-such-game").FindRoom());
