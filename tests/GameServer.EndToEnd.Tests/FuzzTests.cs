@@ -586,7 +586,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
 /// Tests that read their host's counters or measure rates run one at a time, after the parallel collections: every
 /// host in the test process exports every host's GameServer meters on its /metrics (OpenTelemetry subscribes to
 /// meters by name, whichever host's meter factory made them), so a host running alongside would show up in the
-/// counters; and the two cores are then not shared with other hosts while rates are measured.
+/// counters, and a host stopping alongside would take the merged series off this host's /metrics; and the two cores
+/// are then not shared with other hosts while rates are measured.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class TimingSensitiveCollection : ICollectionFixture<RunnerThreadPoolCompensation>

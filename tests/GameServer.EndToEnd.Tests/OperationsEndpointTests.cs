@@ -1,41 +1,12 @@
 using System.Net;
 using System.Text.Json;
-using GameServer.Abstractions;
-using GameServer.Client;
-using GameServer.Protocol.Arena;
 
 namespace GameServer.EndToEnd.Tests;
 
-/// <summary>The operator's view of a running server: health endpoints, Prometheus metrics after real traffic, the dashboard.</summary>
+/// <summary>The operator's view of a running server: health endpoints and the dashboard (metrics: <see cref="MetricsEndpointTests"/>).</summary>
 [Collection(HostCollection.Name)]
 public sealed class OperationsEndpointTests(HostFixture host)
 {
-    // The game meter's instruments as Prometheus names, each of which must be non-zero after two players have played.
-    private static readonly string[] s_countersAfterTraffic =
-    [
-        "gameserver_room_ticks_total",
-        "gameserver_room_tick_duration_seconds_count",
-        "gameserver_room_tick_lateness_seconds_count",
-        "gameserver_room_snapshots_total",
-        "gameserver_room_snapshot_size_bytes_total",
-        "gameserver_room_inputs_total",
-        "gameserver_edge_inputs_received_total",
-        "gameserver_edge_input_batches_sent_total",
-        "gameserver_edge_snapshots_received_total",
-        "gameserver_edge_messages_sent_total",
-        "gameserver_edge_sent_bytes_total",
-        "gameserver_edge_handshake_rejects_total",
-    ];
-
-    // Gauges that are non-zero while the two players are connected.
-    private static readonly string[] s_gaugesWhilePlaying =
-    [
-        "gameserver_rooms_active",
-        "gameserver_room_players",
-        "gameserver_edge_connections",
-        "gameserver_edge_rooms",
-    ];
-
     [Fact]
     public async Task Healthz_AnswersHealthy()
     {
@@ -68,50 +39,5 @@ public sealed class OperationsEndpointTests(HostFixture host)
         var response = await http.GetAsync("/dashboard/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("text/html", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    [Fact]
-    public async Task Metrics_AfterPlayersPlay_ExposeTheGameMetersWithNonZeroValuesAlongsideOrleansAndKestrel()
-    {
-        using var http = new HttpClient { BaseAddress = host.HttpUri };
-        // A plain GET on the game endpoint is a refused handshake: it must show up by reason.
-        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/ws")).StatusCode);
-
-        await using var alice = host.NewClient();
-        await using var bob = host.NewClient();
-        await alice.ConnectAsync(host.WebSocketUri);
-        await bob.ConnectAsync(host.WebSocketUri);
-        var welcome = await alice.JoinRoomAsync(RoomIds.New("arena"));
-        await bob.JoinRoomAsync(welcome.RoomId);
-        for (var i = 0; i < 5; i++)
-        {
-            await alice.SendInputAsync(new ArenaInput(1, 0).ToPayload());
-            await bob.SendInputAsync(new ArenaInput(0, 1).ToPayload());
-        }
-        await Wait.UntilAsync(() => alice.LastAckedSeq >= 5 && bob.LastAckedSeq >= 5, "both players' inputs are acknowledged");
-
-        var expected = s_countersAfterTraffic.Concat(s_gaugesWhilePlaying).ToArray();
-        var metrics = new PrometheusText("");
-        try
-        {
-            // The exporter caches a scrape briefly; poll until every instrument has reported.
-            await Wait.UntilAsync(() =>
-            {
-                metrics = new PrometheusText(http.GetStringAsync("/metrics").GetAwaiter().GetResult());
-                return expected.All(name => metrics.Sum(name) > 0);
-            }, "every game instrument is non-zero in /metrics");
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"Zero or missing: {string.Join(", ", expected.Where(n => metrics.Sum(n) <= 0))}. " +
-                $"Game series present: {string.Join(", ", metrics.NamesStartingWith("gameserver"))}");
-        }
-
-        Assert.True(metrics.Sum("gameserver_room_inputs_total", "gameserver_input_outcome=\"applied\"") >= 10);
-        Assert.True(metrics.Sum("gameserver_edge_handshake_rejects_total", "gameserver_reject_reason=\"not_websocket\"") >= 1);
-        Assert.True(metrics.Sum("gameserver_edge_messages_sent_total", "gameserver_message_kind=\"snapshot\"") > 0);
-        Assert.True(metrics.Sum("gameserver_room_tick_duration_seconds_sum") > 0);
-        Assert.True(metrics.Has("orleans_grains"), "the Orleans meter is exported");
-        Assert.NotEmpty(metrics.NamesStartingWith("kestrel_"));
     }
 }
