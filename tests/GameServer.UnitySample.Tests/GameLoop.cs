@@ -1,13 +1,13 @@
 using System;
 using System.Diagnostics;
 using System.Threading.Tasks;
-using GameServer.UnityClient;
+using GameServer.Client;
 
 namespace GameServer.UnitySample.Tests
 {
     /// <summary>
-    /// Stands in for Unity's main loop: a "frame" every 10 ms drains each connection's events, as <c>Update</c> does in
-    /// the sample, until a condition holds. Waits on conditions with a generous bound, never on fixed sleeps.
+    /// Stands in for Unity's main loop: a "frame" every 10 ms drains each client's queued events, as the sample's
+    /// <c>ArenaClient.Update</c> does, until a condition holds. Waits on conditions with a generous bound, never on fixed sleeps.
     /// </summary>
     internal static class GameLoop
     {
@@ -19,15 +19,15 @@ namespace GameServer.UnitySample.Tests
         /// <summary>True while <see cref="Frame"/> is draining on this thread: where every event must be raised.</summary>
         public static bool IsDraining => t_draining;
 
-        /// <summary>One frame: drain every connection's events on this thread.</summary>
-        public static void Frame(params GameServerConnection[] connections)
+        /// <summary>One frame: drain every client's events on this thread.</summary>
+        public static void Frame(params GameClient[] clients)
         {
             t_draining = true;
             try
             {
-                foreach (var connection in connections)
+                foreach (var client in clients)
                 {
-                    connection.DrainEvents();
+                    client.DrainEvents();
                 }
             }
             finally
@@ -37,35 +37,32 @@ namespace GameServer.UnitySample.Tests
         }
 
         /// <summary>Runs frames until <paramref name="condition"/> holds (checked after each frame), or throws after <see cref="Timeout"/>.</summary>
-        public static Task RunUntilAsync(Func<bool> condition, string what, params GameServerConnection[] connections) =>
-            RunUntilAsync(condition, what, Timeout, connections);
-
-        public static async Task RunUntilAsync(Func<bool> condition, string what, TimeSpan timeout, params GameServerConnection[] connections)
+        public static async Task RunUntilAsync(Func<bool> condition, string what, params GameClient[] clients)
         {
             var clock = Stopwatch.StartNew();
             while (true)
             {
-                Frame(connections);
+                Frame(clients);
                 if (condition())
                 {
                     return;
                 }
-                if (clock.Elapsed > timeout)
+                if (clock.Elapsed > Timeout)
                 {
-                    throw new TimeoutException("Timed out after " + timeout.TotalSeconds + " s waiting for: " + what + Describe(connections));
+                    throw new TimeoutException("Timed out after " + Timeout.TotalSeconds + " s waiting for: " + what + Describe(clients));
                 }
                 await Task.Delay(10);
             }
         }
 
-        private static string Describe(GameServerConnection[] connections)
+        private static string Describe(GameClient[] clients)
         {
             var text = new System.Text.StringBuilder();
-            foreach (var c in connections)
+            foreach (var c in clients)
             {
                 var room = c.Room;
-                text.Append("\n  connection: state ").Append(c.State)
-                    .Append(", close ").Append(c.CloseCode).Append(" '").Append(c.CloseReason).Append('\'')
+                text.Append("\n  client: state ").Append(c.State)
+                    .Append(", close ").Append(c.CloseStatus).Append(" '").Append(c.CloseStatusDescription).Append('\'')
                     .Append(", room ").Append(room == null ? "none" : room.RoomId + " entity " + room.EntityId)
                     .Append(", reconnects ").Append(c.Reconnects).Append(", resumes ").Append(c.Resumes)
                     .Append(", resume failures ").Append(c.ResumeFailures).Append(", last tick ").Append(c.LastTick)
@@ -73,18 +70,6 @@ namespace GameServer.UnitySample.Tests
                     .Append(", snapshots ").Append(c.SnapshotsReceived);
             }
             return text.ToString();
-        }
-
-        /// <summary>Runs frames for <paramref name="duration"/>, for asserting that something does NOT happen.</summary>
-        public static async Task RunForAsync(TimeSpan duration, params GameServerConnection[] connections)
-        {
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < duration)
-            {
-                Frame(connections);
-                await Task.Delay(10);
-            }
-            Frame(connections);
         }
     }
 }

@@ -1,6 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using GameServer.Protocol;
+using GameServer.Protocol.Arena;
 using GameServer.UnityClient;
+using MessagePack;
 using Xunit;
 
 namespace GameServer.UnitySample.Tests
@@ -121,6 +124,36 @@ namespace GameServer.UnitySample.Tests
 
             Assert.Equal(0, _interpolator.Count);
             Assert.Equal(30, _interpolator.TickRateHz);
+            Assert.Equal(0, _interpolator.Sample(1000, _output));
+        }
+
+        [Fact]
+        public void ASnapshotFromTheWire_IsDecodedWithTheSharedArenaCodec_AndPlacedAtItsArrivalTime()
+        {
+            AddOnTime(10, Entity(1, x: 100));
+            var state = new System.Buffers.ArrayBufferWriter<byte>();
+            var writer = new MessagePackWriter(state);
+            writer.WriteArrayHeader(2);
+            ArenaState.WriteEntity(ref writer, Entity(1, x: 110, y: 20.5f));
+            ArenaState.WriteEntity(ref writer, Entity(2, x: 300));
+            writer.Flush();
+
+            _interpolator.Add(new Snapshot(11, 550, new uint[] { 1, 4 }, state.WrittenMemory), receivedAtMs: 550);
+            _interpolator.Sample(625, _output);
+
+            Assert.Equal(new[] { 1, 2 }, _output.Select(e => e.EntityId).ToArray());
+            Assert.Equal(105f, _output[0].X, 3);
+            Assert.Equal(10.25f, _output[0].Y, 3); // half way from 0 to 20.5 (sent as 205 tenths)
+            Assert.Equal(300f, _output[1].X); // only in the later snapshot: shown there
+            Assert.Equal(11, _interpolator.NewestTick);
+        }
+
+        [Fact]
+        public void ASnapshotWithNoGameState_HoldsNoEntities()
+        {
+            _interpolator.Add(new Snapshot(3, 150, new uint[0], new byte[] { 0xc0 }), receivedAtMs: 150);
+
+            Assert.Equal(1, _interpolator.Count);
             Assert.Equal(0, _interpolator.Sample(1000, _output));
         }
 

@@ -23,10 +23,14 @@ public static class ArenaState
         writer.Write(entity.Hp);
     }
 
-    /// <summary>Decodes a snapshot's <see cref="Snapshot.GameState"/> for the arena game.</summary>
+    /// <summary>Decodes a snapshot's <see cref="Snapshot.GameState"/> for the arena game; nil (no state) is no entities.</summary>
     public static ArenaEntity[] Read(ReadOnlyMemory<byte> gameState)
     {
         var reader = new MessagePackReader(gameState);
+        if (reader.TryReadNil())
+        {
+            return Array.Empty<ArenaEntity>();
+        }
         var count = reader.ReadArrayHeader();
         var entities = new ArenaEntity[count];
         for (var i = 0; i < count; i++)

@@ -1,6 +1,8 @@
 #nullable enable
 using System;
 using System.Collections.Generic;
+using GameServer.Protocol;
+using GameServer.Protocol.Arena;
 
 namespace GameServer.UnityClient
 {
@@ -11,9 +13,10 @@ namespace GameServer.UnityClient
     /// browser demo (src/GameServer.Host/wwwroot/demo.js).
     /// <para>
     /// Server time is the snapshot's tick × (1000 / tick rate); its offset from the local clock is estimated from the
-    /// snapshots' arrival times. Feed every snapshot with <see cref="Add(SnapshotMessage)"/>; it resets itself when a
-    /// tick goes backwards (a room restored from a checkpoint). Call <see cref="Reset"/> after a new Welcome and
-    /// <see cref="SetTickRate"/> after SettingsChanged. Not thread-safe: use it from the main thread.
+    /// snapshots' arrival times. Feed every snapshot with <see cref="Add(Snapshot, double)"/> and the time it arrived
+    /// (<c>GameClient.EventReceivedAt</c> while draining); it resets itself when a tick goes backwards (a room restored
+    /// from a checkpoint). Call <see cref="Reset"/> after a new Welcome and <see cref="SetTickRate"/> after
+    /// SettingsChanged. Not thread-safe: use it from the main thread.
     /// </para>
     /// </summary>
     public sealed class SnapshotInterpolator
@@ -31,7 +34,7 @@ namespace GameServer.UnityClient
         private double _offsetMs;
         private bool _hasOffset;
 
-        /// <param name="tickRateHz">The room's tick rate (<see cref="WelcomeMessage.TickRateHz"/>); default 20.</param>
+        /// <param name="tickRateHz">The room's tick rate (<see cref="Welcome.TickRateHz"/>); default 20.</param>
         /// <param name="delayMs">How far behind the server to render; default 100 ms.</param>
         /// <param name="capacity">Snapshots kept; default 32 (1.6 s at 20 Hz).</param>
         public SnapshotInterpolator(int tickRateHz = 20, double delayMs = DefaultDelayMs, int capacity = 32)
@@ -84,14 +87,18 @@ namespace GameServer.UnityClient
             }
         }
 
-        /// <summary>Adds a snapshot as it arrived; returns true if its tick went backwards and the buffer was reset first.</summary>
-        public bool Add(SnapshotMessage snapshot)
+        /// <summary>
+        /// Adds an arena snapshot that arrived at <paramref name="receivedAtMs"/> on the clock later passed to
+        /// <see cref="Sample"/> (the arrival time, not the time the game got round to draining it); returns true if its
+        /// tick went backwards and the buffer was reset first.
+        /// </summary>
+        public bool Add(Snapshot snapshot, double receivedAtMs)
         {
             if (snapshot == null)
             {
                 throw new ArgumentNullException(nameof(snapshot));
             }
-            return Add(snapshot.Tick, snapshot.Entities, snapshot.ReceivedAtMs);
+            return Add(snapshot.Tick, ArenaState.Read(snapshot.GameState), receivedAtMs);
         }
 
         /// <summary>Adds the state at <paramref name="tick"/>, which arrived at <paramref name="receivedAtMs"/> on the clock later passed to <see cref="Sample"/>.</summary>

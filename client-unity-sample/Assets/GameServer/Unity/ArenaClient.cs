@@ -1,6 +1,10 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Threading.Tasks;
+using GameServer.Client;
+using GameServer.Protocol;
+using GameServer.Protocol.Arena;
 using UnityEngine;
 using UnityEngine.Networking;
 
@@ -9,13 +13,16 @@ namespace GameServer.UnityClient
     /// <summary>
     /// Plays the arena on a GameServer: WASD or the arrow keys move your cube (yellow); every other player is a cube too,
     /// moved smoothly ~100 ms behind the server by <see cref="SnapshotInterpolator"/>. Add it to an empty GameObject in an
-    /// empty scene and press Play. All networking is in <see cref="GameServerConnection"/> (Assets/GameServer/Runtime),
-    /// which has no Unity dependency; this script only drains its events on the main thread, reads the keyboard and
-    /// moves cubes.
+    /// empty scene and press Play. All networking is the SDK's <see cref="GameClient"/> (the com.gameserver.client
+    /// package, the same client core the server's own tests and load tool use) in queued-events mode; this script only
+    /// drains its events on the main thread, reads the keyboard and moves cubes.
     /// </summary>
     public sealed class ArenaClient : MonoBehaviour
     {
         private const float InputIntervalSeconds = 0.05f; // 20 Hz, the arena's tick rate
+        private const float PingIntervalSeconds = 2f; // for the status line's round trip; snapshots keep the link alive
+        private const string ArenaRoomType = "arena";
+        private const float ArenaSize = 1000f; // arena units per side (the server's ArenaTunables default)
 
         [Header("Server")]
         [Tooltip("The game socket: ws://host:port/ws (wss:// with TLS).")]
@@ -30,7 +37,7 @@ namespace GameServer.UnityClient
         [Tooltip("Send the token as ?access_token= instead of an Authorization header (for platforms that cannot set headers).")]
         [SerializeField] private bool tokenInQuery = false;
 
-        [SerializeField] private string roomType = ArenaState.RoomType;
+        [SerializeField] private string roomType = ArenaRoomType;
 
         [Header("View")]
         [Tooltip("How far behind the server to render, ms; 100 leaves one spare snapshot at 20 Hz.")]
@@ -43,9 +50,10 @@ namespace GameServer.UnityClient
         private readonly List<ArenaEntity> _sampled = new List<ArenaEntity>();
         private readonly HashSet<int> _seen = new HashSet<int>();
         private readonly List<int> _gone = new List<int>();
-        private GameServerConnection _connection;
+        private GameClient _connection;
         private SnapshotInterpolator _interpolator;
         private float _sinceInput;
+        private float _sincePing;
         private string _status = "starting";
         private string _lastProblem = "";
 
@@ -78,11 +86,22 @@ namespace GameServer.UnityClient
                 // One input per 50 ms; after a hitch, send one and start counting again rather than a burst.
                 _sinceInput = _sinceInput >= 2 * InputIntervalSeconds ? 0 : _sinceInput - InputIntervalSeconds;
                 Vector2 direction = ReadDirection();
-                _connection.SendInput(direction.x, direction.y); // dropped (returns 0) while not in a room
+                if (_connection.Room != null)
+                {
+                    // Dropped (0) while reconnecting; the send itself runs on the thread pool, so don't wait for it.
+                    Observe(_connection.SendInputAsync(new ArenaInput(direction.x, direction.y).ToPayload()));
+                }
+            }
+
+            _sincePing += Time.unscaledDeltaTime;
+            if (_sincePing >= PingIntervalSeconds && _connection.State == ConnectionState.InRoom)
+            {
+                _sincePing = 0;
+                Observe(_connection.PingAsync()); // sets LastRoundTrip
             }
 
             _interpolator.DelayMs = interpolationDelayMs;
-            _interpolator.Sample(_connection.ClockMs, _sampled);
+            _interpolator.Sample(_connection.Clock.TotalMilliseconds, _sampled);
             SyncCubes();
             UpdateStatus();
         }
@@ -97,18 +116,19 @@ namespace GameServer.UnityClient
             // Closing with 1000 frees the seat at once; a dropped app keeps it for the room's grace window instead.
             if (_connection != null)
             {
-                _connection.Dispose();
+                Observe(_connection.DisposeAsync().AsTask());
             }
         }
 
         private void Connect(string token)
         {
             _interpolator = new SnapshotInterpolator(20, interpolationDelayMs);
-            _connection = new GameServerConnection(new GameServerConnectionOptions
+            _connection = new GameClient(new GameClientOptions
             {
-                ServerUri = new Uri(serverUrl),
                 AccessToken = token,
                 SendTokenInQuery = tokenInQuery,
+                QueueEvents = true, // every event waits for DrainEvents() in Update, on the main thread
+                Reconnect = { RejoinAfterResumeFailure = true },
             });
             _connection.Welcomed += welcome =>
             {
@@ -117,15 +137,15 @@ namespace GameServer.UnityClient
                 _interpolator.SetTickRate(welcome.TickRateHz);
                 _lastProblem = "";
             };
-            _connection.SnapshotReceived += snapshot => _interpolator.Add(snapshot);
-            _connection.TickRewound += (previous, tick) =>
-                Debug.Log("GameServer: room restored from a checkpoint, tick " + previous + " -> " + tick + "; interpolation reset");
+            // The arrival time, not now: a snapshot drained a frame late still lands where it belongs on the timeline.
+            _connection.SnapshotReceived += snapshot => _interpolator.Add(snapshot, _connection.EventReceivedAt.TotalMilliseconds);
+            _connection.RoomRestored += restored =>
+                Debug.Log("GameServer: room restored from a checkpoint, tick " + restored.LastTickBefore + " -> " + restored.FirstTickAfter + "; interpolation reset");
             _connection.SettingsChanged += changed => _interpolator.SetTickRate(changed.TickRateHz);
             _connection.Reconnecting += info =>
             {
-                _lastProblem = "reconnecting… attempt " + info.Attempt + " in " + info.DelayMs + " ms" +
-                    (info.CloseCode.HasValue ? " (closed with " + info.CloseCode + ")" : " (connection lost)") +
-                    (info.LastError != null ? ": " + info.LastError : "");
+                _lastProblem = "reconnecting… attempt " + info.Attempt + " in " + info.Delay.TotalMilliseconds.ToString("0") + " ms" +
+                    (info.CloseCode.HasValue ? " (closed with " + info.CloseCode + ")" : " (connection lost)");
             };
             _connection.ResumeFailed += error => Debug.LogWarning("GameServer: seat lost (" + error + "); joining afresh");
             _connection.ErrorReceived += error =>
@@ -136,11 +156,28 @@ namespace GameServer.UnityClient
             _connection.LeftRoom += left => ClearCubes();
             _connection.Closed += (code, reason) =>
             {
-                _lastProblem = "closed" + (code.HasValue ? " " + code : "") + ": " + reason;
+                _lastProblem = "closed" + (code.HasValue ? " " + (int)code.Value : "") + ": " + reason;
                 ClearCubes();
             };
-            _connection.Connect();
-            _connection.Join(roomType);
+            Observe(ConnectAndJoinAsync());
+        }
+
+        private async Task ConnectAndJoinAsync()
+        {
+            await _connection.ConnectAsync(new Uri(serverUrl));
+            await _connection.JoinAsync(roomType);
+        }
+
+        /// <summary>Surfaces a failed background call (refused handshake, full room) on screen and in the console.</summary>
+        private void Observe(Task task)
+        {
+            // Back on the main thread (Unity's synchronization context), like every other event of this script.
+            task.ContinueWith(t =>
+            {
+                var error = t.Exception.GetBaseException();
+                _lastProblem = error.Message;
+                Debug.LogException(error);
+            }, System.Threading.CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.FromCurrentSynchronizationContext());
         }
 
         private IEnumerator FetchDevTokenThenConnect()
@@ -221,11 +258,11 @@ namespace GameServer.UnityClient
 
         /// <summary>Arena (x right, y down) to world: x → X, y → −Z, on the floor.</summary>
         private Vector3 ToWorld(float x, float y) =>
-            new Vector3(x * metresPerUnit, 0.15f, (ArenaState.ArenaSize - y) * metresPerUnit);
+            new Vector3(x * metresPerUnit, 0.15f, (ArenaSize - y) * metresPerUnit);
 
         private void SetUpScene()
         {
-            var size = ArenaState.ArenaSize * metresPerUnit;
+            var size = ArenaSize * metresPerUnit;
             var floor = GameObject.CreatePrimitive(PrimitiveType.Plane); // 10 m square at scale 1
             floor.name = "Arena floor";
             floor.transform.position = new Vector3(size / 2, 0, size / 2);
@@ -243,7 +280,7 @@ namespace GameServer.UnityClient
         private void UpdateStatus()
         {
             var room = _connection.Room;
-            var rtt = _connection.LastRoundTripMs;
+            var rtt = _connection.LastRoundTrip;
             _status = _connection.State == ConnectionState.Reconnecting ? "reconnecting…" : _connection.State.ToString();
             if (room != null)
             {
@@ -252,7 +289,7 @@ namespace GameServer.UnityClient
             }
             if (rtt.HasValue)
             {
-                _status += "  rtt " + rtt.Value.ToString("0") + " ms";
+                _status += "  rtt " + rtt.Value.TotalMilliseconds.ToString("0") + " ms";
             }
         }
 
