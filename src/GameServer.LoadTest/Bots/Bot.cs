@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using GameServer.Client;
@@ -10,28 +9,20 @@ using GameServer.Protocol.Arena;
 namespace GameServer.LoadTest.Bots;
 
 /// <summary>
-/// One simulated player: connects, joins, random-walks its input (sent by <see cref="InputPump"/>), and turns what it
-/// receives into measurements. Receive-side handlers run on the client's receive thread; keep them allocation-light.
+/// One simulated player: connects, joins, sends its <see cref="InputSchedule"/> (driven by <see cref="InputPump"/>),
+/// and turns what it receives into measurements. Receive-side handlers run on the client's receive thread; keep them allocation-light.
 /// When the connection drops, the SDK reconnects and resumes the seat by itself; the bot keeps playing through it and
 /// records the recovery (<see cref="BotRecovery"/>). Only a failed resume or the SDK giving up is an error.
 /// </summary>
 internal sealed class Bot
 {
-    /// <summary>WORKLOAD.md: ±2.5 ms uniform jitter per send interval.</summary>
-    private const double JitterSeconds = 0.0025;
-
     private readonly Measurements _measurements;
     private readonly AckTimer _acks = new();
     private readonly BotRecovery _recovery = new();
-    private readonly Random _random;
-    private readonly long _intervalTicks;
-    private readonly long _jitterTicks;
-    private readonly long _phaseTicks;
+    private readonly InputSchedule _schedule;
+    private readonly RestoreDetector _restores;
     private readonly bool _decodeArena;
     private Task _lastSend = Task.CompletedTask;
-    private float _dx;
-    private float _dy;
-    private long _nextSendAt;
     private long _lastSnapshotAt;
     private long _snapshots;
     private long _inputsSent;
@@ -39,8 +30,6 @@ internal sealed class Bot
     private long _inputsDropped;
     private long _inputsRolledBack;
     private int _tickRateHz;
-    private PendingRestore? _pendingRestore;
-    private bool _pendingRestoreFrameSeen;
     private volatile bool _sending;
     private volatile bool _joined;
     private volatile bool _stopping;
@@ -55,11 +44,8 @@ internal sealed class Bot
         IsObserver = observer;
         Name = "player " + (index + 1).ToString(CultureInfo.InvariantCulture);
         _measurements = measurements;
-        _random = new Random(seed);
-        var interval = 1.0 / inputRateHz;
-        _intervalTicks = (long)(interval * Stopwatch.Frequency);
-        _jitterTicks = (long)(Math.Min(JitterSeconds, interval / 4) * Stopwatch.Frequency);
-        _phaseTicks = (long)(_random.NextDouble() * _intervalTicks);
+        _schedule = new InputSchedule(inputRateHz, new Random(seed));
+        _restores = new RestoreDetector(_recovery, ConfirmRestore);
         _decodeArena = observer && roomType == "arena";
         // The SDK's default reconnect policy (backoff with full jitter, 10 attempts), as a real client has it.
         Client = new GameClient(new GameClientOptions { DecodeSnapshots = observer, RequestTimeout = requestTimeout, AccessToken = accessToken });
@@ -112,7 +98,7 @@ internal sealed class Bot
 
     public bool IsSending => _sending;
 
-    public long NextSendAt => _nextSendAt;
+    public long NextSendAt => _schedule.NextSendAt;
 
     public long Snapshots => Interlocked.Read(ref _snapshots);
 
@@ -197,22 +183,14 @@ internal sealed class Bot
     /// <summary>Starts the input stream at this bot's random phase within one send interval.</summary>
     public void StartSending(long now)
     {
-        _nextSendAt = now + _phaseTicks;
+        _schedule.Start(now);
         _sending = _recovery.IsSeated;
     }
 
     /// <summary>Called by the send loop only.</summary>
     public void SendInput(long now)
     {
-        // Next due time steps from the schedule, not from now, so the 5 ms loop granularity does not lower the rate;
-        // after a stall it restarts from now instead of bursting.
-        _nextSendAt += _intervalTicks + (long)(((_random.NextDouble() * 2) - 1) * _jitterTicks);
-        if (_nextSendAt < now - _intervalTicks)
-        {
-            _nextSendAt = now + _intervalTicks;
-        }
-        _dx = Math.Clamp(_dx + (float)((_random.NextDouble() * 0.4) - 0.2), -1f, 1f);
-        _dy = Math.Clamp(_dy + (float)((_random.NextDouble() * 0.4) - 0.2), -1f, 1f);
+        var input = _schedule.Next(now);
         if (Client.State == ConnectionState.Reconnecting)
         {
             // The SDK would drop it too: the player's intent is stale by the time the seat is back. Not an error.
@@ -229,7 +207,7 @@ internal sealed class Bot
         Task<uint> send;
         try
         {
-            send = Client.SendInputAsync(new ArenaInput(_dx, _dy).ToPayload());
+            send = Client.SendInputAsync(input.ToPayload());
         }
         catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
         {
@@ -297,25 +275,7 @@ internal sealed class Bot
             _measurements.SnapshotInterval.RecordTicks(now - _lastSnapshotAt);
         }
         _lastSnapshotAt = now;
-        if (_pendingRestore is { } pending)
-        {
-            if (!_pendingRestoreFrameSeen)
-            {
-                _pendingRestoreFrameSeen = true; // the frame whose tick went back; the next one decides
-            }
-            else
-            {
-                _pendingRestore = null;
-                if (tick >= pending.LastTickBefore)
-                {
-                    _recovery.SnapshotOutOfOrder(pending.DetectedAt, pending.PreviousFence);
-                }
-                else
-                {
-                    ConfirmRestore(pending, now);
-                }
-            }
-        }
+        _restores.Frame(tick, now);
         _recovery.Snapshot(now);
         Interlocked.Increment(ref _snapshots);
     }
@@ -426,52 +386,10 @@ internal sealed class Bot
         ReportDisconnect("left:reseated", $"reconnected to {e.Endpoint} and got a new seat in room {Client.Room?.RoomId} instead of its old one");
     }
 
-    /// <summary>
-    /// The SDK saw a tick not above the last one. A room restored from its checkpoint comes back after a pause (its silo
-    /// died and the room moved) and goes on from the older tick. A snapshot that is merely late or repeated (seen on a
-    /// cluster around checkpoint ticks: N, N−1, N, N+1) comes on time, and the next snapshot is back at the old tick or
-    /// past it. Without a pause the next snapshot decides; a two-tick restore with no pause would read as late. The
-    /// first snapshot after a resume may repeat the last tick seen before the drop (the stream restarts at the room's
-    /// current tick): a repeat, not a restore.
-    /// </summary>
-    private void OnRoomRestored(RoomRestoredEventArgs e)
-    {
-        var now = Clock.Now;
-        if (_pendingRestore is { } earlier && _pendingRestoreFrameSeen)
-        {
-            ConfirmRestore(earlier, now); // went back again before passing the old tick: the first one was a restore
-        }
-        if (e.FirstTickAfter == e.LastTickBefore && _recovery.DroppedSinceSnapshot)
-        {
-            _pendingRestore = null;
-            _recovery.SnapshotRepeated();
-            return;
-        }
-        var room = Client.Room;
-        var restore = new PendingRestore(room?.RoomId ?? RoomId ?? "unknown", e.LastTickBefore, e.FirstTickAfter,
-            room?.TickRateHz ?? Volatile.Read(ref _tickRateHz), now, 0, e.InputsLost ?? 0);
-        _pendingRestore = null;
-        if (_recovery.ComesAfterAPause(now, PauseTicks(room)))
-        {
-            ConfirmRestore(restore, now);
-            return;
-        }
-        // Fenced at once: a restored room's first snapshot may already ack inputs it got while it was down.
-        _pendingRestore = restore with { PreviousFence = _recovery.FenceProvisionally(now) };
-        _pendingRestoreFrameSeen = false;
-    }
+    private void OnRoomRestored(RoomRestoredEventArgs e) =>
+        _restores.TickWentBack(e.LastTickBefore, e.FirstTickAfter, e.InputsLost ?? 0, Client.Room, RoomId ?? "unknown", Volatile.Read(ref _tickRateHz), Clock.Now);
 
-    /// <summary>
-    /// How long without a snapshot counts as a pause: three snapshot intervals of the room, at least 250 ms (5 ticks at
-    /// 20 Hz). Snapshots on time are 50 ms apart; a room moving to another silo takes hundreds of ms at least.
-    /// </summary>
-    private static long PauseTicks(Welcome? room)
-    {
-        var intervalSeconds = room is { TickRateHz: > 0 } r ? Math.Max(1, r.SnapshotEveryTicks) / (double)r.TickRateHz : 0.05;
-        return (long)(Math.Max(0.25, 3 * intervalSeconds) * Stopwatch.Frequency);
-    }
-
-    private void ConfirmRestore(PendingRestore restore, long now)
+    private void ConfirmRestore(RestoreDetector.Restore restore, long now)
     {
         _recovery.RoomRestored(now);
         // Counted only once the restore is confirmed: a late snapshot's older ack also reads as inputs lost.
@@ -490,9 +408,6 @@ internal sealed class Bot
     }
 
     private void MarkErrored() => _errored = true;
-
-    /// <summary>A tick that went back with no pause before it, waiting for the next snapshot to tell a restore from a late snapshot.</summary>
-    private sealed record PendingRestore(string RoomId, long LastTickBefore, long FirstTickAfter, int TickRateHz, long DetectedAt, long PreviousFence, uint InputsLost);
 
     private static string CloseCodeKey(WebSocketCloseStatus? status) =>
         status is { } code ? ((int)code).ToString(CultureInfo.InvariantCulture) : "none";
