@@ -29,10 +29,12 @@ public static partial class EmbeddedServer
         configure?.Invoke(builder);
 
         var silo = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+        var siloPort = LoopbackPorts.Resolve(silo.SiloPort, $"{SiloOptions.SectionName}:{nameof(SiloOptions.SiloPort)}");
+        var gatewayPort = LoopbackPorts.Resolve(silo.GatewayPort, $"{SiloOptions.SectionName}:{nameof(SiloOptions.GatewayPort)}");
         builder.UseOrleans(siloBuilder =>
         {
             siloBuilder
-                .UseLocalhostClustering(siloPort: silo.SiloPort, gatewayPort: silo.GatewayPort)
+                .UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort)
                 .AddMemoryGrainStorage(RoomStorage.Settings)
                 .AddMemoryGrainStorage(RoomStorage.Checkpoints);
             if (silo.DashboardEnabled)

@@ -5,11 +5,14 @@ public sealed class SiloOptions
 {
     public const string SectionName = "Silo";
 
-    /// <summary>Silo-to-silo port on localhost. Default 11111.</summary>
-    public int SiloPort { get; set; } = 11111;
+    /// <summary>
+    /// Silo-to-silo port on localhost. Default 0: a free port picked at start-up (nothing outside the process connects
+    /// to it). A fixed port that is taken fails start-up naming this setting.
+    /// </summary>
+    public int SiloPort { get; set; }
 
-    /// <summary>Client gateway port on localhost. Default 30000.</summary>
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>Client gateway port on localhost. Default 0, as <see cref="SiloPort"/>.</summary>
+    public int GatewayPort { get; set; }
 
     /// <summary>
     /// Serve the Orleans Dashboard at <c>/dashboard</c>. Default false: it has no authentication and polls grain
