@@ -20,6 +20,19 @@ internal static class EmbeddedValue
         return reader.ReadRaw();
     }
 
+    /// <summary>Writes an embedded value as-is, or nil when there is none.</summary>
+    public static void Write(ref MessagePackWriter writer, ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            writer.WriteRaw(value);
+        }
+    }
+
     /// <summary>Skips one value of a later protocol version's extra field, with the same depth limit.</summary>
     public static void SkipChecked(ref MessagePackReader reader) => Walk(ref reader, 0);
 
