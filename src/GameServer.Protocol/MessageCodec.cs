@@ -64,9 +64,9 @@ public static class MessageCodec
         try
         {
             SkipHeader(ref reader);
-            var message = ClientMessageFormat.ReadBody(ref reader, type);
-            CheckComplete(message is null, ref reader, type);
-            return message!;
+            var message = ClientMessageFormat.ReadBody(ref reader, type) ?? throw NilBody(type);
+            CheckNoTrailingBytes(ref reader, type);
+            return message;
         }
         catch (Exception ex) when (IsReadFailure(ex))
         {
@@ -82,9 +82,9 @@ public static class MessageCodec
         try
         {
             SkipHeader(ref reader);
-            var message = ServerMessageFormat.ReadBody(ref reader, type);
-            CheckComplete(message is null, ref reader, type);
-            return message!;
+            var message = ServerMessageFormat.ReadBody(ref reader, type) ?? throw NilBody(type);
+            CheckNoTrailingBytes(ref reader, type);
+            return message;
         }
         catch (Exception ex) when (IsReadFailure(ex))
         {
@@ -137,12 +137,11 @@ public static class MessageCodec
         reader.ReadInt32();
     }
 
-    private static void CheckComplete(bool nilBody, ref MessagePackReader reader, int type)
+    private static ProtocolException NilBody(int type) =>
+        new(ErrorCode.MalformedMessage, $"{Name(type)} (message type {type}) has a nil body; expected an array of fields.");
+
+    private static void CheckNoTrailingBytes(ref MessagePackReader reader, int type)
     {
-        if (nilBody)
-        {
-            throw new ProtocolException(ErrorCode.MalformedMessage, $"{Name(type)} (message type {type}) has a nil body; expected an array of fields.");
-        }
         if (!reader.End)
         {
             throw new ProtocolException(
