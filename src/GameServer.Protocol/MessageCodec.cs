@@ -159,8 +159,16 @@ public static class MessageCodec
     private static bool IsReadFailure(Exception ex) =>
         ex is MessagePackSerializationException or EndOfStreamException or OverflowException or ArgumentOutOfRangeException;
 
-    private static ProtocolException Malformed(Exception ex, int type, long offset) =>
-        new(ErrorCode.MalformedMessage, $"Malformed {Name(type)} (message type {type}) at byte {offset}: {ex.Message}", ex);
+    private static ProtocolException Malformed(Exception ex, int type, long offset)
+    {
+        var what = ex switch
+        {
+            OverflowException => "a number does not fit its field's type",
+            ArgumentOutOfRangeException or EndOfStreamException => "a value runs past the end of the frame",
+            _ => ex.Message,
+        };
+        return new(ErrorCode.MalformedMessage, $"Malformed {Name(type)} (message type {type}) at byte {offset}: {what}", ex);
+    }
 
     private static bool IsClientType(int type) =>
         type is MessageType.Join or MessageType.Input or MessageType.Ping or MessageType.Leave or MessageType.Resume;
