@@ -3,7 +3,6 @@ using MessagePack;
 using MessagePack.Formatters;
 
 // The custom formatters and the embedded-value walker exactly as they were before the rewrite (see README.md).
-#pragma warning disable SA1402, SA1649
 namespace GameServer.Protocol.Tests.PreRewrite;
 
 public sealed class InputFormatter : IMessagePackFormatter<Input?>

@@ -1,7 +1,6 @@
 using MessagePack;
 
 // The message records exactly as they were before the rewrite (see README.md); one frozen unit, so one file.
-#pragma warning disable SA1402, SA1649
 namespace GameServer.Protocol.Tests.PreRewrite;
 
 [Union(MessageType.Join, typeof(Join))]
