@@ -1,36 +1,28 @@
-using MessagePack;
-
 namespace GameServer.Protocol;
 
-/// <summary>A frame a client sends: a MessagePack array <c>[type, body]</c>.</summary>
-[Union(MessageType.Join, typeof(Join))]
-[Union(MessageType.Input, typeof(Input))]
-[Union(MessageType.Ping, typeof(Ping))]
-[Union(MessageType.Leave, typeof(Leave))]
-[Union(MessageType.Resume, typeof(Resume))]
+/// <summary>
+/// A frame a client sends: a MessagePack array <c>[type, body]</c>. A message's body is the array of its parameters in
+/// declaration order; <see cref="MessageCodec"/> reads and writes it by hand, so a new field is appended (never
+/// inserted or reordered) here and in <c>ClientMessageFormat</c> together.
+/// </summary>
 public abstract record ClientMessage;
 
 /// <summary>Join a room: either matchmake by <see cref="RoomType"/> (join-or-create) or enter <see cref="RoomId"/>.</summary>
 /// <param name="RoomType">Room type to matchmake into, e.g. <c>"arena"</c>; null when <paramref name="RoomId"/> is set.</param>
 /// <param name="RoomId">A specific room id, e.g. one a friend shared; null to matchmake.</param>
-[MessagePackObject]
-public sealed record Join([property: Key(0)] string? RoomType, [property: Key(1)] string? RoomId = null) : ClientMessage;
+public sealed record Join(string? RoomType, string? RoomId = null) : ClientMessage;
 
 /// <summary>One player input. Inputs are applied at the next tick boundary in <see cref="Seq"/> order.</summary>
 /// <param name="Seq">Client sequence number, starting at 1 and increasing by one per input.</param>
 /// <param name="ClientTick">The client's estimate of the server tick when it sent the input (for diagnostics and later lag compensation).</param>
 /// <param name="Payload">The game's input, itself one MessagePack value embedded as-is (not as bin); for arena <c>[dx, dy]</c>.</param>
-[MessagePackObject]
-[MessagePackFormatter(typeof(InputFormatter))]
 public sealed record Input(uint Seq, long ClientTick, ReadOnlyMemory<byte> Payload) : ClientMessage;
 
 /// <summary>Round-trip probe; the server answers with <see cref="Pong"/> echoing <see cref="ClientTimeMs"/>.</summary>
 /// <param name="ClientTimeMs">The client's clock in milliseconds, any origin.</param>
-[MessagePackObject]
-public sealed record Ping([property: Key(0)] double ClientTimeMs) : ClientMessage;
+public sealed record Ping(double ClientTimeMs) : ClientMessage;
 
 /// <summary>Leave the current room; the connection stays open and may join again.</summary>
-[MessagePackObject]
 public sealed record Leave : ClientMessage;
 
 /// <summary>
@@ -41,5 +33,4 @@ public sealed record Leave : ClientMessage;
 /// </summary>
 /// <param name="RoomId">The room from the last <see cref="Welcome"/>.</param>
 /// <param name="ResumeToken">The resume token from the last <see cref="Welcome"/> (each welcome replaces it).</param>
-[MessagePackObject]
-public sealed record Resume([property: Key(0)] string RoomId, [property: Key(1)] string ResumeToken) : ClientMessage;
+public sealed record Resume(string RoomId, string ResumeToken) : ClientMessage;

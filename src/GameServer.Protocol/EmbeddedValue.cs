@@ -15,9 +15,23 @@ internal static class EmbeddedValue
 
     public static ReadOnlySequence<byte> ReadChecked(ref MessagePackReader reader)
     {
-        var peek = reader.CreatePeekReader();
-        Walk(ref peek, 0);
-        return reader.ReadRaw();
+        // One pass: the walk consumes exactly the bytes ReadRaw would, so the value is the slice it crossed.
+        var start = reader.Position;
+        Walk(ref reader, 0);
+        return reader.Sequence.Slice(start, reader.Position);
+    }
+
+    /// <summary>Writes an embedded value as-is, or nil when there is none.</summary>
+    public static void Write(ref MessagePackWriter writer, ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            writer.WriteRaw(value);
+        }
     }
 
     /// <summary>Skips one value of a later protocol version's extra field, with the same depth limit.</summary>

@@ -1,14 +1,10 @@
-using MessagePack;
-
 namespace GameServer.Protocol;
 
-/// <summary>A frame the server sends: a MessagePack array <c>[type, body]</c>.</summary>
-[Union(MessageType.Welcome, typeof(Welcome))]
-[Union(MessageType.Snapshot, typeof(Snapshot))]
-[Union(MessageType.Pong, typeof(Pong))]
-[Union(MessageType.Error, typeof(Error))]
-[Union(MessageType.Left, typeof(Left))]
-[Union(MessageType.SettingsChanged, typeof(SettingsChanged))]
+/// <summary>
+/// A frame the server sends: a MessagePack array <c>[type, body]</c>. A message's body is the array of its parameters in
+/// declaration order; <see cref="MessageCodec"/> reads and writes it by hand, so a new field is appended (never
+/// inserted or reordered) here and in <c>ServerMessageFormat</c> together.
+/// </summary>
 public abstract record ServerMessage;
 
 /// <summary>The answer to <see cref="Join"/>: who you are and how the room ticks.</summary>
@@ -23,19 +19,18 @@ public abstract record ServerMessage;
 /// <param name="MaxPlayers">The room's capacity.</param>
 /// <param name="Resumed">True when this answers a <see cref="Resume"/>: the same entity, the input sequence continues.</param>
 /// <param name="ReconnectGraceSeconds">How long the room keeps the seat after a disconnect; resume within it.</param>
-[MessagePackObject]
 public sealed record Welcome(
-    [property: Key(0)] string PlayerId,
-    [property: Key(1)] string RoomId,
-    [property: Key(2)] string RoomType,
-    [property: Key(3)] int EntityId,
-    [property: Key(4)] int TickRateHz,
-    [property: Key(5)] int SnapshotEveryTicks,
-    [property: Key(6)] long CurrentTick,
-    [property: Key(7)] string ResumeToken,
-    [property: Key(8)] int MaxPlayers,
-    [property: Key(9)] bool Resumed = false,
-    [property: Key(10)] int ReconnectGraceSeconds = 0) : ServerMessage;
+    string PlayerId,
+    string RoomId,
+    string RoomType,
+    int EntityId,
+    int TickRateHz,
+    int SnapshotEveryTicks,
+    long CurrentTick,
+    string ResumeToken,
+    int MaxPlayers,
+    bool Resumed = false,
+    int ReconnectGraceSeconds = 0) : ServerMessage;
 
 /// <summary>
 /// The room's authoritative state after a tick. Serialized once per room per tick and sent as the same bytes to every player.
@@ -44,8 +39,6 @@ public sealed record Welcome(
 /// <param name="ServerTimeMs">Milliseconds since the room started, by the room's clock.</param>
 /// <param name="Acks">Every player's last processed input sequence, flattened <c>[entityId, seq, entityId, seq, …]</c>.</param>
 /// <param name="GameState">The game's state, one MessagePack value embedded as-is; layout defined by the game (arena: see docs/protocol.md).</param>
-[MessagePackObject]
-[MessagePackFormatter(typeof(SnapshotFormatter))]
 public sealed record Snapshot(long Tick, uint ServerTimeMs, ReadOnlyMemory<uint> Acks, ReadOnlyMemory<byte> GameState) : ServerMessage
 {
     /// <summary>The last input sequence the room processed for <paramref name="entityId"/>, or 0 if none or absent.</summary>
@@ -66,20 +59,17 @@ public sealed record Snapshot(long Tick, uint ServerTimeMs, ReadOnlyMemory<uint>
 /// <summary>The answer to <see cref="Ping"/>.</summary>
 /// <param name="ClientTimeMs">The client's value, echoed.</param>
 /// <param name="ServerTimeMs">The server's Unix time in milliseconds when it answered.</param>
-[MessagePackObject]
-public sealed record Pong([property: Key(0)] double ClientTimeMs, [property: Key(1)] long ServerTimeMs) : ServerMessage;
+public sealed record Pong(double ClientTimeMs, long ServerTimeMs) : ServerMessage;
 
 /// <summary>Something the client sent was refused; see <see cref="ErrorCode"/>. Some errors are followed by a close.</summary>
 /// <param name="Code">One of <see cref="ErrorCode"/>.</param>
 /// <param name="Message">A human-readable reason naming what was wrong.</param>
-[MessagePackObject]
-public sealed record Error([property: Key(0)] int Code, [property: Key(1)] string Message) : ServerMessage;
+public sealed record Error(int Code, string Message) : ServerMessage;
 
 /// <summary>The player is no longer in a room (after <see cref="Leave"/>, or when the room closed).</summary>
 /// <param name="RoomId">The room left.</param>
 /// <param name="Reason">Why: <c>"left"</c>, <c>"room-closed"</c>.</param>
-[MessagePackObject]
-public sealed record Left([property: Key(0)] string RoomId, [property: Key(1)] string Reason) : ServerMessage;
+public sealed record Left(string RoomId, string Reason) : ServerMessage;
 
 /// <summary>
 /// The room's tick settings changed (a designer tuned them live): from <see cref="Tick"/> on, ticks and snapshots come
@@ -89,9 +79,8 @@ public sealed record Left([property: Key(0)] string RoomId, [property: Key(1)] s
 /// <param name="TickRateHz">Simulation ticks per second.</param>
 /// <param name="SnapshotEveryTicks">A snapshot is sent every this many ticks.</param>
 /// <param name="MaxPlayers">The room's capacity for new joins.</param>
-[MessagePackObject]
 public sealed record SettingsChanged(
-    [property: Key(0)] long Tick,
-    [property: Key(1)] int TickRateHz,
-    [property: Key(2)] int SnapshotEveryTicks,
-    [property: Key(3)] int MaxPlayers) : ServerMessage;
+    long Tick,
+    int TickRateHz,
+    int SnapshotEveryTicks,
+    int MaxPlayers) : ServerMessage;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using MessagePack;
-using MessagePack.Formatters;
 
 namespace GameServer.Protocol;
 
@@ -8,33 +7,36 @@ namespace GameServer.Protocol;
 /// Snapshot body: <c>[tick, serverTimeMs, [entityId, seq, …], gameState]</c>; the game state is the game's own
 /// MessagePack value, embedded raw so a client decodes the whole frame in one pass.
 /// </summary>
-public sealed class SnapshotFormatter : IMessagePackFormatter<Snapshot?>
+public static class SnapshotFormatter
 {
-    public void Serialize(ref MessagePackWriter writer, Snapshot? value, MessagePackSerializerOptions options)
+    /// <summary>
+    /// Writes a whole snapshot frame up to (not including) the game state: <c>[11, [tick, time, acks, </c>.
+    /// The caller must then write exactly one MessagePack value, the game state. Used on the per-tick path to
+    /// serialize once without intermediate objects.
+    /// </summary>
+    public static void WriteFrameHeader(ref MessagePackWriter writer, long tick, uint serverTimeMs, ReadOnlySpan<uint> acks)
     {
-        if (value is null)
+        writer.WriteArrayHeader(2);
+        writer.Write(MessageType.Snapshot);
+        WriteBodyHeader(ref writer, tick, serverTimeMs, acks);
+    }
+
+    /// <summary>Writes the body up to (not including) the game state.</summary>
+    internal static void WriteBodyHeader(ref MessagePackWriter writer, long tick, uint serverTimeMs, ReadOnlySpan<uint> acks)
+    {
+        writer.WriteArrayHeader(4);
+        writer.Write(tick);
+        writer.Write(serverTimeMs);
+        writer.WriteArrayHeader(acks.Length);
+        foreach (var value in acks)
         {
-            writer.WriteNil();
-            return;
-        }
-        WriteBodyHeader(ref writer, value.Tick, value.ServerTimeMs, value.Acks.Span);
-        if (value.GameState.IsEmpty)
-        {
-            writer.WriteNil();
-        }
-        else
-        {
-            writer.WriteRaw(value.GameState.Span);
+            writer.Write(value);
         }
     }
 
-    public Snapshot? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    /// <summary>Reads a body after its array header of <paramref name="count"/> fields.</summary>
+    internal static Snapshot ReadBody(ref MessagePackReader reader, int count)
     {
-        if (reader.TryReadNil())
-        {
-            return null;
-        }
-        var count = reader.ReadArrayHeader();
         if (count < 4)
         {
             throw new MessagePackSerializationException($"Snapshot needs 4 fields [tick, serverTimeMs, acks, gameState], got {count}.");
@@ -54,32 +56,8 @@ public sealed class SnapshotFormatter : IMessagePackFormatter<Snapshot?>
         var state = EmbeddedValue.ReadChecked(ref reader).ToArray();
         for (var i = 4; i < count; i++)
         {
-            EmbeddedValue.SkipChecked(ref reader);
+            EmbeddedValue.SkipChecked(ref reader); // fields appended by later protocol versions
         }
         return new Snapshot(tick, time, acks, state);
-    }
-
-    /// <summary>
-    /// Writes a whole snapshot frame up to (not including) the game state: <c>[11, [tick, time, acks, </c>.
-    /// The caller must then write exactly one MessagePack value, the game state. Used on the per-tick path to
-    /// serialize once without intermediate objects.
-    /// </summary>
-    public static void WriteFrameHeader(ref MessagePackWriter writer, long tick, uint serverTimeMs, ReadOnlySpan<uint> acks)
-    {
-        writer.WriteArrayHeader(2);
-        writer.Write(MessageType.Snapshot);
-        WriteBodyHeader(ref writer, tick, serverTimeMs, acks);
-    }
-
-    private static void WriteBodyHeader(ref MessagePackWriter writer, long tick, uint serverTimeMs, ReadOnlySpan<uint> acks)
-    {
-        writer.WriteArrayHeader(4);
-        writer.Write(tick);
-        writer.Write(serverTimeMs);
-        writer.WriteArrayHeader(acks.Length);
-        foreach (var value in acks)
-        {
-            writer.Write(value);
-        }
     }
 }
