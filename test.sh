@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what the tests need (Chromium for the browser test, redis-server for the
-# cluster tests, npm packages via the build), restores, builds and runs the whole solution's tests. TRX results land in
+# cluster tests, clang and zlib for the NativeAOT client test, npm packages via the build), restores, builds and runs
+# the whole solution's tests. TRX results land in
 # ./TestResults.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,6 +11,9 @@ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(ch
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 # The cluster tests start their own redis-server processes on free ports.
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+# NativeAOT links the console client with the system's C toolchain.
+command -v clang >/dev/null 2>&1 || need_apt+=(clang)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need_apt+=(zlib1g-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (apt)..."
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

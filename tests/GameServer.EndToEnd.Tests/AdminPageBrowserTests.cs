@@ -51,7 +51,7 @@ public sealed class AdminPageBrowserTests(HostFixture host, ITestOutputHelper ou
         string log;
         try
         {
-            (exitCode, log) = await NodeScript.RunAsync(browserDir, Bound, "admin.spec.mjs", url, screenshot, roomId, "1");
+            (exitCode, log) = await ChildProcess.NodeAsync(browserDir, Bound, "admin.spec.mjs", url, screenshot, roomId, "1");
         }
         finally
         {

@@ -18,7 +18,7 @@ public sealed class BrowserDemoTests(HostFixture host, ITestOutputHelper output)
         var screenshot = Path.Combine(AppContext.BaseDirectory, "browser-demo.png");
         var url = host.HttpUri.GetLeftPart(UriPartial.Authority);
 
-        var (exitCode, log) = await NodeScript.RunAsync(browserDir, Bound, "demo.spec.mjs", url, screenshot);
+        var (exitCode, log) = await ChildProcess.NodeAsync(browserDir, Bound, "demo.spec.mjs", url, screenshot);
 
         output.WriteLine(log);
         Assert.True(exitCode == 0, $"node demo.spec.mjs {url} exited with {exitCode}:\n{log}");
