@@ -18,7 +18,6 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 {
     // Edges re-subscribe well within this; an edge that died stops receiving after it.
     private static readonly TimeSpan s_observerExpiry = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan s_minTimerDue = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
     /// A seat no edge has renewed for this long counts as disconnected from its last renewal: its edge died without
@@ -43,12 +42,11 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private readonly IPersistentState<RoomCheckpoint> _checkpoint;
     private readonly Dictionary<int, Seat> _seats = new();
     private readonly long _startedAt = Stopwatch.GetTimestamp();
-    private long _serverTimeOffsetMs;
+    private readonly Periodic _seatSweep = new(TimeSpan.FromSeconds(1), lastRunAt: 0);
+    private readonly Periodic _announcement = new(s_announceInterval, Stopwatch.GetTimestamp());
     private int _seed;
     private long _checkpointTakenAtTick;
     private long _checkpointWriteTicks = 1;
-    private long _lastSeatSweepAt;
-    private long _lastAnnouncedAt = Stopwatch.GetTimestamp();
     private Task? _checkpointWrite;
     private long _checkpointsWritten;
     private long _lastCheckpointTick = -1;
@@ -56,14 +54,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private string _roomId = "";
     private string _roomType = "";
     private RoomRuntime? _runtime;
-    private FixedStepAccumulator? _accumulator;
+    private RoomClock? _clock;
     private IGrainTimer? _tickTimer;
     private IGrainTimer? _closeTimer;
-    private long _lastTickAt;
-    private long _tickDueAt;
     private InputCounts _reportedInputs;
-    private long _reportedSkipped;
-    private long _lastSnapshotTick = -1;
     private bool _closed;
 
     public RoomGrain(
@@ -106,7 +100,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var settings = RoomConfigRules.ToSettings(config);
         _seed = saved?.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         var context = new GameRoomContext(_roomId, _seed, settings) { Tunables = config.Tunables };
-        _accumulator = new FixedStepAccumulator(settings.TickInterval, settings.MaxCatchUpSteps);
+        _clock = new RoomClock(settings.TickInterval, settings.MaxCatchUpSteps, _startedAt, saved?.ServerTimeMs ?? 0);
         _metrics.RoomOpened(_roomType);
         if (saved is null)
         {
@@ -123,7 +117,6 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         var players = saved.Seats.Select(s => new PlayerProgress(s.EntityId, s.LastProcessedSeq)).ToArray();
         _runtime = RoomRuntime.Restore(game, settings, new RuntimeCheckpoint(saved.Tick, saved.NextEntityId, players, saved.GameState));
-        _serverTimeOffsetMs = saved.ServerTimeMs;
         var now = Environment.TickCount64;
         foreach (var seat in saved.Seats)
         {
@@ -370,7 +363,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         return Task.FromResult(r is null
             ? new RoomInfo(_roomId, _roomType, 0, 0, 0, 0, 0, 0, 0, 0, 0, _observers.Count, live, config, _overrides)
             : new RoomInfo(_roomId, _roomType, r.Tick, r.PlayerCount, r.Settings.MaxPlayers, r.Settings.TickRateHz,
-                _accumulator!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count,
+                _clock!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count,
                 live, config, _overrides,
                 new RoomRecoveryInfo(_checkpointsWritten, _lastCheckpointTick, _restoredFromTick, _seats.Values.Count(s => s.DisconnectedAt is not null))));
     }
@@ -426,7 +419,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var before = runtime.Settings;
         var settings = RoomConfigRules.ToSettings(config);
         runtime.ApplySettings(settings, config.Tunables);
-        _accumulator!.Reconfigure(settings.TickInterval, settings.MaxCatchUpSteps);
+        _clock!.Reconfigure(settings.TickInterval, settings.MaxCatchUpSteps);
         if (before.TickRateHz != settings.TickRateHz || before.SnapshotEveryTicks != settings.SnapshotEveryTicks || before.MaxPlayers != settings.MaxPlayers)
         {
             // Edges re-aim their input flushes and tell players in-band, so client interpolation follows.
@@ -449,23 +442,18 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             ApplyConfig(_pendingConfig);
             _pendingConfig = null;
         }
-        var steps = _accumulator!.Advance(Stopwatch.GetElapsedTime(_lastTickAt, now));
-        _lastTickAt = now;
+        var clock = _clock!;
+        var advance = clock.Advance(now);
+        var steps = advance.Steps;
         for (var i = 0; i < steps; i++)
         {
             runtime.Step();
         }
-        // Re-arm for the next step boundary: a fixed-period timer drifts late by its scheduling delay every time, which
-        // would make every ~20th callback run two steps and skip a snapshot. Aiming at the boundary keeps one step per callback.
-        var untilNextStep = _accumulator.Step - _accumulator.Pending;
-        var due = untilNextStep > s_minTimerDue ? untilNextStep : s_minTimerDue;
-        _tickTimer?.Change(due, Timeout.InfiniteTimeSpan);
-        var every = runtime.Settings.SnapshotEveryTicks;
+        _tickTimer?.Change(advance.NextDue, Timeout.InfiniteTimeSpan);
         var snapshotBytes = 0;
-        if (steps > 0 && runtime.Tick / every > _lastSnapshotTick / every)
+        if (steps > 0 && clock.IsSnapshotDue(runtime.Tick, runtime.Settings.SnapshotEveryTicks))
         {
-            _lastSnapshotTick = runtime.Tick;
-            var serverTimeMs = (uint)ServerTimeMs(now);
+            var serverTimeMs = (uint)clock.ServerTimeMs(now);
             var frame = new SnapshotFrame(runtime.Tick, runtime.WriteSnapshot(serverTimeMs));
             snapshotBytes = frame.Bytes.Length;
             _metrics.SnapshotWritten(_roomType, frame.Bytes.Length);
@@ -475,16 +463,13 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             _live.Record(now, Stopwatch.GetTimestamp() - now, snapshotBytes);
         }
-        RecordTick(steps, now);
-        _tickDueAt = now + (long)(due.TotalSeconds * Stopwatch.Frequency);
-        if (Stopwatch.GetElapsedTime(_lastSeatSweepAt, now) >= TimeSpan.FromSeconds(1))
+        RecordTick(steps, now, advance.Lateness);
+        if (_seatSweep.TryRun(now))
         {
-            _lastSeatSweepAt = now;
             SweepSeats();
         }
-        if (Stopwatch.GetElapsedTime(_lastAnnouncedAt, now) >= s_announceInterval)
+        if (_announcement.TryRun(now))
         {
-            _lastAnnouncedAt = now;
             _ = Matchmaker.RoomUpdated(_roomId, runtime.PlayerCount, runtime.Settings.MaxPlayers, joined: false);
         }
         // Counted in ticks, not wall time, and started early enough to land in time: a silo failure then replays at most
@@ -497,8 +482,6 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         return Task.CompletedTask;
     }
-
-    private long ServerTimeMs(long now) => _serverTimeOffsetMs + (long)Stopwatch.GetElapsedTime(_startedAt, now).TotalMilliseconds;
 
     /// <summary>
     /// Saves a checkpoint without holding up the tick: the write runs in the background (storage may be slow or down),
@@ -534,7 +517,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             Seed = _seed,
             Overrides = _overrides,
             SavedAt = DateTimeOffset.UtcNow,
-            ServerTimeMs = ServerTimeMs(now),
+            ServerTimeMs = _clock!.ServerTimeMs(now),
         };
     }
 
@@ -618,13 +601,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
     }
 
-    private void RecordTick(int steps, long startedAt)
+    private void RecordTick(int steps, long startedAt, TimeSpan lateness)
     {
         var runtime = _runtime!;
-        var skipped = _accumulator!.SkippedSteps;
-        var lateness = _tickDueAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_tickDueAt, startedAt);
-        _metrics.Ticked(_roomType, steps, skipped - _reportedSkipped, Stopwatch.GetElapsedTime(startedAt), lateness);
-        _reportedSkipped = skipped;
+        _metrics.Ticked(_roomType, steps, _clock!.TakeSkippedSinceLastReport(), Stopwatch.GetElapsedTime(startedAt), lateness);
         var inputs = new InputCounts(runtime.InputsApplied, runtime.InputsRejected, runtime.InputsDropped, runtime.InputsStale);
         if (inputs != _reportedInputs)
         {
@@ -642,8 +622,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return;
         }
-        _lastTickAt = Stopwatch.GetTimestamp();
-        _tickDueAt = _lastTickAt + (long)(_runtime!.Settings.TickInterval.TotalSeconds * Stopwatch.Frequency);
+        _clock!.Start(Stopwatch.GetTimestamp());
         _tickTimer = this.RegisterGrainTimer(static self => self.OnTick(), this, new GrainTimerCreationOptions
         {
             DueTime = _runtime!.Settings.TickInterval,
