@@ -19,12 +19,6 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     // Edges re-subscribe well within this; an edge that died stops receiving after it.
     private static readonly TimeSpan s_observerExpiry = TimeSpan.FromMinutes(2);
 
-    /// <summary>
-    /// A seat no edge has renewed for this long counts as disconnected from its last renewal: its edge died without
-    /// saying so. Edges renew every few seconds (<c>Edge:ResubscribeIntervalSeconds</c>, at most 10).
-    /// </summary>
-    internal const long HoldTimeoutMs = 15_000;
-
     // The matchmaker keeps its room list in memory; if its silo dies, rooms re-announce themselves within this.
     private static readonly TimeSpan s_announceInterval = TimeSpan.FromSeconds(10);
 
@@ -40,7 +34,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private bool _movedOut;
     private readonly ObserverManager<IRoomObserver> _observers;
     private readonly IPersistentState<RoomCheckpoint> _checkpoint;
-    private readonly Dictionary<int, Seat> _seats = new();
+    private readonly RoomSeats _seats = new();
     private readonly long _startedAt = Stopwatch.GetTimestamp();
     private readonly Periodic _seatSweep = new(TimeSpan.FromSeconds(1), lastRunAt: 0);
     private readonly Periodic _announcement = new(s_announceInterval, Stopwatch.GetTimestamp());
@@ -117,15 +111,9 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         var players = saved.Seats.Select(s => new PlayerProgress(s.EntityId, s.LastProcessedSeq)).ToArray();
         _runtime = RoomRuntime.Restore(game, settings, new RuntimeCheckpoint(saved.Tick, saved.NextEntityId, players, saved.GameState));
-        var now = Environment.TickCount64;
-        foreach (var seat in saved.Seats)
+        _seats.Restore(saved.Seats, Environment.TickCount64);
+        foreach (var _ in saved.Seats)
         {
-            // Connected seats count as held from now: their edges re-subscribe within the hold timeout.
-            _seats[seat.EntityId] = new Seat(seat.PlayerId, seat.ResumeToken, seat.Generation)
-            {
-                LastHeldAt = now,
-                DisconnectedAt = seat.DisconnectedForMs is { } gone ? now - gone : null,
-            };
             _metrics.PlayerJoined(_roomType);
         }
         _restoredFromTick = saved.Tick;
@@ -190,8 +178,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             _ = Matchmaker.RoomFull(_roomId);
             return Task.FromResult(Refused(JoinStatus.RoomFull));
         }
-        var seat = new Seat(playerId, NewResumeToken(), 1) { LastHeldAt = Environment.TickCount64 };
-        _seats[entityId.Value] = seat;
+        var seat = _seats.Add(entityId.Value, playerId, Environment.TickCount64);
         _metrics.PlayerJoined(_roomType);
         StartTicking();
         _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: true);
@@ -207,8 +194,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return Task.FromResult(Refused(JoinStatus.ResumeExpired));
         }
-        var (entityId, seat) = _seats.FirstOrDefault(s => s.Value.PlayerId == playerId);
-        if (seat is null)
+        var resume = _seats.Resume(playerId, resumeToken, Environment.TickCount64);
+        if (resume.Status == SeatResumeStatus.NoSeat)
         {
             if (_runtime.PlayerCount == 0)
             {
@@ -219,19 +206,15 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             Log.ResumeRefused(_logger, _roomId, playerId, "no seat (released or never here)");
             return Task.FromResult(Refused(JoinStatus.ResumeExpired));
         }
-        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(seat.Token), System.Text.Encoding.UTF8.GetBytes(resumeToken ?? "")))
+        if (resume.Status == SeatResumeStatus.WrongToken)
         {
             _metrics.ResumeRefused(_roomType, "rejected");
             Log.ResumeRefused(_logger, _roomId, playerId, "token does not match the seat's");
             return Task.FromResult(Refused(JoinStatus.ResumeRejected));
         }
-        var wasDisconnected = seat.DisconnectedAt is not null;
-        seat.Token = NewResumeToken();
-        seat.Generation++;
-        seat.DisconnectedAt = null;
-        seat.LastHeldAt = Environment.TickCount64;
+        var (entityId, seat) = (resume.EntityId, resume.Seat!);
         _metrics.Resumed(_roomType);
-        Log.Resumed(_logger, _roomId, playerId, entityId, seat.Generation, wasDisconnected);
+        Log.Resumed(_logger, _roomId, playerId, entityId, seat.Generation, resume.WasDisconnected);
         var generation = seat.Generation;
         _observers.Notify(o => o.OnSeatResumed(entityId, generation));
         return Task.FromResult(Seated(entityId, seat, resumed: true));
@@ -245,17 +228,20 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     public Task Disconnect(int entityId, int generation)
     {
-        if (_runtime is null || !_seats.TryGetValue(entityId, out var seat) || seat.Generation != generation || seat.DisconnectedAt is not null)
+        if (_runtime is null)
         {
             return Task.CompletedTask;
         }
-        if (_runtime.Settings.ReconnectGraceSeconds <= 0)
+        var grace = _runtime.Settings.ReconnectGraceSeconds;
+        var disconnect = _seats.Disconnect(entityId, generation, grace, Environment.TickCount64);
+        if (disconnect.Status == SeatDisconnectStatus.Release)
         {
             Release(entityId, "disconnected");
-            return Task.CompletedTask;
         }
-        seat.DisconnectedAt = Environment.TickCount64;
-        Log.SeatHeld(_logger, _roomId, seat.PlayerId, entityId, _runtime.Settings.ReconnectGraceSeconds);
+        else if (disconnect.Status == SeatDisconnectStatus.Held)
+        {
+            Log.SeatHeld(_logger, _roomId, disconnect.Seat!.PlayerId, entityId, grace);
+        }
         return Task.CompletedTask;
     }
 
@@ -269,7 +255,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
     }
 
-    private JoinResult Seated(int entityId, Seat seat, bool resumed)
+    private JoinResult Seated(int entityId, RoomSeat seat, bool resumed)
     {
         var settings = _runtime!.Settings;
         return new JoinResult(
@@ -284,7 +270,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return;
         }
-        _seats.Remove(entityId, out var seat);
+        var seat = _seats.Remove(entityId);
         _metrics.PlayerLeft(_roomType);
         Log.PlayerLeft(_logger, _roomId, seat?.PlayerId ?? "?", entityId, why, _runtime.PlayerCount);
         _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: false);
@@ -294,22 +280,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     /// <summary>Releases seats whose player has been gone longer than the grace window (called about once a second).</summary>
     private void SweepSeats()
     {
-        var now = Environment.TickCount64;
-        var graceMs = (long)(_runtime!.Settings.ReconnectGraceSeconds * 1000);
-        List<int>? expired = null;
-        foreach (var (entityId, seat) in _seats)
-        {
-            if (seat.DisconnectedAt is null && now - seat.LastHeldAt > HoldTimeoutMs)
-            {
-                // No edge has vouched for this seat lately: its edge died. The player has been gone since then.
-                seat.DisconnectedAt = seat.LastHeldAt;
-            }
-            if (seat.DisconnectedAt is { } since && now - since >= graceMs)
-            {
-                (expired ??= []).Add(entityId);
-            }
-        }
-        foreach (var entityId in expired ?? [])
+        foreach (var entityId in _seats.Expired(_runtime!.Settings.ReconnectGraceSeconds, Environment.TickCount64) ?? [])
         {
             Release(entityId, "grace window passed");
         }
@@ -338,14 +309,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     public Task Renew(IRoomObserver observer, int[] heldEntities)
     {
         _observers.Subscribe(observer, observer);
-        var now = Environment.TickCount64;
-        foreach (var entityId in heldEntities)
-        {
-            if (_seats.TryGetValue(entityId, out var seat) && seat.DisconnectedAt is null)
-            {
-                seat.LastHeldAt = now;
-            }
-        }
+        _seats.Renew(heldEntities, Environment.TickCount64);
         return Task.CompletedTask;
     }
 
@@ -365,7 +329,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             : new RoomInfo(_roomId, _roomType, r.Tick, r.PlayerCount, r.Settings.MaxPlayers, r.Settings.TickRateHz,
                 _clock!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count,
                 live, config, _overrides,
-                new RoomRecoveryInfo(_checkpointsWritten, _lastCheckpointTick, _restoredFromTick, _seats.Values.Count(s => s.DisconnectedAt is not null))));
+                new RoomRecoveryInfo(_checkpointsWritten, _lastCheckpointTick, _restoredFromTick, _seats.DisconnectedCount)));
     }
 
     public Task ApplyTypeConfig(RoomConfig config)
@@ -502,12 +466,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         var runtime = _runtime!.SaveCheckpoint();
         var nowMs = Environment.TickCount64;
-        var seats = runtime.Players.Select(p =>
-        {
-            var seat = _seats.GetValueOrDefault(p.EntityId) ?? new Seat("?", "", 1);
-            return new SeatCheckpoint(p.EntityId, p.LastProcessedSeq, seat.PlayerId, seat.Token, seat.Generation,
-                seat.DisconnectedAt is { } since ? nowMs - since : null);
-        }).ToArray();
+        var seats = runtime.Players.Select(p => _seats.Save(p, nowMs)).ToArray();
         return new RoomCheckpoint
         {
             Tick = runtime.Tick,
@@ -682,21 +641,6 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     }
 
     private JoinResult Refused(JoinStatus status) => new(status, _roomId, _roomType, 0, 0, 0, 0, 0, "");
-
-    /// <summary>A player's seat: who, the secret to resume it, and whether (and since when) they are gone.</summary>
-    private sealed class Seat(string playerId, string token, int generation)
-    {
-        public string PlayerId { get; } = playerId;
-        public string Token { get; set; } = token;
-        public int Generation { get; set; } = generation;
-        /// <summary>When an edge last vouched for the connection (<see cref="Environment.TickCount64"/> ms).</summary>
-        public long LastHeldAt { get; set; }
-        /// <summary>When the player was last seen connected, if they are gone (<see cref="Environment.TickCount64"/> ms).</summary>
-        public long? DisconnectedAt { get; set; }
-    }
-
-    private static string NewResumeToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))
-        .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>The runtime's cumulative input counters, as last reported to the metrics.</summary>
     private readonly record struct InputCounts(long Applied, long Rejected, long Dropped, long Stale);
