@@ -33,20 +33,14 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private readonly LocalRooms _localRooms;
     private bool _movedOut;
     private readonly ObserverManager<IRoomObserver> _observers;
-    private readonly IPersistentState<RoomCheckpoint> _checkpoint;
+    private readonly RoomCheckpoints _checkpoints;
     private readonly RoomSeats _seats = new();
     private readonly long _startedAt = Stopwatch.GetTimestamp();
     private readonly Periodic _seatSweep = new(TimeSpan.FromSeconds(1), lastRunAt: 0);
     private readonly Periodic _announcement = new(s_announceInterval, Stopwatch.GetTimestamp());
     private int _seed;
-    private long _checkpointTakenAtTick;
-    private long _checkpointWriteTicks = 1;
-    private Task? _checkpointWrite;
-    private long _checkpointsWritten;
-    private long _lastCheckpointTick = -1;
-    private long _restoredFromTick = -1;
-    private string _roomId = "";
-    private string _roomType = "";
+    private readonly string _roomId;
+    private readonly string _roomType;
     private RoomRuntime? _runtime;
     private RoomClock? _clock;
     private IGrainTimer? _tickTimer;
@@ -62,7 +56,9 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         LocalRooms localRooms,
         ILogger<RoomGrain> logger)
     {
-        _checkpoint = checkpoint;
+        _roomId = this.GetPrimaryKeyString();
+        _roomType = RoomIds.TypeOf(_roomId) ?? "";
+        _checkpoints = new RoomCheckpoints(checkpoint, metrics, logger, _roomId, _roomType);
         _localRooms = localRooms;
         _catalog = catalog;
         _rules = rules;
@@ -75,8 +71,6 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _roomId = this.GetPrimaryKeyString();
-        _roomType = RoomIds.TypeOf(_roomId) ?? "";
         if (!_catalog.TryGet(_roomType, out var game))
         {
             return;
@@ -85,7 +79,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         // The room type's live settings (configuration plus designers' changes), not just the game's defaults.
         _typeConfig = await GrainFactory.GetGrain<IRoomTypeGrain>(_roomType).GetEffective().ConfigureAwait(true)
             ?? _rules.Configured(_roomType)!;
-        var saved = _checkpoint.RecordExists && _checkpoint.State.Seats.Length > 0 ? _checkpoint.State : null;
+        var saved = _checkpoints.Saved;
         if (saved is not null)
         {
             _overrides = saved.Overrides;
@@ -116,11 +110,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             _metrics.PlayerJoined(_roomType);
         }
-        _restoredFromTick = saved.Tick;
-        _lastCheckpointTick = saved.Tick;
-        _checkpointTakenAtTick = saved.Tick;
-        var age = DateTimeOffset.UtcNow - saved.SavedAt;
-        _metrics.Restored(_roomType, age);
+        var age = _checkpoints.Restored(saved, DateTimeOffset.UtcNow);
         Log.Restored(_logger, _roomId, saved.Tick, _seats.Count, age.TotalMilliseconds);
         StartTicking();
         // The matchmaker may have died with the old silo: tell it the room is open again.
@@ -143,7 +133,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         // When the silo shuts down the matchmaker goes with it; telling it would only log a failed call.
         Close(reason.Description, tellMatchmaker: reason.ReasonCode != DeactivationReasonCode.ShuttingDown);
-        await ForgetCheckpointAsync().ConfigureAwait(true);
+        await _checkpoints.ForgetAsync().ConfigureAwait(true);
     }
 
     public async Task PrepareToMove()
@@ -156,7 +146,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             // An empty room ends with its silo; forget its checkpoint while storage is still reachable.
             Close("silo shutting down with the room empty", tellMatchmaker: true);
-            await ForgetCheckpointAsync().ConfigureAwait(true);
+            await _checkpoints.ForgetAsync().ConfigureAwait(true);
             _movedOut = true;
             return;
         }
@@ -329,7 +319,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             : new RoomInfo(_roomId, _roomType, r.Tick, r.PlayerCount, r.Settings.MaxPlayers, r.Settings.TickRateHz,
                 _clock!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count,
                 live, config, _overrides,
-                new RoomRecoveryInfo(_checkpointsWritten, _lastCheckpointTick, _restoredFromTick, _seats.DisconnectedCount)));
+                new RoomRecoveryInfo(_checkpoints.Written, _checkpoints.LastWrittenTick, _checkpoints.RestoredFromTick, _seats.DisconnectedCount)));
     }
 
     public Task ApplyTypeConfig(RoomConfig config)
@@ -436,30 +426,11 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             _ = Matchmaker.RoomUpdated(_roomId, runtime.PlayerCount, runtime.Settings.MaxPlayers, joined: false);
         }
-        // Counted in ticks, not wall time, and started early enough to land in time: a silo failure then replays at most
-        // CheckpointIntervalSeconds of game time.
-        var everyTicks = CheckpointCadence.TicksBetweenSaves(
-            runtime.Settings.CheckpointIntervalSeconds, runtime.Settings.TickRateHz, _checkpointWriteTicks);
-        if (steps > 0 && runtime.Tick - _checkpointTakenAtTick >= everyTicks)
+        if (steps > 0 && _checkpoints.IsDue(runtime.Tick, runtime.Settings.CheckpointIntervalSeconds, runtime.Settings.TickRateHz))
         {
-            StartCheckpoint(now);
+            _checkpoints.Start(TakeCheckpoint(now), runtime.Settings.TickRateHz);
         }
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// Saves a checkpoint without holding up the tick: the write runs in the background (storage may be slow or down),
-    /// and while one is in flight the next is skipped rather than queued.
-    /// </summary>
-    private void StartCheckpoint(long now)
-    {
-        if (_checkpointWrite is { IsCompleted: false })
-        {
-            return;
-        }
-        _checkpoint.State = TakeCheckpoint(now);
-        _checkpointTakenAtTick = _checkpoint.State.Tick;
-        _checkpointWrite = WriteCheckpointAsync(_checkpoint.State.Tick);
     }
 
     private RoomCheckpoint TakeCheckpoint(long now)
@@ -480,84 +451,19 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         };
     }
 
-    private async Task WriteCheckpointAsync(long tick)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var tickRateHz = _runtime?.Settings.TickRateHz ?? 1;
-        try
-        {
-            await _checkpoint.WriteStateAsync().ConfigureAwait(true);
-            _checkpointsWritten++;
-            _lastCheckpointTick = tick;
-            var took = Stopwatch.GetElapsedTime(started);
-            _checkpointWriteTicks = CheckpointCadence.NextWriteTicks(_checkpointWriteTicks, took, tickRateHz);
-            _metrics.CheckpointWritten(_roomType, took, ok: true);
-        }
-        catch (Exception ex)
-        {
-            // Storage down or slow: the game goes on; the next checkpoint tries again.
-            var took = Stopwatch.GetElapsedTime(started);
-            _checkpointWriteTicks = CheckpointCadence.NextWriteTicks(_checkpointWriteTicks, took, tickRateHz);
-            _metrics.CheckpointWritten(_roomType, took, ok: false);
-            Log.CheckpointFailed(_logger, ex, _roomId, tick);
-            if (ex is Orleans.Storage.InconsistentStateException)
-            {
-                // Someone else's write (e.g. one that timed out here but landed) moved the ETag on: re-read it.
-                await RefreshETagAsync().ConfigureAwait(true);
-            }
-        }
-    }
-
-    private async Task RefreshETagAsync()
-    {
-        try
-        {
-            await _checkpoint.ReadStateAsync().ConfigureAwait(true);
-        }
-        catch (Exception ex)
-        {
-            Log.CheckpointFailed(_logger, ex, _roomId, -1);
-        }
-    }
-
     /// <summary>Saves the exact current tick and points the edges at the room's next activation.</summary>
     private async Task HandOverAsync(DeactivationReason reason)
     {
         _tickTimer?.Dispose();
         _tickTimer = null;
-        if (_checkpointWrite is { IsCompleted: false } pending)
-        {
-            await pending.ConfigureAwait(true);
-        }
-        var now = Stopwatch.GetTimestamp();
-        _checkpoint.State = TakeCheckpoint(now);
-        await WriteCheckpointAsync(_checkpoint.State.Tick).ConfigureAwait(true);
+        await _checkpoints.WhenWrittenAsync().ConfigureAwait(true);
+        var final = TakeCheckpoint(Stopwatch.GetTimestamp());
+        await _checkpoints.WriteNowAsync(final, _runtime!.Settings.TickRateHz).ConfigureAwait(true);
         await _observers.Notify(o => o.OnRoomMoving(_roomId)).ConfigureAwait(true);
-        _metrics.RoomClosed(_roomType, _runtime!.PlayerCount);
+        _metrics.RoomClosed(_roomType, _runtime.PlayerCount);
         _runtime.Dispose();
         _closed = true;
-        Log.HandedOver(_logger, _roomId, _checkpoint.State.Tick, reason.Description);
-    }
-
-    /// <summary>The room ended for good: a later activation must start a new game, not resurrect this one.</summary>
-    private async Task ForgetCheckpointAsync()
-    {
-        if (!_checkpoint.RecordExists)
-        {
-            return;
-        }
-        if (_checkpointWrite is { IsCompleted: false } pending)
-        {
-            await pending.ConfigureAwait(true);
-        }
-        try
-        {
-            await _checkpoint.ClearStateAsync().ConfigureAwait(true);
-        }
-        catch (Exception ex)
-        {
-            Log.CheckpointFailed(_logger, ex, _roomId, -1);
-        }
+        Log.HandedOver(_logger, _roomId, final.Tick, reason.Description);
     }
 
     private void RecordTick(int steps, long startedAt, TimeSpan lateness)
@@ -674,8 +580,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         [LoggerMessage(9, LogLevel.Warning, "Room {RoomId} restored from its checkpoint at tick {Tick} with {Seats} seats (checkpoint {AgeMs:F0} ms old)")]
         public static partial void Restored(ILogger logger, string roomId, long tick, int seats, double ageMs);
 
-        [LoggerMessage(10, LogLevel.Warning, "Room {RoomId}: saving the checkpoint of tick {Tick} failed")]
-        public static partial void CheckpointFailed(ILogger logger, Exception ex, string roomId, long tick);
+        // Event id 10 (a failed checkpoint) is logged by RoomCheckpoints, with this logger.
 
         [LoggerMessage(11, LogLevel.Information, "Room {RoomId} handed over at tick {Tick} ({Reason})")]
         public static partial void HandedOver(ILogger logger, string roomId, long tick, string reason);
