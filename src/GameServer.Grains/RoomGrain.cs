@@ -23,11 +23,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private static readonly TimeSpan s_announceInterval = TimeSpan.FromSeconds(10);
 
     private readonly GameCatalog _catalog;
-    private readonly RoomConfigRules _rules;
     private readonly RoomLiveStatsTracker _live = new();
-    private RoomConfig? _typeConfig;
-    private RoomConfigPatch _overrides = new();
-    private RoomConfig? _pendingConfig;
+    private readonly RoomConfigState _config;
     private readonly ILogger<RoomGrain> _logger;
     private readonly RoomMetrics _metrics;
     private readonly LocalRooms _localRooms;
@@ -61,7 +58,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         _checkpoints = new RoomCheckpoints(checkpoint, metrics, logger, _roomId, _roomType);
         _localRooms = localRooms;
         _catalog = catalog;
-        _rules = rules;
+        _config = new RoomConfigState(rules, _roomType);
         _metrics = metrics;
         _logger = logger;
         _observers = new ObserverManager<IRoomObserver>(s_observerExpiry, logger);
@@ -77,14 +74,9 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         _localRooms.Add(_roomId);
         // The room type's live settings (configuration plus designers' changes), not just the game's defaults.
-        _typeConfig = await GrainFactory.GetGrain<IRoomTypeGrain>(_roomType).GetEffective().ConfigureAwait(true)
-            ?? _rules.Configured(_roomType)!;
+        var typeConfig = await GrainFactory.GetGrain<IRoomTypeGrain>(_roomType).GetEffective().ConfigureAwait(true);
         var saved = _checkpoints.Saved;
-        if (saved is not null)
-        {
-            _overrides = saved.Overrides;
-        }
-        var config = Effective()!;
+        var config = _config.Open(typeConfig, saved?.Overrides);
         var settings = RoomConfigRules.ToSettings(config);
         _seed = saved?.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         var context = new GameRoomContext(_roomId, _seed, settings) { Tunables = config.Tunables };
@@ -313,12 +305,12 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         var r = _runtime;
         var live = _live.Summarize(Stopwatch.GetTimestamp());
-        var config = Effective() ?? new RoomConfig(0, 0, 0, 0, 0, 0, []);
+        var config = _config.Effective ?? new RoomConfig(0, 0, 0, 0, 0, 0, []);
         return Task.FromResult(r is null
-            ? new RoomInfo(_roomId, _roomType, 0, 0, 0, 0, 0, 0, 0, 0, 0, _observers.Count, live, config, _overrides)
+            ? new RoomInfo(_roomId, _roomType, 0, 0, 0, 0, 0, 0, 0, 0, 0, _observers.Count, live, config, _config.Overrides)
             : new RoomInfo(_roomId, _roomType, r.Tick, r.PlayerCount, r.Settings.MaxPlayers, r.Settings.TickRateHz,
                 _clock!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count,
-                live, config, _overrides,
+                live, config, _config.Overrides,
                 new RoomRecoveryInfo(_checkpoints.Written, _checkpoints.LastWrittenTick, _checkpoints.RestoredFromTick, _seats.DisconnectedCount)));
     }
 
@@ -328,43 +320,26 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return Task.CompletedTask;
         }
-        _typeConfig = config;
-        Schedule(Effective()!);
+        if (_config.TypeChanged(config, ticking: _tickTimer is not null) is { } applyNow)
+        {
+            ApplyConfig(applyNow);
+        }
         return Task.CompletedTask;
     }
 
     public Task<SettingsChange> SetOverrides(RoomConfigPatch? overrides)
     {
-        if (_runtime is null || _typeConfig is null)
+        if (_runtime is null || _config.Effective is null)
         {
             return Task.FromResult(SettingsChange.Refused(new() { ["roomId"] = $"Room {_roomId} is not a room of a registered game." }));
         }
-        var before = Effective()!;
-        var candidate = overrides ?? new RoomConfigPatch();
-        var after = candidate.ApplyTo(_typeConfig);
-        var errors = _rules.Validate(_roomType, after);
-        if (errors.Count > 0)
+        // A ticking room takes new settings at its next tick boundary; an idle one at once.
+        var change = _config.SetOverrides(overrides, ticking: _tickTimer is not null, out var applyNow);
+        if (applyNow is not null)
         {
-            return Task.FromResult(SettingsChange.Refused(errors));
+            ApplyConfig(applyNow);
         }
-        _overrides = candidate;
-        Schedule(after);
-        return Task.FromResult(new SettingsChange(before, after, []));
-    }
-
-    private RoomConfig? Effective() => _typeConfig is null ? null : _overrides.ApplyTo(_typeConfig);
-
-    /// <summary>A ticking room takes new settings at its next tick boundary; an idle one at once.</summary>
-    private void Schedule(RoomConfig config)
-    {
-        if (_tickTimer is null)
-        {
-            ApplyConfig(config);
-        }
-        else
-        {
-            _pendingConfig = config;
-        }
+        return Task.FromResult(change);
     }
 
     private void ApplyConfig(RoomConfig config)
@@ -391,10 +366,9 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         var runtime = _runtime!;
         var now = Stopwatch.GetTimestamp();
-        if (_pendingConfig is not null)
+        if (_config.TakePending() is { } pending)
         {
-            ApplyConfig(_pendingConfig);
-            _pendingConfig = null;
+            ApplyConfig(pending);
         }
         var clock = _clock!;
         var advance = clock.Advance(now);
@@ -445,7 +419,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             Seats = seats,
             GameState = runtime.GameState,
             Seed = _seed,
-            Overrides = _overrides,
+            Overrides = _config.Overrides,
             SavedAt = DateTimeOffset.UtcNow,
             ServerTimeMs = _clock!.ServerTimeMs(now),
         };
