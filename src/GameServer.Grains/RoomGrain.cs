@@ -13,6 +13,9 @@ namespace GameServer.Grains;
 /// between ticks, and pushes one serialized snapshot per tick to each subscribed edge. Keeps disconnected players'
 /// seats for a grace window so they can resume, and checkpoints everything to grain storage so that the room carries
 /// on from its last checkpoint on another silo when its silo dies or shuts down.
+/// The grain is the Orleans-facing shell (calls, timers, observers, the matchmaker, activation and handover); each job
+/// is a part of its own: <see cref="RoomClock"/> (tick loop), <see cref="RoomSeats"/> (seats and resume),
+/// <see cref="RoomCheckpoints"/> (grain storage) and <see cref="RoomConfigState"/> (settings).
 /// </summary>
 internal sealed partial class RoomGrain : Grain, IRoomGrain
 {
@@ -22,28 +25,30 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     // The matchmaker keeps its room list in memory; if its silo dies, rooms re-announce themselves within this.
     private static readonly TimeSpan s_announceInterval = TimeSpan.FromSeconds(10);
 
-    private readonly GameCatalog _catalog;
-    private readonly RoomLiveStatsTracker _live = new();
-    private readonly RoomConfigState _config;
-    private readonly ILogger<RoomGrain> _logger;
-    private readonly RoomMetrics _metrics;
-    private readonly LocalRooms _localRooms;
-    private bool _movedOut;
-    private readonly ObserverManager<IRoomObserver> _observers;
-    private readonly RoomCheckpoints _checkpoints;
-    private readonly RoomSeats _seats = new();
-    private readonly long _startedAt = Stopwatch.GetTimestamp();
-    private readonly Periodic _seatSweep = new(TimeSpan.FromSeconds(1), lastRunAt: 0);
-    private readonly Periodic _announcement = new(s_announceInterval, Stopwatch.GetTimestamp());
-    private int _seed;
     private readonly string _roomId;
     private readonly string _roomType;
+    private readonly GameCatalog _catalog;
+    private readonly RoomMetrics _metrics;
+    private readonly LocalRooms _localRooms;
+    private readonly ILogger<RoomGrain> _logger;
+    private readonly ObserverManager<IRoomObserver> _observers;
+
+    private readonly RoomConfigState _config;
+    private readonly RoomSeats _seats = new();
+    private readonly RoomCheckpoints _checkpoints;
+    private RoomClock? _clock; // made at activation, from the room's settings
+    private readonly Periodic _seatSweep = new(TimeSpan.FromSeconds(1), lastRunAt: 0);
+    private readonly Periodic _announcement = new(s_announceInterval, Stopwatch.GetTimestamp());
+    private readonly RoomLiveStatsTracker _live = new();
+
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private int _seed;
     private RoomRuntime? _runtime;
-    private RoomClock? _clock;
     private IGrainTimer? _tickTimer;
     private IGrainTimer? _closeTimer;
     private InputCounts _reportedInputs;
     private bool _closed;
+    private bool _movedOut;
 
     public RoomGrain(
         [PersistentState("checkpoint", RoomStorage.Checkpoints)] IPersistentState<RoomCheckpoint> checkpoint,
@@ -55,13 +60,13 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         _roomId = this.GetPrimaryKeyString();
         _roomType = RoomIds.TypeOf(_roomId) ?? "";
-        _checkpoints = new RoomCheckpoints(checkpoint, metrics, logger, _roomId, _roomType);
-        _localRooms = localRooms;
         _catalog = catalog;
-        _config = new RoomConfigState(rules, _roomType);
         _metrics = metrics;
+        _localRooms = localRooms;
         _logger = logger;
         _observers = new ObserverManager<IRoomObserver>(s_observerExpiry, logger);
+        _config = new RoomConfigState(rules, _roomType);
+        _checkpoints = new RoomCheckpoints(checkpoint, metrics, logger, _roomId, _roomType);
     }
 
     private IMatchmakerGrain Matchmaker => GrainFactory.GetGrain<IMatchmakerGrain>(_roomType);
