@@ -10,7 +10,10 @@ namespace GameServer.Edge;
 
 /// <summary>
 /// One player's connection: reads frames, validates them, and turns them into matchmaking, room joins and buffered
-/// inputs. Holds no game state; the room grain does.
+/// inputs. Holds no game state; the room grain does. Its parts: <see cref="FrameReader"/> (whole messages, size limit),
+/// <see cref="MessageRateLimits"/>, <see cref="RoomRequestChecks"/> (Join and Resume checked before any grain call),
+/// <see cref="SessionSeat"/> (the room link, entity and generation it holds) and <see cref="ConnectionSender"/>
+/// (bounded send queue, slow-consumer policy).
 /// </summary>
 internal sealed partial class PlayerSession
 {
@@ -22,20 +25,17 @@ internal sealed partial class PlayerSession
     private readonly EdgeOptions _options;
     private readonly EdgeMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Lock _gate = new();
-    private RoomLink? _link;
-    private int _entityId;
-    private int _generation;
+    private readonly FrameReader _reader;
+    private readonly MessageRateLimits _rateLimits;
+    private readonly SessionSeat _seat = new();
     private bool _releaseSeatOnEnd;
     private string _endReason = "lost";
-
-    private readonly MessageRateLimits _rateLimits;
-    private long _lastMessageAt = Environment.TickCount64;
 
     public PlayerSession(WebSocket socket, string playerId, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
     {
         _socket = socket;
         PlayerId = playerId;
+        _reader = new FrameReader(socket, options.MaxMessageBytes);
         _rateLimits = new MessageRateLimits(options);
         _grains = grains;
         _links = links;
@@ -52,20 +52,11 @@ internal sealed partial class PlayerSession
     public string PlayerId { get; }
 
     /// <summary>When the client last sent a message, in <see cref="Environment.TickCount64"/> milliseconds.</summary>
-    public long LastMessageAt => Volatile.Read(ref _lastMessageAt);
+    public long LastMessageAt => _reader.LastReceivedAt;
 
     public ConnectionSender Sender { get; }
 
-    public string? RoomId
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _link?.RoomId;
-            }
-        }
-    }
+    public string? RoomId => _seat.RoomId;
 
     /// <summary>Reads frames until the client closes, the connection fails, or a protocol error closes it.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -75,7 +66,7 @@ internal sealed partial class PlayerSession
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var (kind, length) = await ReceiveFrameAsync(buffer, cancellationToken).ConfigureAwait(false);
+                var (kind, length) = await _reader.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
                 switch (kind)
                 {
                     case FrameKind.Close:
@@ -126,24 +117,14 @@ internal sealed partial class PlayerSession
     }
 
     /// <summary>The session's entity and seat generation, when it is in the room behind <paramref name="link"/>.</summary>
-    public (int EntityId, int Generation)? SeatIn(RoomLink link)
-    {
-        lock (_gate)
-        {
-            return _link == link ? (_entityId, _generation) : null;
-        }
-    }
+    public (int EntityId, int Generation)? SeatIn(RoomLink link) => _seat.SeatIn(link);
 
     /// <summary>The seat was resumed on another connection: this one is stale; close it with 4004 and leave the seat alone.</summary>
     public void CloseForTakeover(RoomLink link)
     {
-        lock (_gate)
+        if (!_seat.TryDetach(link))
         {
-            if (_link != link)
-            {
-                return;
-            }
-            _link = null;
+            return;
         }
         _links.Detach(link, this);
         _endReason = "taken_over";
@@ -153,13 +134,9 @@ internal sealed partial class PlayerSession
     /// <summary>The room closed under this player (e.g. shut down); tell the client it is out.</summary>
     public void OnRoomClosed(RoomLink link)
     {
-        lock (_gate)
+        if (!_seat.TryDetach(link))
         {
-            if (_link != link)
-            {
-                return;
-            }
-            _link = null;
+            return;
         }
         _links.Detach(link, this);
         Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "room-closed")));
@@ -177,34 +154,6 @@ internal sealed partial class PlayerSession
     {
         _endReason = "drain";
         Sender.RequestClose((WebSocketCloseStatus)CloseCode.Draining, "Edge draining: reconnect and resume.");
-    }
-
-    private async Task<(FrameKind Kind, int Length)> ReceiveFrameAsync(byte[] buffer, CancellationToken cancellationToken)
-    {
-        var length = 0;
-        while (true)
-        {
-            var memory = buffer.AsMemory(length, Math.Min(buffer.Length, _options.MaxMessageBytes + 1) - length);
-            if (memory.IsEmpty)
-            {
-                return (FrameKind.TooBig, length);
-            }
-            var result = await _socket.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _lastMessageAt, Environment.TickCount64);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (FrameKind.Close, 0);
-            }
-            length += result.Count;
-            if (length > _options.MaxMessageBytes)
-            {
-                return (FrameKind.TooBig, length);
-            }
-            if (result.EndOfMessage)
-            {
-                return (result.MessageType == WebSocketMessageType.Text ? FrameKind.Text : FrameKind.Binary, length);
-            }
-        }
     }
 
     /// <summary>Handles one frame; false when the connection is being closed.</summary>
@@ -284,13 +233,7 @@ internal sealed partial class PlayerSession
     private void OnInput(Input input)
     {
         _metrics.InputReceived();
-        RoomLink? link;
-        int entityId;
-        lock (_gate)
-        {
-            link = _link;
-            entityId = _entityId;
-        }
+        var (link, entityId) = _seat.ForInput();
         if (link is null)
         {
             _metrics.InputDropped("not_in_room");
@@ -306,30 +249,12 @@ internal sealed partial class PlayerSession
 
     private async Task JoinAsync(Join join)
     {
-        if (RoomId is not null)
+        if (RoomRequestChecks.CheckJoin(join, RoomId, _options.AllowJoinByRoomId) is { } refused)
         {
-            SendError(ErrorCode.AlreadyInRoom, $"Already in room {RoomId}; leave it first.");
+            SendError(refused.Code, refused.Message);
             return;
         }
         var byType = join.RoomType is not null;
-        if (byType == (join.RoomId is not null))
-        {
-            SendError(ErrorCode.InvalidJoin, "Join needs exactly one of roomType (field 0) or roomId (field 1).");
-            return;
-        }
-        if (!byType && !_options.AllowJoinByRoomId)
-        {
-            SendError(ErrorCode.JoinByIdNotAllowed, "Joining a room by id is not allowed on this server; join by room type to be matched into a room.");
-            return;
-        }
-        if (byType ? !RoomIds.IsValidRoomType(join.RoomType) : !RoomIds.IsValidRoomId(join.RoomId))
-        {
-            SendError(ErrorCode.InvalidJoin, byType
-                ? "roomType must be 1-32 letters, digits, '-' or '_'."
-                : "roomId must look like '<roomType>:<id>' with letters, digits, '-' or '_'.");
-            return;
-        }
-
         JoinResult? result;
         try
         {
@@ -357,14 +282,9 @@ internal sealed partial class PlayerSession
 
     private async Task ResumeAsync(Resume resume)
     {
-        if (RoomId is not null)
+        if (RoomRequestChecks.CheckResume(resume, RoomId) is { } refused)
         {
-            SendError(ErrorCode.AlreadyInRoom, $"Already in room {RoomId}; resume is for a new connection.");
-            return;
-        }
-        if (!RoomIds.IsValidRoomId(resume.RoomId) || string.IsNullOrEmpty(resume.ResumeToken) || resume.ResumeToken.Length > 64)
-        {
-            SendError(ErrorCode.ResumeRejected, "Resume needs the roomId (field 0) and resumeToken (field 1) from the last Welcome.");
+            SendError(refused.Code, refused.Message);
             return;
         }
         JoinResult result;
@@ -406,12 +326,7 @@ internal sealed partial class PlayerSession
         RoomLink link;
         try
         {
-            lock (_gate)
-            {
-                // Set before attaching, so the link's first renewal already vouches for this seat.
-                _entityId = result.EntityId;
-                _generation = result.Generation;
-            }
+            _seat.Seat(result.EntityId, result.Generation);
             link = await _links.AttachAsync(result.RoomId, tickInterval, result.SnapshotEveryTicks, this).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -422,10 +337,7 @@ internal sealed partial class PlayerSession
             SendError(ErrorCode.InternalError, "Subscribing to the room failed; try again.");
             return;
         }
-        lock (_gate)
-        {
-            _link = link;
-        }
+        _seat.Attach(link);
         Log.Joined(_logger, PlayerId, result.RoomId, result.EntityId);
     }
 
@@ -452,19 +364,11 @@ internal sealed partial class PlayerSession
     /// <summary>The connection ended without a goodbye: the room keeps the seat for the grace window.</summary>
     private async Task DisconnectFromRoomAsync()
     {
-        RoomLink? link;
-        int entityId, generation;
-        lock (_gate)
-        {
-            link = _link;
-            entityId = _entityId;
-            generation = _generation;
-            _link = null;
-        }
-        if (link is null)
+        if (_seat.Detach() is not { } held)
         {
             return;
         }
+        var (link, entityId, generation) = held;
         _links.Detach(link, this);
         try
         {
@@ -479,18 +383,11 @@ internal sealed partial class PlayerSession
 
     private async Task LeaveRoomAsync(bool notify)
     {
-        RoomLink? link;
-        int entityId;
-        lock (_gate)
-        {
-            link = _link;
-            entityId = _entityId;
-            _link = null;
-        }
-        if (link is null)
+        if (_seat.Detach() is not { } held)
         {
             return;
         }
+        var (link, entityId, _) = held;
         _links.Detach(link, this);
         try
         {
@@ -535,14 +432,6 @@ internal sealed partial class PlayerSession
 
     private async Task WaitAsync(Task task) =>
         await Task.WhenAny(task, Task.Delay(_options.CloseTimeoutMs)).ConfigureAwait(false);
-
-    private enum FrameKind
-    {
-        Binary,
-        Text,
-        Close,
-        TooBig,
-    }
 
     private static partial class Log
     {
