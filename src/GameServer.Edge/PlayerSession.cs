@@ -10,24 +10,21 @@ namespace GameServer.Edge;
 
 /// <summary>
 /// One player's connection: reads frames, validates them, and turns them into matchmaking, room joins and buffered
-/// inputs. Holds no game state; the room grain does. Its parts: <see cref="FrameReader"/> (whole messages, size limit),
-/// <see cref="MessageRateLimits"/>, <see cref="RoomRequestChecks"/> (Join and Resume checked before any grain call),
-/// <see cref="SessionSeat"/> (the room link, entity and generation it holds) and <see cref="ConnectionSender"/>
-/// (bounded send queue, slow-consumer policy).
+/// inputs. Holds no game state; the room grain does. The session runs the receive loop, dispatches messages and
+/// decides how the connection closes; its parts do the rest: <see cref="FrameReader"/> (whole messages, size limit),
+/// <see cref="MessageRateLimits"/>, <see cref="RoomMembership"/> (join, resume, leave and disconnect, with the
+/// <see cref="SessionSeat"/> it holds) and <see cref="ConnectionSender"/> (bounded send queue, slow-consumer policy).
 /// </summary>
 internal sealed partial class PlayerSession
 {
-    private const int MatchmakingAttempts = 4;
-
     private readonly WebSocket _socket;
-    private readonly IGrainFactory _grains;
-    private readonly RoomLinks _links;
     private readonly EdgeOptions _options;
     private readonly EdgeMetrics _metrics;
     private readonly ILogger _logger;
     private readonly FrameReader _reader;
     private readonly MessageRateLimits _rateLimits;
     private readonly SessionSeat _seat = new();
+    private readonly RoomMembership _membership;
     private bool _releaseSeatOnEnd;
     private string _endReason = "lost";
 
@@ -37,12 +34,11 @@ internal sealed partial class PlayerSession
         PlayerId = playerId;
         _reader = new FrameReader(socket, options.MaxMessageBytes);
         _rateLimits = new MessageRateLimits(options);
-        _grains = grains;
-        _links = links;
         _options = options;
         _metrics = metrics;
         _logger = logger;
         Sender = new ConnectionSender(socket, options, metrics);
+        _membership = new RoomMembership(this, _seat, grains, links, options, metrics, logger);
     }
 
     /// <summary>Why the connection ended, for the closed-connections metric; "lost" until something else is known.</summary>
@@ -107,11 +103,11 @@ internal sealed partial class PlayerSession
             _rateLimits.Dispose();
             if (_releaseSeatOnEnd)
             {
-                await LeaveRoomAsync(notify: false).ConfigureAwait(false);
+                await _membership.LeaveAsync(notify: false).ConfigureAwait(false);
             }
             else
             {
-                await DisconnectFromRoomAsync().ConfigureAwait(false);
+                await _membership.DisconnectAsync().ConfigureAwait(false);
             }
         }
     }
@@ -122,11 +118,10 @@ internal sealed partial class PlayerSession
     /// <summary>The seat was resumed on another connection: this one is stale; close it with 4004 and leave the seat alone.</summary>
     public void CloseForTakeover(RoomLink link)
     {
-        if (!_seat.TryDetach(link))
+        if (!_membership.DropLink(link))
         {
             return;
         }
-        _links.Detach(link, this);
         _endReason = "taken_over";
         Sender.RequestClose((WebSocketCloseStatus)CloseCode.SessionTakenOver, "This seat was resumed on another connection.");
     }
@@ -134,11 +129,10 @@ internal sealed partial class PlayerSession
     /// <summary>The room closed under this player (e.g. shut down); tell the client it is out.</summary>
     public void OnRoomClosed(RoomLink link)
     {
-        if (!_seat.TryDetach(link))
+        if (!_membership.DropLink(link))
         {
             return;
         }
-        _links.Detach(link, this);
         Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "room-closed")));
     }
 
@@ -195,10 +189,10 @@ internal sealed partial class PlayerSession
                 Sender.EnqueueControl(MessageCodec.Encode(new Pong(ping.ClientTimeMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
                 break;
             case Join join:
-                await JoinAsync(join).ConfigureAwait(false);
+                await _membership.JoinAsync(join).ConfigureAwait(false);
                 break;
             case Resume resume:
-                await ResumeAsync(resume).ConfigureAwait(false);
+                await _membership.ResumeAsync(resume).ConfigureAwait(false);
                 break;
             case Leave:
                 var roomId = RoomId;
@@ -208,7 +202,7 @@ internal sealed partial class PlayerSession
                 }
                 else
                 {
-                    await LeaveRoomAsync(notify: true).ConfigureAwait(false);
+                    await _membership.LeaveAsync(notify: true).ConfigureAwait(false);
                 }
                 break;
         }
@@ -247,162 +241,6 @@ internal sealed partial class PlayerSession
         link.BufferInput(new PlayerInput(entityId, input.Seq, input.ClientTick, payload));
     }
 
-    private async Task JoinAsync(Join join)
-    {
-        if (RoomRequestChecks.CheckJoin(join, RoomId, _options.AllowJoinByRoomId) is { } refused)
-        {
-            SendError(refused.Code, refused.Message);
-            return;
-        }
-        var byType = join.RoomType is not null;
-        JoinResult? result;
-        try
-        {
-            result = byType ? await MatchmakeAsync(join.RoomType!).ConfigureAwait(false) : await _grains.GetGrain<IRoomGrain>(join.RoomId!).Join(PlayerId).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.JoinFailed(_logger, ex, PlayerId);
-            SendError(ErrorCode.InternalError, "Joining failed on the server; try again.");
-            return;
-        }
-        switch (result?.Status)
-        {
-            case null:
-            case JoinStatus.UnknownRoomType:
-                SendError(ErrorCode.UnknownRoomType, $"No game is registered for room type '{join.RoomType ?? RoomIds.TypeOf(join.RoomId!)}'.");
-                return;
-            case JoinStatus.RoomFull:
-                SendError(ErrorCode.RoomFull, $"Room {result.RoomId} is full.");
-                return;
-        }
-
-        await TakeSeatAsync(result).ConfigureAwait(false);
-    }
-
-    private async Task ResumeAsync(Resume resume)
-    {
-        if (RoomRequestChecks.CheckResume(resume, RoomId) is { } refused)
-        {
-            SendError(refused.Code, refused.Message);
-            return;
-        }
-        JoinResult result;
-        try
-        {
-            result = await _grains.GetGrain<IRoomGrain>(resume.RoomId).Resume(PlayerId, resume.ResumeToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.JoinFailed(_logger, ex, PlayerId);
-            SendError(ErrorCode.InternalError, "Resuming failed on the server; try again.");
-            return;
-        }
-        switch (result.Status)
-        {
-            case JoinStatus.Joined:
-                _metrics.Resumed("resumed");
-                await TakeSeatAsync(result).ConfigureAwait(false);
-                return;
-            case JoinStatus.ResumeRejected:
-                _metrics.Resumed("rejected");
-                SendError(ErrorCode.ResumeRejected, $"The resume token is not valid for you in room {resume.RoomId}; join afresh.");
-                return;
-            default:
-                _metrics.Resumed("expired");
-                SendError(ErrorCode.ResumeExpired, $"Your seat in room {resume.RoomId} was released (the reconnect grace window passed or the room closed); join afresh.");
-                return;
-        }
-    }
-
-    /// <summary>Tells the client where it sits and starts forwarding the room's snapshots to it.</summary>
-    private async Task TakeSeatAsync(JoinResult result)
-    {
-        var tickInterval = TimeSpan.FromSeconds(1.0 / result.TickRateHz);
-        // Welcome goes out before the link is attached, so it precedes the first snapshot.
-        Sender.EnqueueControl(MessageCodec.Encode(new Welcome(
-            PlayerId, result.RoomId, result.RoomType, result.EntityId, result.TickRateHz, result.SnapshotEveryTicks,
-            result.CurrentTick, result.ResumeToken, result.MaxPlayers, result.Resumed, (int)Math.Ceiling(result.ReconnectGraceSeconds))));
-        RoomLink link;
-        try
-        {
-            _seat.Seat(result.EntityId, result.Generation);
-            link = await _links.AttachAsync(result.RoomId, tickInterval, result.SnapshotEveryTicks, this).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // Without a subscription the player would sit in the room unseen; take the seat back.
-            Log.JoinFailed(_logger, ex, PlayerId);
-            await _grains.GetGrain<IRoomGrain>(result.RoomId).Leave(result.EntityId).ConfigureAwait(false);
-            SendError(ErrorCode.InternalError, "Subscribing to the room failed; try again.");
-            return;
-        }
-        _seat.Attach(link);
-        Log.Joined(_logger, PlayerId, result.RoomId, result.EntityId);
-    }
-
-    private async Task<JoinResult?> MatchmakeAsync(string roomType)
-    {
-        var matchmaker = _grains.GetGrain<IMatchmakerGrain>(roomType);
-        JoinResult? result = null;
-        for (var attempt = 0; attempt < MatchmakingAttempts; attempt++)
-        {
-            var roomId = await matchmaker.FindRoom().ConfigureAwait(false);
-            if (roomId is null)
-            {
-                return null;
-            }
-            result = await _grains.GetGrain<IRoomGrain>(roomId).Join(PlayerId).ConfigureAwait(false);
-            if (result.Status != JoinStatus.RoomFull)
-            {
-                return result;
-            }
-        }
-        return result;
-    }
-
-    /// <summary>The connection ended without a goodbye: the room keeps the seat for the grace window.</summary>
-    private async Task DisconnectFromRoomAsync()
-    {
-        if (_seat.Detach() is not { } held)
-        {
-            return;
-        }
-        var (link, entityId, generation) = held;
-        _links.Detach(link, this);
-        try
-        {
-            await link.Room.Disconnect(entityId, generation).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // The room will notice anyway: nobody renews the seat any more.
-            Log.LeaveFailed(_logger, ex, PlayerId, link.RoomId);
-        }
-    }
-
-    private async Task LeaveRoomAsync(bool notify)
-    {
-        if (_seat.Detach() is not { } held)
-        {
-            return;
-        }
-        var (link, entityId, _) = held;
-        _links.Detach(link, this);
-        try
-        {
-            await link.Room.Leave(entityId).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.LeaveFailed(_logger, ex, PlayerId, link.RoomId);
-        }
-        if (notify)
-        {
-            Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "left")));
-        }
-    }
-
     private void SendError(int code, string message) => Sender.EnqueueControl(MessageCodec.Encode(new Error(code, message)));
 
     private async Task CloseWithAsync(int errorCode, WebSocketCloseStatus status, string reason)
@@ -435,17 +273,10 @@ internal sealed partial class PlayerSession
 
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Information, "Player {PlayerId} joined room {RoomId} as entity {EntityId}")]
-        public static partial void Joined(ILogger logger, string playerId, string roomId, int entityId);
-
         [LoggerMessage(11, LogLevel.Information, "Player {PlayerId} sent a bad frame (error {ErrorCode}): {Reason}")]
         public static partial void ProtocolError(ILogger logger, string playerId, int errorCode, string reason);
 
-        [LoggerMessage(12, LogLevel.Warning, "Join for player {PlayerId} failed")]
-        public static partial void JoinFailed(ILogger logger, Exception ex, string playerId);
-
-        [LoggerMessage(13, LogLevel.Warning, "Leave for player {PlayerId} from room {RoomId} failed")]
-        public static partial void LeaveFailed(ILogger logger, Exception ex, string playerId, string roomId);
+        // Event ids 10, 12 and 13 (joined, join failed, leave failed) are logged by RoomMembership, with this logger.
 
         [LoggerMessage(14, LogLevel.Information, "Closed player {PlayerId}'s connection for exceeding its rate limits")]
         public static partial void RateLimited(ILogger logger, string playerId);
