@@ -71,6 +71,9 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     private IMatchmakerGrain Matchmaker => GrainFactory.GetGrain<IMatchmakerGrain>(_roomType);
 
+    // A ticking room takes new settings at its next tick boundary; an idle one at once.
+    private bool IsTicking => _tickTimer is not null;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!_catalog.TryGet(_roomType, out var game))
@@ -325,7 +328,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return Task.CompletedTask;
         }
-        if (_config.TypeChanged(config, ticking: _tickTimer is not null) is { } applyNow)
+        if (_config.TypeChanged(config, IsTicking) is { } applyNow)
         {
             ApplyConfig(applyNow);
         }
@@ -338,8 +341,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return Task.FromResult(SettingsChange.Refused(new() { ["roomId"] = $"Room {_roomId} is not a room of a registered game." }));
         }
-        // A ticking room takes new settings at its next tick boundary; an idle one at once.
-        var change = _config.SetOverrides(overrides, ticking: _tickTimer is not null, out var applyNow);
+        var change = _config.SetOverrides(overrides, IsTicking, out var applyNow);
         if (applyNow is not null)
         {
             ApplyConfig(applyNow);
@@ -367,6 +369,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         Log.SettingsApplied(_logger, _roomId, runtime.Tick, settings.TickRateHz, settings.SnapshotEveryTicks);
     }
 
+    /// <summary>One timer turn: settings waiting for the boundary, the steps due, a snapshot if one is due, then housekeeping.</summary>
     private Task OnTick()
     {
         var runtime = _runtime!;
