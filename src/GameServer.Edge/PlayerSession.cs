@@ -10,39 +10,35 @@ namespace GameServer.Edge;
 
 /// <summary>
 /// One player's connection: reads frames, validates them, and turns them into matchmaking, room joins and buffered
-/// inputs. Holds no game state; the room grain does.
+/// inputs. Holds no game state; the room grain does. The session runs the receive loop, dispatches messages and
+/// decides how the connection closes; its parts do the rest: <see cref="FrameReader"/> (whole messages, size limit),
+/// <see cref="MessageRateLimits"/>, <see cref="RoomMembership"/> (join, resume, leave and disconnect, with the
+/// <see cref="SessionSeat"/> it holds) and <see cref="ConnectionSender"/> (bounded send queue, slow-consumer policy).
 /// </summary>
 internal sealed partial class PlayerSession
 {
-    private const int MatchmakingAttempts = 4;
-
     private readonly WebSocket _socket;
-    private readonly IGrainFactory _grains;
-    private readonly RoomLinks _links;
     private readonly EdgeOptions _options;
     private readonly EdgeMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Lock _gate = new();
-    private RoomLink? _link;
-    private int _entityId;
-    private int _generation;
+    private readonly FrameReader _reader;
+    private readonly MessageRateLimits _rateLimits;
+    private readonly SessionSeat _seat = new();
+    private readonly RoomMembership _membership;
     private bool _releaseSeatOnEnd;
     private string _endReason = "lost";
-
-    private readonly MessageRateLimits _rateLimits;
-    private long _lastMessageAt = Environment.TickCount64;
 
     public PlayerSession(WebSocket socket, string playerId, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
     {
         _socket = socket;
         PlayerId = playerId;
+        _reader = new FrameReader(socket, options.MaxMessageBytes);
         _rateLimits = new MessageRateLimits(options);
-        _grains = grains;
-        _links = links;
         _options = options;
         _metrics = metrics;
         _logger = logger;
         Sender = new ConnectionSender(socket, options, metrics);
+        _membership = new RoomMembership(this, _seat, grains, links, options, metrics, logger);
     }
 
     /// <summary>Why the connection ended, for the closed-connections metric; "lost" until something else is known.</summary>
@@ -52,20 +48,11 @@ internal sealed partial class PlayerSession
     public string PlayerId { get; }
 
     /// <summary>When the client last sent a message, in <see cref="Environment.TickCount64"/> milliseconds.</summary>
-    public long LastMessageAt => Volatile.Read(ref _lastMessageAt);
+    public long LastMessageAt => _reader.LastReceivedAt;
 
     public ConnectionSender Sender { get; }
 
-    public string? RoomId
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _link?.RoomId;
-            }
-        }
-    }
+    public string? RoomId => _seat.RoomId;
 
     /// <summary>Reads frames until the client closes, the connection fails, or a protocol error closes it.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -75,7 +62,7 @@ internal sealed partial class PlayerSession
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var (kind, length) = await ReceiveFrameAsync(buffer, cancellationToken).ConfigureAwait(false);
+                var (kind, length) = await _reader.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
                 switch (kind)
                 {
                     case FrameKind.Close:
@@ -116,36 +103,25 @@ internal sealed partial class PlayerSession
             _rateLimits.Dispose();
             if (_releaseSeatOnEnd)
             {
-                await LeaveRoomAsync(notify: false).ConfigureAwait(false);
+                await _membership.LeaveAsync(notify: false).ConfigureAwait(false);
             }
             else
             {
-                await DisconnectFromRoomAsync().ConfigureAwait(false);
+                await _membership.DisconnectAsync().ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>The session's entity and seat generation, when it is in the room behind <paramref name="link"/>.</summary>
-    public (int EntityId, int Generation)? SeatIn(RoomLink link)
-    {
-        lock (_gate)
-        {
-            return _link == link ? (_entityId, _generation) : null;
-        }
-    }
+    public (int EntityId, int Generation)? SeatIn(RoomLink link) => _seat.SeatIn(link);
 
     /// <summary>The seat was resumed on another connection: this one is stale; close it with 4004 and leave the seat alone.</summary>
     public void CloseForTakeover(RoomLink link)
     {
-        lock (_gate)
+        if (!_membership.DropLink(link))
         {
-            if (_link != link)
-            {
-                return;
-            }
-            _link = null;
+            return;
         }
-        _links.Detach(link, this);
         _endReason = "taken_over";
         Sender.RequestClose((WebSocketCloseStatus)CloseCode.SessionTakenOver, "This seat was resumed on another connection.");
     }
@@ -153,15 +129,10 @@ internal sealed partial class PlayerSession
     /// <summary>The room closed under this player (e.g. shut down); tell the client it is out.</summary>
     public void OnRoomClosed(RoomLink link)
     {
-        lock (_gate)
+        if (!_membership.DropLink(link))
         {
-            if (_link != link)
-            {
-                return;
-            }
-            _link = null;
+            return;
         }
-        _links.Detach(link, this);
         Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "room-closed")));
     }
 
@@ -177,34 +148,6 @@ internal sealed partial class PlayerSession
     {
         _endReason = "drain";
         Sender.RequestClose((WebSocketCloseStatus)CloseCode.Draining, "Edge draining: reconnect and resume.");
-    }
-
-    private async Task<(FrameKind Kind, int Length)> ReceiveFrameAsync(byte[] buffer, CancellationToken cancellationToken)
-    {
-        var length = 0;
-        while (true)
-        {
-            var memory = buffer.AsMemory(length, Math.Min(buffer.Length, _options.MaxMessageBytes + 1) - length);
-            if (memory.IsEmpty)
-            {
-                return (FrameKind.TooBig, length);
-            }
-            var result = await _socket.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _lastMessageAt, Environment.TickCount64);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (FrameKind.Close, 0);
-            }
-            length += result.Count;
-            if (length > _options.MaxMessageBytes)
-            {
-                return (FrameKind.TooBig, length);
-            }
-            if (result.EndOfMessage)
-            {
-                return (result.MessageType == WebSocketMessageType.Text ? FrameKind.Text : FrameKind.Binary, length);
-            }
-        }
     }
 
     /// <summary>Handles one frame; false when the connection is being closed.</summary>
@@ -246,10 +189,10 @@ internal sealed partial class PlayerSession
                 Sender.EnqueueControl(MessageCodec.Encode(new Pong(ping.ClientTimeMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
                 break;
             case Join join:
-                await JoinAsync(join).ConfigureAwait(false);
+                await _membership.JoinAsync(join).ConfigureAwait(false);
                 break;
             case Resume resume:
-                await ResumeAsync(resume).ConfigureAwait(false);
+                await _membership.ResumeAsync(resume).ConfigureAwait(false);
                 break;
             case Leave:
                 var roomId = RoomId;
@@ -259,7 +202,7 @@ internal sealed partial class PlayerSession
                 }
                 else
                 {
-                    await LeaveRoomAsync(notify: true).ConfigureAwait(false);
+                    await _membership.LeaveAsync(notify: true).ConfigureAwait(false);
                 }
                 break;
         }
@@ -284,13 +227,7 @@ internal sealed partial class PlayerSession
     private void OnInput(Input input)
     {
         _metrics.InputReceived();
-        RoomLink? link;
-        int entityId;
-        lock (_gate)
-        {
-            link = _link;
-            entityId = _entityId;
-        }
+        var (link, entityId) = _seat.ForInput();
         if (link is null)
         {
             _metrics.InputDropped("not_in_room");
@@ -302,208 +239,6 @@ internal sealed partial class PlayerSession
             ? segment.Array
             : input.Payload.ToArray();
         link.BufferInput(new PlayerInput(entityId, input.Seq, input.ClientTick, payload));
-    }
-
-    private async Task JoinAsync(Join join)
-    {
-        if (RoomId is not null)
-        {
-            SendError(ErrorCode.AlreadyInRoom, $"Already in room {RoomId}; leave it first.");
-            return;
-        }
-        var byType = join.RoomType is not null;
-        if (byType == (join.RoomId is not null))
-        {
-            SendError(ErrorCode.InvalidJoin, "Join needs exactly one of roomType (field 0) or roomId (field 1).");
-            return;
-        }
-        if (!byType && !_options.AllowJoinByRoomId)
-        {
-            SendError(ErrorCode.JoinByIdNotAllowed, "Joining a room by id is not allowed on this server; join by room type to be matched into a room.");
-            return;
-        }
-        if (byType ? !RoomIds.IsValidRoomType(join.RoomType) : !RoomIds.IsValidRoomId(join.RoomId))
-        {
-            SendError(ErrorCode.InvalidJoin, byType
-                ? "roomType must be 1-32 letters, digits, '-' or '_'."
-                : "roomId must look like '<roomType>:<id>' with letters, digits, '-' or '_'.");
-            return;
-        }
-
-        JoinResult? result;
-        try
-        {
-            result = byType ? await MatchmakeAsync(join.RoomType!).ConfigureAwait(false) : await _grains.GetGrain<IRoomGrain>(join.RoomId!).Join(PlayerId).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.JoinFailed(_logger, ex, PlayerId);
-            SendError(ErrorCode.InternalError, "Joining failed on the server; try again.");
-            return;
-        }
-        switch (result?.Status)
-        {
-            case null:
-            case JoinStatus.UnknownRoomType:
-                SendError(ErrorCode.UnknownRoomType, $"No game is registered for room type '{join.RoomType ?? RoomIds.TypeOf(join.RoomId!)}'.");
-                return;
-            case JoinStatus.RoomFull:
-                SendError(ErrorCode.RoomFull, $"Room {result.RoomId} is full.");
-                return;
-        }
-
-        await TakeSeatAsync(result).ConfigureAwait(false);
-    }
-
-    private async Task ResumeAsync(Resume resume)
-    {
-        if (RoomId is not null)
-        {
-            SendError(ErrorCode.AlreadyInRoom, $"Already in room {RoomId}; resume is for a new connection.");
-            return;
-        }
-        if (!RoomIds.IsValidRoomId(resume.RoomId) || string.IsNullOrEmpty(resume.ResumeToken) || resume.ResumeToken.Length > 64)
-        {
-            SendError(ErrorCode.ResumeRejected, "Resume needs the roomId (field 0) and resumeToken (field 1) from the last Welcome.");
-            return;
-        }
-        JoinResult result;
-        try
-        {
-            result = await _grains.GetGrain<IRoomGrain>(resume.RoomId).Resume(PlayerId, resume.ResumeToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.JoinFailed(_logger, ex, PlayerId);
-            SendError(ErrorCode.InternalError, "Resuming failed on the server; try again.");
-            return;
-        }
-        switch (result.Status)
-        {
-            case JoinStatus.Joined:
-                _metrics.Resumed("resumed");
-                await TakeSeatAsync(result).ConfigureAwait(false);
-                return;
-            case JoinStatus.ResumeRejected:
-                _metrics.Resumed("rejected");
-                SendError(ErrorCode.ResumeRejected, $"The resume token is not valid for you in room {resume.RoomId}; join afresh.");
-                return;
-            default:
-                _metrics.Resumed("expired");
-                SendError(ErrorCode.ResumeExpired, $"Your seat in room {resume.RoomId} was released (the reconnect grace window passed or the room closed); join afresh.");
-                return;
-        }
-    }
-
-    /// <summary>Tells the client where it sits and starts forwarding the room's snapshots to it.</summary>
-    private async Task TakeSeatAsync(JoinResult result)
-    {
-        var tickInterval = TimeSpan.FromSeconds(1.0 / result.TickRateHz);
-        // Welcome goes out before the link is attached, so it precedes the first snapshot.
-        Sender.EnqueueControl(MessageCodec.Encode(new Welcome(
-            PlayerId, result.RoomId, result.RoomType, result.EntityId, result.TickRateHz, result.SnapshotEveryTicks,
-            result.CurrentTick, result.ResumeToken, result.MaxPlayers, result.Resumed, (int)Math.Ceiling(result.ReconnectGraceSeconds))));
-        RoomLink link;
-        try
-        {
-            lock (_gate)
-            {
-                // Set before attaching, so the link's first renewal already vouches for this seat.
-                _entityId = result.EntityId;
-                _generation = result.Generation;
-            }
-            link = await _links.AttachAsync(result.RoomId, tickInterval, result.SnapshotEveryTicks, this).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // Without a subscription the player would sit in the room unseen; take the seat back.
-            Log.JoinFailed(_logger, ex, PlayerId);
-            await _grains.GetGrain<IRoomGrain>(result.RoomId).Leave(result.EntityId).ConfigureAwait(false);
-            SendError(ErrorCode.InternalError, "Subscribing to the room failed; try again.");
-            return;
-        }
-        lock (_gate)
-        {
-            _link = link;
-        }
-        Log.Joined(_logger, PlayerId, result.RoomId, result.EntityId);
-    }
-
-    private async Task<JoinResult?> MatchmakeAsync(string roomType)
-    {
-        var matchmaker = _grains.GetGrain<IMatchmakerGrain>(roomType);
-        JoinResult? result = null;
-        for (var attempt = 0; attempt < MatchmakingAttempts; attempt++)
-        {
-            var roomId = await matchmaker.FindRoom().ConfigureAwait(false);
-            if (roomId is null)
-            {
-                return null;
-            }
-            result = await _grains.GetGrain<IRoomGrain>(roomId).Join(PlayerId).ConfigureAwait(false);
-            if (result.Status != JoinStatus.RoomFull)
-            {
-                return result;
-            }
-        }
-        return result;
-    }
-
-    /// <summary>The connection ended without a goodbye: the room keeps the seat for the grace window.</summary>
-    private async Task DisconnectFromRoomAsync()
-    {
-        RoomLink? link;
-        int entityId, generation;
-        lock (_gate)
-        {
-            link = _link;
-            entityId = _entityId;
-            generation = _generation;
-            _link = null;
-        }
-        if (link is null)
-        {
-            return;
-        }
-        _links.Detach(link, this);
-        try
-        {
-            await link.Room.Disconnect(entityId, generation).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // The room will notice anyway: nobody renews the seat any more.
-            Log.LeaveFailed(_logger, ex, PlayerId, link.RoomId);
-        }
-    }
-
-    private async Task LeaveRoomAsync(bool notify)
-    {
-        RoomLink? link;
-        int entityId;
-        lock (_gate)
-        {
-            link = _link;
-            entityId = _entityId;
-            _link = null;
-        }
-        if (link is null)
-        {
-            return;
-        }
-        _links.Detach(link, this);
-        try
-        {
-            await link.Room.Leave(entityId).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.LeaveFailed(_logger, ex, PlayerId, link.RoomId);
-        }
-        if (notify)
-        {
-            Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "left")));
-        }
     }
 
     private void SendError(int code, string message) => Sender.EnqueueControl(MessageCodec.Encode(new Error(code, message)));
@@ -536,27 +271,12 @@ internal sealed partial class PlayerSession
     private async Task WaitAsync(Task task) =>
         await Task.WhenAny(task, Task.Delay(_options.CloseTimeoutMs)).ConfigureAwait(false);
 
-    private enum FrameKind
-    {
-        Binary,
-        Text,
-        Close,
-        TooBig,
-    }
-
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Information, "Player {PlayerId} joined room {RoomId} as entity {EntityId}")]
-        public static partial void Joined(ILogger logger, string playerId, string roomId, int entityId);
-
         [LoggerMessage(11, LogLevel.Information, "Player {PlayerId} sent a bad frame (error {ErrorCode}): {Reason}")]
         public static partial void ProtocolError(ILogger logger, string playerId, int errorCode, string reason);
 
-        [LoggerMessage(12, LogLevel.Warning, "Join for player {PlayerId} failed")]
-        public static partial void JoinFailed(ILogger logger, Exception ex, string playerId);
-
-        [LoggerMessage(13, LogLevel.Warning, "Leave for player {PlayerId} from room {RoomId} failed")]
-        public static partial void LeaveFailed(ILogger logger, Exception ex, string playerId, string roomId);
+        // Event ids 10, 12 and 13 (joined, join failed, leave failed) are logged by RoomMembership, with this logger.
 
         [LoggerMessage(14, LogLevel.Information, "Closed player {PlayerId}'s connection for exceeding its rate limits")]
         public static partial void RateLimited(ILogger logger, string playerId);

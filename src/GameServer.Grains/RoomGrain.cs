@@ -13,58 +13,42 @@ namespace GameServer.Grains;
 /// between ticks, and pushes one serialized snapshot per tick to each subscribed edge. Keeps disconnected players'
 /// seats for a grace window so they can resume, and checkpoints everything to grain storage so that the room carries
 /// on from its last checkpoint on another silo when its silo dies or shuts down.
+/// The grain is the Orleans-facing shell (calls, timers, observers, the matchmaker, activation and handover); each job
+/// is a part of its own: <see cref="RoomClock"/> (tick loop), <see cref="RoomSeats"/> (seats and resume),
+/// <see cref="RoomCheckpoints"/> (grain storage) and <see cref="RoomConfigState"/> (settings).
 /// </summary>
 internal sealed partial class RoomGrain : Grain, IRoomGrain
 {
     // Edges re-subscribe well within this; an edge that died stops receiving after it.
     private static readonly TimeSpan s_observerExpiry = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan s_minTimerDue = TimeSpan.FromMilliseconds(1);
-
-    /// <summary>
-    /// A seat no edge has renewed for this long counts as disconnected from its last renewal: its edge died without
-    /// saying so. Edges renew every few seconds (<c>Edge:ResubscribeIntervalSeconds</c>, at most 10).
-    /// </summary>
-    internal const long HoldTimeoutMs = 15_000;
 
     // The matchmaker keeps its room list in memory; if its silo dies, rooms re-announce themselves within this.
     private static readonly TimeSpan s_announceInterval = TimeSpan.FromSeconds(10);
 
+    private readonly string _roomId;
+    private readonly string _roomType;
     private readonly GameCatalog _catalog;
-    private readonly RoomConfigRules _rules;
-    private readonly RoomLiveStatsTracker _live = new();
-    private RoomConfig? _typeConfig;
-    private RoomConfigPatch _overrides = new();
-    private RoomConfig? _pendingConfig;
-    private readonly ILogger<RoomGrain> _logger;
     private readonly RoomMetrics _metrics;
     private readonly LocalRooms _localRooms;
-    private bool _movedOut;
+    private readonly ILogger<RoomGrain> _logger;
     private readonly ObserverManager<IRoomObserver> _observers;
-    private readonly IPersistentState<RoomCheckpoint> _checkpoint;
-    private readonly Dictionary<int, Seat> _seats = new();
+
+    private readonly RoomConfigState _config;
+    private readonly RoomSeats _seats = new();
+    private readonly RoomCheckpoints _checkpoints;
+    private RoomClock? _clock; // made at activation, from the room's settings
+    private readonly Periodic _seatSweep = new(TimeSpan.FromSeconds(1), lastRunAt: 0);
+    private readonly Periodic _announcement = new(s_announceInterval, Stopwatch.GetTimestamp());
+    private readonly RoomLiveStatsTracker _live = new();
+
     private readonly long _startedAt = Stopwatch.GetTimestamp();
-    private long _serverTimeOffsetMs;
     private int _seed;
-    private long _checkpointTakenAtTick;
-    private long _checkpointWriteTicks = 1;
-    private long _lastSeatSweepAt;
-    private long _lastAnnouncedAt = Stopwatch.GetTimestamp();
-    private Task? _checkpointWrite;
-    private long _checkpointsWritten;
-    private long _lastCheckpointTick = -1;
-    private long _restoredFromTick = -1;
-    private string _roomId = "";
-    private string _roomType = "";
     private RoomRuntime? _runtime;
-    private FixedStepAccumulator? _accumulator;
     private IGrainTimer? _tickTimer;
     private IGrainTimer? _closeTimer;
-    private long _lastTickAt;
-    private long _tickDueAt;
     private InputCounts _reportedInputs;
-    private long _reportedSkipped;
-    private long _lastSnapshotTick = -1;
     private bool _closed;
+    private bool _movedOut;
 
     public RoomGrain(
         [PersistentState("checkpoint", RoomStorage.Checkpoints)] IPersistentState<RoomCheckpoint> checkpoint,
@@ -74,39 +58,37 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         LocalRooms localRooms,
         ILogger<RoomGrain> logger)
     {
-        _checkpoint = checkpoint;
-        _localRooms = localRooms;
+        _roomId = this.GetPrimaryKeyString();
+        _roomType = RoomIds.TypeOf(_roomId) ?? "";
         _catalog = catalog;
-        _rules = rules;
         _metrics = metrics;
+        _localRooms = localRooms;
         _logger = logger;
         _observers = new ObserverManager<IRoomObserver>(s_observerExpiry, logger);
+        _config = new RoomConfigState(rules, _roomType);
+        _checkpoints = new RoomCheckpoints(checkpoint, metrics, logger, _roomId, _roomType);
     }
 
     private IMatchmakerGrain Matchmaker => GrainFactory.GetGrain<IMatchmakerGrain>(_roomType);
 
+    // A ticking room takes new settings at its next tick boundary; an idle one at once.
+    private bool IsTicking => _tickTimer is not null;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _roomId = this.GetPrimaryKeyString();
-        _roomType = RoomIds.TypeOf(_roomId) ?? "";
         if (!_catalog.TryGet(_roomType, out var game))
         {
             return;
         }
         _localRooms.Add(_roomId);
         // The room type's live settings (configuration plus designers' changes), not just the game's defaults.
-        _typeConfig = await GrainFactory.GetGrain<IRoomTypeGrain>(_roomType).GetEffective().ConfigureAwait(true)
-            ?? _rules.Configured(_roomType)!;
-        var saved = _checkpoint.RecordExists && _checkpoint.State.Seats.Length > 0 ? _checkpoint.State : null;
-        if (saved is not null)
-        {
-            _overrides = saved.Overrides;
-        }
-        var config = Effective()!;
+        var typeConfig = await GrainFactory.GetGrain<IRoomTypeGrain>(_roomType).GetEffective().ConfigureAwait(true);
+        var saved = _checkpoints.Saved;
+        var config = _config.Open(typeConfig, saved?.Overrides);
         var settings = RoomConfigRules.ToSettings(config);
         _seed = saved?.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         var context = new GameRoomContext(_roomId, _seed, settings) { Tunables = config.Tunables };
-        _accumulator = new FixedStepAccumulator(settings.TickInterval, settings.MaxCatchUpSteps);
+        _clock = new RoomClock(settings.TickInterval, settings.MaxCatchUpSteps, _startedAt, saved?.ServerTimeMs ?? 0);
         _metrics.RoomOpened(_roomType);
         if (saved is null)
         {
@@ -123,23 +105,12 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         var players = saved.Seats.Select(s => new PlayerProgress(s.EntityId, s.LastProcessedSeq)).ToArray();
         _runtime = RoomRuntime.Restore(game, settings, new RuntimeCheckpoint(saved.Tick, saved.NextEntityId, players, saved.GameState));
-        _serverTimeOffsetMs = saved.ServerTimeMs;
-        var now = Environment.TickCount64;
-        foreach (var seat in saved.Seats)
+        _seats.Restore(saved.Seats, Environment.TickCount64);
+        foreach (var _ in saved.Seats)
         {
-            // Connected seats count as held from now: their edges re-subscribe within the hold timeout.
-            _seats[seat.EntityId] = new Seat(seat.PlayerId, seat.ResumeToken, seat.Generation)
-            {
-                LastHeldAt = now,
-                DisconnectedAt = seat.DisconnectedForMs is { } gone ? now - gone : null,
-            };
             _metrics.PlayerJoined(_roomType);
         }
-        _restoredFromTick = saved.Tick;
-        _lastCheckpointTick = saved.Tick;
-        _checkpointTakenAtTick = saved.Tick;
-        var age = DateTimeOffset.UtcNow - saved.SavedAt;
-        _metrics.Restored(_roomType, age);
+        var age = _checkpoints.Restored(saved, DateTimeOffset.UtcNow);
         Log.Restored(_logger, _roomId, saved.Tick, _seats.Count, age.TotalMilliseconds);
         StartTicking();
         // The matchmaker may have died with the old silo: tell it the room is open again.
@@ -162,7 +133,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         // When the silo shuts down the matchmaker goes with it; telling it would only log a failed call.
         Close(reason.Description, tellMatchmaker: reason.ReasonCode != DeactivationReasonCode.ShuttingDown);
-        await ForgetCheckpointAsync().ConfigureAwait(true);
+        await _checkpoints.ForgetAsync().ConfigureAwait(true);
     }
 
     public async Task PrepareToMove()
@@ -175,7 +146,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             // An empty room ends with its silo; forget its checkpoint while storage is still reachable.
             Close("silo shutting down with the room empty", tellMatchmaker: true);
-            await ForgetCheckpointAsync().ConfigureAwait(true);
+            await _checkpoints.ForgetAsync().ConfigureAwait(true);
             _movedOut = true;
             return;
         }
@@ -197,8 +168,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             _ = Matchmaker.RoomFull(_roomId);
             return Task.FromResult(Refused(JoinStatus.RoomFull));
         }
-        var seat = new Seat(playerId, NewResumeToken(), 1) { LastHeldAt = Environment.TickCount64 };
-        _seats[entityId.Value] = seat;
+        var seat = _seats.Add(entityId.Value, playerId, Environment.TickCount64);
         _metrics.PlayerJoined(_roomType);
         StartTicking();
         _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: true);
@@ -214,8 +184,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return Task.FromResult(Refused(JoinStatus.ResumeExpired));
         }
-        var (entityId, seat) = _seats.FirstOrDefault(s => s.Value.PlayerId == playerId);
-        if (seat is null)
+        var resume = _seats.Resume(playerId, resumeToken, Environment.TickCount64);
+        if (resume.Status == SeatResumeStatus.NoSeat)
         {
             if (_runtime.PlayerCount == 0)
             {
@@ -226,19 +196,15 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             Log.ResumeRefused(_logger, _roomId, playerId, "no seat (released or never here)");
             return Task.FromResult(Refused(JoinStatus.ResumeExpired));
         }
-        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(seat.Token), System.Text.Encoding.UTF8.GetBytes(resumeToken ?? "")))
+        if (resume.Status == SeatResumeStatus.WrongToken)
         {
             _metrics.ResumeRefused(_roomType, "rejected");
             Log.ResumeRefused(_logger, _roomId, playerId, "token does not match the seat's");
             return Task.FromResult(Refused(JoinStatus.ResumeRejected));
         }
-        var wasDisconnected = seat.DisconnectedAt is not null;
-        seat.Token = NewResumeToken();
-        seat.Generation++;
-        seat.DisconnectedAt = null;
-        seat.LastHeldAt = Environment.TickCount64;
+        var (entityId, seat) = (resume.EntityId, resume.Seat!);
         _metrics.Resumed(_roomType);
-        Log.Resumed(_logger, _roomId, playerId, entityId, seat.Generation, wasDisconnected);
+        Log.Resumed(_logger, _roomId, playerId, entityId, seat.Generation, resume.WasDisconnected);
         var generation = seat.Generation;
         _observers.Notify(o => o.OnSeatResumed(entityId, generation));
         return Task.FromResult(Seated(entityId, seat, resumed: true));
@@ -252,17 +218,20 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     public Task Disconnect(int entityId, int generation)
     {
-        if (_runtime is null || !_seats.TryGetValue(entityId, out var seat) || seat.Generation != generation || seat.DisconnectedAt is not null)
+        if (_runtime is null)
         {
             return Task.CompletedTask;
         }
-        if (_runtime.Settings.ReconnectGraceSeconds <= 0)
+        var grace = _runtime.Settings.ReconnectGraceSeconds;
+        var disconnect = _seats.Disconnect(entityId, generation, grace, Environment.TickCount64);
+        if (disconnect.Status == SeatDisconnectStatus.Release)
         {
             Release(entityId, "disconnected");
-            return Task.CompletedTask;
         }
-        seat.DisconnectedAt = Environment.TickCount64;
-        Log.SeatHeld(_logger, _roomId, seat.PlayerId, entityId, _runtime.Settings.ReconnectGraceSeconds);
+        else if (disconnect.Status == SeatDisconnectStatus.Held)
+        {
+            Log.SeatHeld(_logger, _roomId, disconnect.Seat!.PlayerId, entityId, grace);
+        }
         return Task.CompletedTask;
     }
 
@@ -276,7 +245,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
     }
 
-    private JoinResult Seated(int entityId, Seat seat, bool resumed)
+    private JoinResult Seated(int entityId, RoomSeat seat, bool resumed)
     {
         var settings = _runtime!.Settings;
         return new JoinResult(
@@ -291,7 +260,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return;
         }
-        _seats.Remove(entityId, out var seat);
+        var seat = _seats.Remove(entityId);
         _metrics.PlayerLeft(_roomType);
         Log.PlayerLeft(_logger, _roomId, seat?.PlayerId ?? "?", entityId, why, _runtime.PlayerCount);
         _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: false);
@@ -301,22 +270,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     /// <summary>Releases seats whose player has been gone longer than the grace window (called about once a second).</summary>
     private void SweepSeats()
     {
-        var now = Environment.TickCount64;
-        var graceMs = (long)(_runtime!.Settings.ReconnectGraceSeconds * 1000);
-        List<int>? expired = null;
-        foreach (var (entityId, seat) in _seats)
-        {
-            if (seat.DisconnectedAt is null && now - seat.LastHeldAt > HoldTimeoutMs)
-            {
-                // No edge has vouched for this seat lately: its edge died. The player has been gone since then.
-                seat.DisconnectedAt = seat.LastHeldAt;
-            }
-            if (seat.DisconnectedAt is { } since && now - since >= graceMs)
-            {
-                (expired ??= []).Add(entityId);
-            }
-        }
-        foreach (var entityId in expired ?? [])
+        foreach (var entityId in _seats.Expired(_runtime!.Settings.ReconnectGraceSeconds, Environment.TickCount64) ?? [])
         {
             Release(entityId, "grace window passed");
         }
@@ -345,14 +299,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     public Task Renew(IRoomObserver observer, int[] heldEntities)
     {
         _observers.Subscribe(observer, observer);
-        var now = Environment.TickCount64;
-        foreach (var entityId in heldEntities)
-        {
-            if (_seats.TryGetValue(entityId, out var seat) && seat.DisconnectedAt is null)
-            {
-                seat.LastHeldAt = now;
-            }
-        }
+        _seats.Renew(heldEntities, Environment.TickCount64);
         return Task.CompletedTask;
     }
 
@@ -366,13 +313,13 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         var r = _runtime;
         var live = _live.Summarize(Stopwatch.GetTimestamp());
-        var config = Effective() ?? new RoomConfig(0, 0, 0, 0, 0, 0, []);
+        var config = _config.Effective ?? new RoomConfig(0, 0, 0, 0, 0, 0, []);
         return Task.FromResult(r is null
-            ? new RoomInfo(_roomId, _roomType, 0, 0, 0, 0, 0, 0, 0, 0, 0, _observers.Count, live, config, _overrides)
+            ? new RoomInfo(_roomId, _roomType, 0, 0, 0, 0, 0, 0, 0, 0, 0, _observers.Count, live, config, _config.Overrides)
             : new RoomInfo(_roomId, _roomType, r.Tick, r.PlayerCount, r.Settings.MaxPlayers, r.Settings.TickRateHz,
-                _accumulator!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count,
-                live, config, _overrides,
-                new RoomRecoveryInfo(_checkpointsWritten, _lastCheckpointTick, _restoredFromTick, _seats.Values.Count(s => s.DisconnectedAt is not null))));
+                _clock!.SkippedSteps, r.InputsApplied, r.InputsRejected, r.InputsDropped, r.InputsStale, _observers.Count,
+                live, config, _config.Overrides,
+                new RoomRecoveryInfo(_checkpoints.Written, _checkpoints.LastWrittenTick, _checkpoints.RestoredFromTick, _seats.DisconnectedCount)));
     }
 
     public Task ApplyTypeConfig(RoomConfig config)
@@ -381,43 +328,25 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return Task.CompletedTask;
         }
-        _typeConfig = config;
-        Schedule(Effective()!);
+        if (_config.TypeChanged(config, IsTicking) is { } applyNow)
+        {
+            ApplyConfig(applyNow);
+        }
         return Task.CompletedTask;
     }
 
     public Task<SettingsChange> SetOverrides(RoomConfigPatch? overrides)
     {
-        if (_runtime is null || _typeConfig is null)
+        if (_runtime is null || _config.Effective is null)
         {
             return Task.FromResult(SettingsChange.Refused(new() { ["roomId"] = $"Room {_roomId} is not a room of a registered game." }));
         }
-        var before = Effective()!;
-        var candidate = overrides ?? new RoomConfigPatch();
-        var after = candidate.ApplyTo(_typeConfig);
-        var errors = _rules.Validate(_roomType, after);
-        if (errors.Count > 0)
+        var change = _config.SetOverrides(overrides, IsTicking, out var applyNow);
+        if (applyNow is not null)
         {
-            return Task.FromResult(SettingsChange.Refused(errors));
+            ApplyConfig(applyNow);
         }
-        _overrides = candidate;
-        Schedule(after);
-        return Task.FromResult(new SettingsChange(before, after, []));
-    }
-
-    private RoomConfig? Effective() => _typeConfig is null ? null : _overrides.ApplyTo(_typeConfig);
-
-    /// <summary>A ticking room takes new settings at its next tick boundary; an idle one at once.</summary>
-    private void Schedule(RoomConfig config)
-    {
-        if (_tickTimer is null)
-        {
-            ApplyConfig(config);
-        }
-        else
-        {
-            _pendingConfig = config;
-        }
+        return Task.FromResult(change);
     }
 
     private void ApplyConfig(RoomConfig config)
@@ -426,7 +355,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var before = runtime.Settings;
         var settings = RoomConfigRules.ToSettings(config);
         runtime.ApplySettings(settings, config.Tunables);
-        _accumulator!.Reconfigure(settings.TickInterval, settings.MaxCatchUpSteps);
+        _clock!.Reconfigure(settings.TickInterval, settings.MaxCatchUpSteps);
         if (before.TickRateHz != settings.TickRateHz || before.SnapshotEveryTicks != settings.SnapshotEveryTicks || before.MaxPlayers != settings.MaxPlayers)
         {
             // Edges re-aim their input flushes and tell players in-band, so client interpolation follows.
@@ -440,32 +369,27 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         Log.SettingsApplied(_logger, _roomId, runtime.Tick, settings.TickRateHz, settings.SnapshotEveryTicks);
     }
 
+    /// <summary>One timer turn: settings waiting for the boundary, the steps due, a snapshot if one is due, then housekeeping.</summary>
     private Task OnTick()
     {
         var runtime = _runtime!;
         var now = Stopwatch.GetTimestamp();
-        if (_pendingConfig is not null)
+        if (_config.TakePending() is { } pending)
         {
-            ApplyConfig(_pendingConfig);
-            _pendingConfig = null;
+            ApplyConfig(pending);
         }
-        var steps = _accumulator!.Advance(Stopwatch.GetElapsedTime(_lastTickAt, now));
-        _lastTickAt = now;
+        var clock = _clock!;
+        var advance = clock.Advance(now);
+        var steps = advance.Steps;
         for (var i = 0; i < steps; i++)
         {
             runtime.Step();
         }
-        // Re-arm for the next step boundary: a fixed-period timer drifts late by its scheduling delay every time, which
-        // would make every ~20th callback run two steps and skip a snapshot. Aiming at the boundary keeps one step per callback.
-        var untilNextStep = _accumulator.Step - _accumulator.Pending;
-        var due = untilNextStep > s_minTimerDue ? untilNextStep : s_minTimerDue;
-        _tickTimer?.Change(due, Timeout.InfiniteTimeSpan);
-        var every = runtime.Settings.SnapshotEveryTicks;
+        _tickTimer?.Change(advance.NextDue, Timeout.InfiniteTimeSpan);
         var snapshotBytes = 0;
-        if (steps > 0 && runtime.Tick / every > _lastSnapshotTick / every)
+        if (steps > 0 && clock.IsSnapshotDue(runtime.Tick, runtime.Settings.SnapshotEveryTicks))
         {
-            _lastSnapshotTick = runtime.Tick;
-            var serverTimeMs = (uint)ServerTimeMs(now);
+            var serverTimeMs = (uint)clock.ServerTimeMs(now);
             var frame = new SnapshotFrame(runtime.Tick, runtime.WriteSnapshot(serverTimeMs));
             snapshotBytes = frame.Bytes.Length;
             _metrics.SnapshotWritten(_roomType, frame.Bytes.Length);
@@ -475,56 +399,27 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             _live.Record(now, Stopwatch.GetTimestamp() - now, snapshotBytes);
         }
-        RecordTick(steps, now);
-        _tickDueAt = now + (long)(due.TotalSeconds * Stopwatch.Frequency);
-        if (Stopwatch.GetElapsedTime(_lastSeatSweepAt, now) >= TimeSpan.FromSeconds(1))
+        RecordTick(steps, now, advance.Lateness);
+        if (_seatSweep.TryRun(now))
         {
-            _lastSeatSweepAt = now;
             SweepSeats();
         }
-        if (Stopwatch.GetElapsedTime(_lastAnnouncedAt, now) >= s_announceInterval)
+        if (_announcement.TryRun(now))
         {
-            _lastAnnouncedAt = now;
             _ = Matchmaker.RoomUpdated(_roomId, runtime.PlayerCount, runtime.Settings.MaxPlayers, joined: false);
         }
-        // Counted in ticks, not wall time, and started early enough to land in time: a silo failure then replays at most
-        // CheckpointIntervalSeconds of game time.
-        var everyTicks = CheckpointCadence.TicksBetweenSaves(
-            runtime.Settings.CheckpointIntervalSeconds, runtime.Settings.TickRateHz, _checkpointWriteTicks);
-        if (steps > 0 && runtime.Tick - _checkpointTakenAtTick >= everyTicks)
+        if (steps > 0 && _checkpoints.IsDue(runtime.Tick, runtime.Settings.CheckpointIntervalSeconds, runtime.Settings.TickRateHz))
         {
-            StartCheckpoint(now);
+            _checkpoints.Start(TakeCheckpoint(now), runtime.Settings.TickRateHz);
         }
         return Task.CompletedTask;
-    }
-
-    private long ServerTimeMs(long now) => _serverTimeOffsetMs + (long)Stopwatch.GetElapsedTime(_startedAt, now).TotalMilliseconds;
-
-    /// <summary>
-    /// Saves a checkpoint without holding up the tick: the write runs in the background (storage may be slow or down),
-    /// and while one is in flight the next is skipped rather than queued.
-    /// </summary>
-    private void StartCheckpoint(long now)
-    {
-        if (_checkpointWrite is { IsCompleted: false })
-        {
-            return;
-        }
-        _checkpoint.State = TakeCheckpoint(now);
-        _checkpointTakenAtTick = _checkpoint.State.Tick;
-        _checkpointWrite = WriteCheckpointAsync(_checkpoint.State.Tick);
     }
 
     private RoomCheckpoint TakeCheckpoint(long now)
     {
         var runtime = _runtime!.SaveCheckpoint();
         var nowMs = Environment.TickCount64;
-        var seats = runtime.Players.Select(p =>
-        {
-            var seat = _seats.GetValueOrDefault(p.EntityId) ?? new Seat("?", "", 1);
-            return new SeatCheckpoint(p.EntityId, p.LastProcessedSeq, seat.PlayerId, seat.Token, seat.Generation,
-                seat.DisconnectedAt is { } since ? nowMs - since : null);
-        }).ToArray();
+        var seats = runtime.Players.Select(p => _seats.Save(p, nowMs)).ToArray();
         return new RoomCheckpoint
         {
             Tick = runtime.Tick,
@@ -532,50 +427,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             Seats = seats,
             GameState = runtime.GameState,
             Seed = _seed,
-            Overrides = _overrides,
+            Overrides = _config.Overrides,
             SavedAt = DateTimeOffset.UtcNow,
-            ServerTimeMs = ServerTimeMs(now),
+            ServerTimeMs = _clock!.ServerTimeMs(now),
         };
-    }
-
-    private async Task WriteCheckpointAsync(long tick)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var tickRateHz = _runtime?.Settings.TickRateHz ?? 1;
-        try
-        {
-            await _checkpoint.WriteStateAsync().ConfigureAwait(true);
-            _checkpointsWritten++;
-            _lastCheckpointTick = tick;
-            var took = Stopwatch.GetElapsedTime(started);
-            _checkpointWriteTicks = CheckpointCadence.NextWriteTicks(_checkpointWriteTicks, took, tickRateHz);
-            _metrics.CheckpointWritten(_roomType, took, ok: true);
-        }
-        catch (Exception ex)
-        {
-            // Storage down or slow: the game goes on; the next checkpoint tries again.
-            var took = Stopwatch.GetElapsedTime(started);
-            _checkpointWriteTicks = CheckpointCadence.NextWriteTicks(_checkpointWriteTicks, took, tickRateHz);
-            _metrics.CheckpointWritten(_roomType, took, ok: false);
-            Log.CheckpointFailed(_logger, ex, _roomId, tick);
-            if (ex is Orleans.Storage.InconsistentStateException)
-            {
-                // Someone else's write (e.g. one that timed out here but landed) moved the ETag on: re-read it.
-                await RefreshETagAsync().ConfigureAwait(true);
-            }
-        }
-    }
-
-    private async Task RefreshETagAsync()
-    {
-        try
-        {
-            await _checkpoint.ReadStateAsync().ConfigureAwait(true);
-        }
-        catch (Exception ex)
-        {
-            Log.CheckpointFailed(_logger, ex, _roomId, -1);
-        }
     }
 
     /// <summary>Saves the exact current tick and points the edges at the room's next activation.</summary>
@@ -583,48 +438,20 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         _tickTimer?.Dispose();
         _tickTimer = null;
-        if (_checkpointWrite is { IsCompleted: false } pending)
-        {
-            await pending.ConfigureAwait(true);
-        }
-        var now = Stopwatch.GetTimestamp();
-        _checkpoint.State = TakeCheckpoint(now);
-        await WriteCheckpointAsync(_checkpoint.State.Tick).ConfigureAwait(true);
+        await _checkpoints.WhenWrittenAsync().ConfigureAwait(true);
+        var final = TakeCheckpoint(Stopwatch.GetTimestamp());
+        await _checkpoints.WriteNowAsync(final, _runtime!.Settings.TickRateHz).ConfigureAwait(true);
         await _observers.Notify(o => o.OnRoomMoving(_roomId)).ConfigureAwait(true);
-        _metrics.RoomClosed(_roomType, _runtime!.PlayerCount);
+        _metrics.RoomClosed(_roomType, _runtime.PlayerCount);
         _runtime.Dispose();
         _closed = true;
-        Log.HandedOver(_logger, _roomId, _checkpoint.State.Tick, reason.Description);
+        Log.HandedOver(_logger, _roomId, final.Tick, reason.Description);
     }
 
-    /// <summary>The room ended for good: a later activation must start a new game, not resurrect this one.</summary>
-    private async Task ForgetCheckpointAsync()
-    {
-        if (!_checkpoint.RecordExists)
-        {
-            return;
-        }
-        if (_checkpointWrite is { IsCompleted: false } pending)
-        {
-            await pending.ConfigureAwait(true);
-        }
-        try
-        {
-            await _checkpoint.ClearStateAsync().ConfigureAwait(true);
-        }
-        catch (Exception ex)
-        {
-            Log.CheckpointFailed(_logger, ex, _roomId, -1);
-        }
-    }
-
-    private void RecordTick(int steps, long startedAt)
+    private void RecordTick(int steps, long startedAt, TimeSpan lateness)
     {
         var runtime = _runtime!;
-        var skipped = _accumulator!.SkippedSteps;
-        var lateness = _tickDueAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_tickDueAt, startedAt);
-        _metrics.Ticked(_roomType, steps, skipped - _reportedSkipped, Stopwatch.GetElapsedTime(startedAt), lateness);
-        _reportedSkipped = skipped;
+        _metrics.Ticked(_roomType, steps, _clock!.TakeSkippedSinceLastReport(), Stopwatch.GetElapsedTime(startedAt), lateness);
         var inputs = new InputCounts(runtime.InputsApplied, runtime.InputsRejected, runtime.InputsDropped, runtime.InputsStale);
         if (inputs != _reportedInputs)
         {
@@ -642,8 +469,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return;
         }
-        _lastTickAt = Stopwatch.GetTimestamp();
-        _tickDueAt = _lastTickAt + (long)(_runtime!.Settings.TickInterval.TotalSeconds * Stopwatch.Frequency);
+        _clock!.Start(Stopwatch.GetTimestamp());
         _tickTimer = this.RegisterGrainTimer(static self => self.OnTick(), this, new GrainTimerCreationOptions
         {
             DueTime = _runtime!.Settings.TickInterval,
@@ -704,21 +530,6 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     private JoinResult Refused(JoinStatus status) => new(status, _roomId, _roomType, 0, 0, 0, 0, 0, "");
 
-    /// <summary>A player's seat: who, the secret to resume it, and whether (and since when) they are gone.</summary>
-    private sealed class Seat(string playerId, string token, int generation)
-    {
-        public string PlayerId { get; } = playerId;
-        public string Token { get; set; } = token;
-        public int Generation { get; set; } = generation;
-        /// <summary>When an edge last vouched for the connection (<see cref="Environment.TickCount64"/> ms).</summary>
-        public long LastHeldAt { get; set; }
-        /// <summary>When the player was last seen connected, if they are gone (<see cref="Environment.TickCount64"/> ms).</summary>
-        public long? DisconnectedAt { get; set; }
-    }
-
-    private static string NewResumeToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))
-        .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
     /// <summary>The runtime's cumulative input counters, as last reported to the metrics.</summary>
     private readonly record struct InputCounts(long Applied, long Rejected, long Dropped, long Stale);
 
@@ -751,8 +562,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         [LoggerMessage(9, LogLevel.Warning, "Room {RoomId} restored from its checkpoint at tick {Tick} with {Seats} seats (checkpoint {AgeMs:F0} ms old)")]
         public static partial void Restored(ILogger logger, string roomId, long tick, int seats, double ageMs);
 
-        [LoggerMessage(10, LogLevel.Warning, "Room {RoomId}: saving the checkpoint of tick {Tick} failed")]
-        public static partial void CheckpointFailed(ILogger logger, Exception ex, string roomId, long tick);
+        // Event id 10 (a failed checkpoint) is logged by RoomCheckpoints, with this logger.
 
         [LoggerMessage(11, LogLevel.Information, "Room {RoomId} handed over at tick {Tick} ({Reason})")]
         public static partial void HandedOver(ILogger logger, string roomId, long tick, string reason);

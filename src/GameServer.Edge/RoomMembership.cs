@@ -1,0 +1,226 @@
+using GameServer.Abstractions;
+using GameServer.Protocol;
+using Microsoft.Extensions.Logging;
+using ErrorCode = GameServer.Protocol.ErrorCode;
+
+namespace GameServer.Edge;
+
+/// <summary>
+/// A connection's place in a room: joining (matched by room type, or by id), resuming a seat, leaving and
+/// disconnecting, each a call to the room's grain, and the seat it then holds (<see cref="SessionSeat"/>). Tells the
+/// client the outcome (<c>Welcome</c>, <c>Error</c>, <c>Left</c>) and attaches the session to the room's link so that
+/// snapshots flow.
+/// </summary>
+internal sealed partial class RoomMembership
+{
+    private const int MatchmakingAttempts = 4;
+
+    private readonly PlayerSession _session;
+    private readonly SessionSeat _seat;
+    private readonly IGrainFactory _grains;
+    private readonly RoomLinks _links;
+    private readonly EdgeOptions _options;
+    private readonly EdgeMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public RoomMembership(PlayerSession session, SessionSeat seat, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
+    {
+        _session = session;
+        _seat = seat;
+        _grains = grains;
+        _links = links;
+        _options = options;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    private string PlayerId => _session.PlayerId;
+
+    private ConnectionSender Sender => _session.Sender;
+
+    /// <summary>
+    /// Stops following <paramref name="link"/>'s room (it closed, or the seat was resumed elsewhere) unless the session
+    /// has moved on from it already; false then.
+    /// </summary>
+    public bool DropLink(RoomLink link)
+    {
+        if (!_seat.TryDetach(link))
+        {
+            return false;
+        }
+        _links.Detach(link, _session);
+        return true;
+    }
+
+    public async Task JoinAsync(Join join)
+    {
+        if (RoomRequestChecks.CheckJoin(join, _seat.RoomId, _options.AllowJoinByRoomId) is { } refused)
+        {
+            SendError(refused.Code, refused.Message);
+            return;
+        }
+        var byType = join.RoomType is not null;
+        JoinResult? result;
+        try
+        {
+            result = byType ? await MatchmakeAsync(join.RoomType!).ConfigureAwait(false) : await _grains.GetGrain<IRoomGrain>(join.RoomId!).Join(PlayerId).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.JoinFailed(_logger, ex, PlayerId);
+            SendError(ErrorCode.InternalError, "Joining failed on the server; try again.");
+            return;
+        }
+        switch (result?.Status)
+        {
+            case null:
+            case JoinStatus.UnknownRoomType:
+                SendError(ErrorCode.UnknownRoomType, $"No game is registered for room type '{join.RoomType ?? RoomIds.TypeOf(join.RoomId!)}'.");
+                return;
+            case JoinStatus.RoomFull:
+                SendError(ErrorCode.RoomFull, $"Room {result.RoomId} is full.");
+                return;
+        }
+
+        await TakeSeatAsync(result).ConfigureAwait(false);
+    }
+
+    public async Task ResumeAsync(Resume resume)
+    {
+        if (RoomRequestChecks.CheckResume(resume, _seat.RoomId) is { } refused)
+        {
+            SendError(refused.Code, refused.Message);
+            return;
+        }
+        JoinResult result;
+        try
+        {
+            result = await _grains.GetGrain<IRoomGrain>(resume.RoomId).Resume(PlayerId, resume.ResumeToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.JoinFailed(_logger, ex, PlayerId);
+            SendError(ErrorCode.InternalError, "Resuming failed on the server; try again.");
+            return;
+        }
+        switch (result.Status)
+        {
+            case JoinStatus.Joined:
+                _metrics.Resumed("resumed");
+                await TakeSeatAsync(result).ConfigureAwait(false);
+                return;
+            case JoinStatus.ResumeRejected:
+                _metrics.Resumed("rejected");
+                SendError(ErrorCode.ResumeRejected, $"The resume token is not valid for you in room {resume.RoomId}; join afresh.");
+                return;
+            default:
+                _metrics.Resumed("expired");
+                SendError(ErrorCode.ResumeExpired, $"Your seat in room {resume.RoomId} was released (the reconnect grace window passed or the room closed); join afresh.");
+                return;
+        }
+    }
+
+    /// <summary>Tells the client where it sits and starts forwarding the room's snapshots to it.</summary>
+    private async Task TakeSeatAsync(JoinResult result)
+    {
+        var tickInterval = TimeSpan.FromSeconds(1.0 / result.TickRateHz);
+        // Welcome goes out before the link is attached, so it precedes the first snapshot.
+        Sender.EnqueueControl(MessageCodec.Encode(new Welcome(
+            PlayerId, result.RoomId, result.RoomType, result.EntityId, result.TickRateHz, result.SnapshotEveryTicks,
+            result.CurrentTick, result.ResumeToken, result.MaxPlayers, result.Resumed, (int)Math.Ceiling(result.ReconnectGraceSeconds))));
+        RoomLink link;
+        try
+        {
+            _seat.Seat(result.EntityId, result.Generation);
+            link = await _links.AttachAsync(result.RoomId, tickInterval, result.SnapshotEveryTicks, _session).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Without a subscription the player would sit in the room unseen; take the seat back.
+            Log.JoinFailed(_logger, ex, PlayerId);
+            await _grains.GetGrain<IRoomGrain>(result.RoomId).Leave(result.EntityId).ConfigureAwait(false);
+            SendError(ErrorCode.InternalError, "Subscribing to the room failed; try again.");
+            return;
+        }
+        _seat.Attach(link);
+        Log.Joined(_logger, PlayerId, result.RoomId, result.EntityId);
+    }
+
+    private async Task<JoinResult?> MatchmakeAsync(string roomType)
+    {
+        var matchmaker = _grains.GetGrain<IMatchmakerGrain>(roomType);
+        JoinResult? result = null;
+        for (var attempt = 0; attempt < MatchmakingAttempts; attempt++)
+        {
+            var roomId = await matchmaker.FindRoom().ConfigureAwait(false);
+            if (roomId is null)
+            {
+                return null;
+            }
+            result = await _grains.GetGrain<IRoomGrain>(roomId).Join(PlayerId).ConfigureAwait(false);
+            if (result.Status != JoinStatus.RoomFull)
+            {
+                return result;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The connection ended without a goodbye: the room keeps the seat for the grace window.</summary>
+    public async Task DisconnectAsync()
+    {
+        if (_seat.Detach() is not { } held)
+        {
+            return;
+        }
+        var (link, entityId, generation) = held;
+        _links.Detach(link, _session);
+        try
+        {
+            await link.Room.Disconnect(entityId, generation).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The room will notice anyway: nobody renews the seat any more.
+            Log.LeaveFailed(_logger, ex, PlayerId, link.RoomId);
+        }
+    }
+
+    /// <summary>The player leaves: the seat is freed now; <paramref name="notify"/> tells the client it is out.</summary>
+    public async Task LeaveAsync(bool notify)
+    {
+        if (_seat.Detach() is not { } held)
+        {
+            return;
+        }
+        var (link, entityId, _) = held;
+        _links.Detach(link, _session);
+        try
+        {
+            await link.Room.Leave(entityId).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.LeaveFailed(_logger, ex, PlayerId, link.RoomId);
+        }
+        if (notify)
+        {
+            Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "left")));
+        }
+    }
+
+    private void SendError(int code, string message) => Sender.EnqueueControl(MessageCodec.Encode(new Error(code, message)));
+
+    private static partial class Log
+    {
+        // The session's logger and event ids, as before the session was split.
+        [LoggerMessage(10, LogLevel.Information, "Player {PlayerId} joined room {RoomId} as entity {EntityId}")]
+        public static partial void Joined(ILogger logger, string playerId, string roomId, int entityId);
+
+        [LoggerMessage(12, LogLevel.Warning, "Join for player {PlayerId} failed")]
+        public static partial void JoinFailed(ILogger logger, Exception ex, string playerId);
+
+        [LoggerMessage(13, LogLevel.Warning, "Leave for player {PlayerId} from room {RoomId} failed")]
+        public static partial void LeaveFailed(ILogger logger, Exception ex, string playerId, string roomId);
+    }
+}

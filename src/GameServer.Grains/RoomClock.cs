@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using GameServer.Simulation;
+
+namespace GameServer.Grains;
+
+/// <summary>
+/// A room's tick loop, in <see cref="Stopwatch"/> timestamps: how many fixed steps each timer callback runs, when to aim
+/// the next callback, how late this one was, when a snapshot is due, and the server time snapshots carry. Plain code:
+/// the grain's timer feeds it the callback times.
+/// </summary>
+internal sealed class RoomClock
+{
+    // The timer is re-armed for the next step boundary; never for "now", which would spin a turn that runs no step.
+    private static readonly TimeSpan s_minTimerDue = TimeSpan.FromMilliseconds(1);
+
+    private readonly FixedStepAccumulator _accumulator;
+    private readonly long _startedAt;
+    private readonly long _serverTimeOffsetMs;
+    private long _lastTickAt;
+    private long _tickDueAt;
+    private long _reportedSkipped;
+    private long _lastSnapshotTick = -1;
+
+    /// <param name="startedAt">When the room's clock started (a timestamp).</param>
+    /// <param name="serverTimeOffsetMs">Server time at <paramref name="startedAt"/>: a restored room carries on from its checkpoint's.</param>
+    public RoomClock(TimeSpan step, int maxCatchUpSteps, long startedAt, long serverTimeOffsetMs)
+    {
+        _accumulator = new FixedStepAccumulator(step, maxCatchUpSteps);
+        _startedAt = startedAt;
+        _serverTimeOffsetMs = serverTimeOffsetMs;
+    }
+
+    /// <summary>Steps dropped since the room opened because callbacks came too late to catch up.</summary>
+    public long SkippedSteps => _accumulator.SkippedSteps;
+
+    /// <summary>A live tick-rate or catch-up change; time already accumulated is kept.</summary>
+    public void Reconfigure(TimeSpan step, int maxCatchUpSteps) => _accumulator.Reconfigure(step, maxCatchUpSteps);
+
+    /// <summary>The timer starts (first player, or back from idle): time counts from <paramref name="now"/>, the first step is due one step later.</summary>
+    public void Start(long now)
+    {
+        _lastTickAt = now;
+        _tickDueAt = now + ToTimestampTicks(_accumulator.Step);
+    }
+
+    /// <summary>
+    /// A timer callback at <paramref name="now"/>: the steps to run (at most the catch-up limit; the rest are counted as
+    /// skipped), how late the callback was, and when to aim the next one.
+    /// </summary>
+    public ClockTick Advance(long now)
+    {
+        var steps = _accumulator.Advance(Stopwatch.GetElapsedTime(_lastTickAt, now));
+        _lastTickAt = now;
+        var lateness = _tickDueAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_tickDueAt, now);
+        // Aim at the next step boundary: a fixed-period timer drifts late by its scheduling delay every time, which
+        // would make every ~20th callback run two steps and skip a snapshot. Aiming at the boundary keeps one step per callback.
+        var untilNextStep = _accumulator.Step - _accumulator.Pending;
+        var nextDue = untilNextStep > s_minTimerDue ? untilNextStep : s_minTimerDue;
+        _tickDueAt = now + ToTimestampTicks(nextDue);
+        return new ClockTick(steps, lateness, nextDue);
+    }
+
+    /// <summary>Steps skipped since the last call: the metrics count each skip once.</summary>
+    public long TakeSkippedSinceLastReport()
+    {
+        var skipped = _accumulator.SkippedSteps;
+        var delta = skipped - _reportedSkipped;
+        _reportedSkipped = skipped;
+        return delta;
+    }
+
+    /// <summary>
+    /// Whether the tick just reached needs a snapshot (every <paramref name="everyTicks"/>-th tick); a callback that ran
+    /// several steps crossed the boundary if any of them did, and sends one snapshot of the latest tick.
+    /// </summary>
+    public bool IsSnapshotDue(long tick, int everyTicks)
+    {
+        if (tick / everyTicks <= _lastSnapshotTick / everyTicks)
+        {
+            return false;
+        }
+        _lastSnapshotTick = tick;
+        return true;
+    }
+
+    /// <summary>The room's clock in milliseconds, as snapshots carry it; it carries on across a restore.</summary>
+    public long ServerTimeMs(long now) => _serverTimeOffsetMs + (long)Stopwatch.GetElapsedTime(_startedAt, now).TotalMilliseconds;
+
+    private static long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+}
