@@ -68,11 +68,13 @@ internal sealed class RoomConfigState(RoomConfigRules rules, string roomType)
         return pending;
     }
 
-    // A room that is not ticking has no tick to split: it takes new settings at once.
+    // A room that is not ticking has no tick to split: it takes new settings at once, and an older change still
+    // waiting (the last player left before the tick it waited for) must not come back over it when ticking resumes.
     private RoomConfig? Schedule(RoomConfig config, bool ticking)
     {
         if (!ticking)
         {
+            _pending = null;
             return config;
         }
         _pending = config;

@@ -67,6 +67,18 @@ public sealed class RoomConfigStateTests
     }
 
     [Fact]
+    public void AChangeLeftWaitingWhenTheRoomWentIdle_DoesNotComeBackOverANewerOneAppliedWhileIdle()
+    {
+        var config = Opened();
+        config.SetOverrides(new RoomConfigPatch { TickRateHz = 10 }, ticking: true, out _); // the last player leaves before that tick
+
+        config.SetOverrides(new RoomConfigPatch { TickRateHz = 4 }, ticking: false, out var applyNow);
+
+        Assert.Equal(4, applyNow?.TickRateHz);
+        Assert.Null(config.TakePending()); // the first tick after players return keeps 4 Hz
+    }
+
+    [Fact]
     public void TwoChangesBetweenTicks_TheLaterOneIsWhatTheTickApplies()
     {
         var config = Opened();

@@ -66,7 +66,10 @@ public sealed class RoomGrainTests(ClusterFixture fixture)
         await room.Subscribe(observer);
         var a = await room.Join("a");
         var b = await room.Join("b");
-        var move = new ArenaInput(1, 0).ToPayload();
+        // Away from the nearer wall: the arena spawns anywhere, and a player pressed against a wall stops.
+        var dx = ArenaState.Read((await collector.WaitForAsync(s => s.AckFor(b.EntityId) == 0 && ArenaState.Read(s.GameState).Length == 2, s_timeout)).GameState)
+            .Single(e => e.EntityId == a.EntityId).X < 500 ? 1 : -1;
+        var move = new ArenaInput(dx, 0).ToPayload();
 
         await room.SubmitInputs(new InputBatch([
             new PlayerInput(a.EntityId, 5, 0, move),
@@ -77,7 +80,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture)
         var snapshot = await collector.WaitForAsync(s => s.AckFor(a.EntityId) == 5 && s.AckFor(b.EntityId) == 7, s_timeout);
         var entities = ArenaState.Read(snapshot.GameState);
         Assert.Equal(2, entities.Length);
-        Assert.Contains(entities, e => e.EntityId == a.EntityId && e.Vx == 200);
+        Assert.Contains(entities, e => e.EntityId == a.EntityId && e.Vx == 200 * dx);
         fixture.Client.DeleteObjectReference<IRoomObserver>(observer);
     }
 
