@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace GameServer.Edge;
 
 /// <summary>
-/// Closes connections that have sent nothing for <see cref="EdgeOptions.IdleTimeoutSeconds"/> (4002). One sweep a
+/// Closes connections that have finished no message for <see cref="EdgeOptions.IdleTimeoutSeconds"/> (4002): silent
+/// ones, and ones stuck in a message they never finish. One sweep a
 /// second over all sessions instead of a timer per connection, so a silent client is closed within timeout + 1 s.
 /// Dead peers that stop answering keep-alive pings are aborted sooner by the WebSocket keep-alive timeout.
 /// </summary>

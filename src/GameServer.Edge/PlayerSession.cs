@@ -136,11 +136,13 @@ internal sealed partial class PlayerSession
         Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "room-closed")));
     }
 
-    /// <summary>The client has been silent past the idle timeout: close with 4002.</summary>
+    /// <summary>The client has finished no message within the idle timeout: close with 4002.</summary>
     public void CloseForIdle()
     {
         _endReason = "idle_timeout";
-        Sender.RequestClose((WebSocketCloseStatus)CloseCode.IdleTimeout, $"No message for {_options.IdleTimeoutSeconds} s; send Ping when idle.");
+        Sender.RequestClose((WebSocketCloseStatus)CloseCode.IdleTimeout, _reader.HasPartialMessage
+            ? $"A message was started and not finished within {_options.IdleTimeoutSeconds} s."
+            : $"No message for {_options.IdleTimeoutSeconds} s; send Ping when idle.");
     }
 
     /// <summary>The edge is draining (shutting down): close with 4003 so the client reconnects, to another edge, and resumes.</summary>

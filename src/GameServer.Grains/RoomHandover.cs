@@ -53,7 +53,8 @@ internal sealed partial class RoomHandoverParticipant(LocalRooms rooms, IGrainFa
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Silo shutting down: {Rooms} rooms saved their exact tick for the next silo in {Ms:F0} ms")]
+        // A graceful shutdown is normal operation (a deploy, the embedded host stopping): not a warning.
+        [LoggerMessage(1, LogLevel.Information, "Silo shutting down: {Rooms} rooms saved their exact tick for the next silo in {Ms:F0} ms")]
         public static partial void HandedOver(ILogger logger, int rooms, double ms);
 
         [LoggerMessage(2, LogLevel.Warning, "Silo shutting down: handing over {Rooms} rooms did not complete")]

@@ -75,4 +75,25 @@ public sealed class FrameReaderTests
         Assert.True(reader.LastReceivedAt >= earliest, $"{reader.LastReceivedAt} >= {earliest}");
         Assert.True(reader.LastReceivedAt >= before);
     }
+
+    [Fact]
+    public async Task FragmentsOfAMessageNeverFinished_DoNotCountAsTheClientBeingAlive()
+    {
+        var socket = new ScriptedWebSocket().Message(WebSocketMessageType.Binary, 1).Unfinished(WebSocketMessageType.Binary, chunks: 5);
+        var reader = new FrameReader(socket, MaxMessageBytes);
+        await reader.ReceiveAsync(new byte[MaxMessageBytes], CancellationToken.None);
+        var afterTheWholeMessage = reader.LastReceivedAt;
+        Assert.False(reader.HasPartialMessage);
+        using var stop = new CancellationTokenSource();
+
+        // The scripted fragments arrive synchronously; then the read waits for a sixth that never comes.
+        var stuck = reader.ReceiveAsync(new byte[MaxMessageBytes], stop.Token);
+
+        Assert.Equal(0, socket.Pending);
+        Assert.False(stuck.IsCompleted);
+        Assert.True(reader.HasPartialMessage);
+        Assert.Equal(afterTheWholeMessage, reader.LastReceivedAt);
+        stop.Cancel();
+        Assert.Equal(FrameKind.Close, (await stuck).Kind); // the scripted socket ends a cancelled wait as a close
+    }
 }

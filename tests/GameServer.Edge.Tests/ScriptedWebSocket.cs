@@ -30,6 +30,19 @@ internal sealed class ScriptedWebSocket : WebSocket
         return this;
     }
 
+    /// <summary>Queues the first <paramref name="chunks"/> chunks of a message that is never finished.</summary>
+    public ScriptedWebSocket Unfinished(WebSocketMessageType type, int chunks)
+    {
+        for (var i = 0; i < chunks; i++)
+        {
+            _chunks.Enqueue(([(byte)i], type, false));
+        }
+        return this;
+    }
+
+    /// <summary>Chunks queued and not yet received.</summary>
+    public int Pending => _chunks.Count;
+
     public ScriptedWebSocket Close()
     {
         _chunks.Enqueue(([], WebSocketMessageType.Close, true));
@@ -38,6 +51,12 @@ internal sealed class ScriptedWebSocket : WebSocket
 
     public override ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        if (_chunks.Count == 0)
+        {
+            // Nothing more is coming (a client gone quiet) until the read is cancelled, which then reads as a close.
+            return new ValueTask<ValueWebSocketReceiveResult>(Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(
+                _ => new ValueWebSocketReceiveResult(0, WebSocketMessageType.Close, true), TaskScheduler.Default));
+        }
         var (bytes, type, end) = _chunks.Peek();
         // A chunk bigger than the space offered arrives in parts, like a real socket's.
         var count = Math.Min(bytes.Length - _offset, buffer.Length);

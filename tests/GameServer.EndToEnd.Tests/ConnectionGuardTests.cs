@@ -46,6 +46,42 @@ public sealed class ConnectionGuardTests
     }
 
     [Fact]
+    public async Task AClientThatStartsAMessageAndNeverFinishesIt_IsClosedWith4002_EvenWhileItTricklesFragments()
+    {
+        await using var host = await TestHost.StartAsync("Production", new Dictionary<string, string?> { ["Edge:IdleTimeoutSeconds"] = "2" });
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(ProtocolVersion.SubProtocol);
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + host.NewToken());
+        await socket.ConnectAsync(host.WebSocketUri, CancellationToken.None);
+        var started = Stopwatch.StartNew();
+        var closed = socket.ReceiveAsync(new byte[256], CancellationToken.None);
+
+        // A Ping frame's first byte, then one more byte every 200 ms: always sending, never a whole message.
+        var fragments = 0;
+        while (!closed.IsCompleted && started.Elapsed < Wait.Timeout && fragments < 60)
+        {
+            try
+            {
+                await socket.SendAsync(new byte[] { 0x92 }, WebSocketMessageType.Binary, endOfMessage: false, CancellationToken.None);
+            }
+            catch (WebSocketException)
+            {
+                break; // the server closed under the send
+            }
+            fragments++;
+            await Task.WhenAny(closed, Task.Delay(200));
+        }
+        var result = await closed.WaitAsync(Wait.Timeout);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal((WebSocketCloseStatus)CloseCode.IdleTimeout, result.CloseStatus);
+        Assert.Contains("not finished within 2 s", result.CloseStatusDescription);
+        Assert.True(fragments >= 5, $"the client kept sending ({fragments} fragments) and was closed anyway");
+        // Documented bound: idle timeout + one sweep (1 s) + the close handshake.
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task AClientThatPings_IsNotIdle()
     {
         // Pings every 0.5 s for 7 s against a 4 s timeout: a silent client would be closed by 5 s, and a busy CI

@@ -43,7 +43,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             : DefaultSeed;
         var replay = $"fuzz seed {seed} (replay with GAMESERVER_FUZZ_SEED={seed})";
         output.WriteLine(replay);
-        var serverLog = new WarningLog();
+        var serverLog = new WarningLog(categoryPrefix: "GameServer");
         await using var host = await TestHost.StartAsync("Production", new Dictionary<string, string?> { ["Edge:AllowJoinByRoomId"] = "true" },
             configure: builder => builder.Logging.AddProvider(serverLog));
 
@@ -216,34 +216,6 @@ public sealed class FuzzTests(ITestOutputHelper output)
             finally
             {
                 await client.DisposeAsync();
-            }
-        }
-    }
-
-    /// <summary>Collects what the game server's own components (categories <c>GameServer.*</c>) log at Warning or above.</summary>
-    private sealed class WarningLog : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(WarningLog log, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && category.StartsWith("GameServer", StringComparison.Ordinal);
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    log.Entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.GetType().Name + ": " + exception.Message)}");
-                }
             }
         }
     }
