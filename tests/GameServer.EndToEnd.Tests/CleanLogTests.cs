@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using GameServer.Client;
 using GameServer.Protocol.Arena;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Runtime;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -17,7 +20,9 @@ public sealed class CleanLogTests
     public async Task PlayersWhoPlayAndLeave_AndAHostThatShutsDown_LogNoWarningOrError()
     {
         var log = new WarningLog();
-        var host = await TestHost.StartAsync("Development", configure: builder => builder.Logging.AddProvider(log));
+        // Empty rooms close after 1 s instead of 30, so the rooms this test leaves close while it watches.
+        var host = await TestHost.StartAsync("Development", new Dictionary<string, string?> { ["Rooms:arena:EmptyRoomGraceSeconds"] = "1" },
+            configure: builder => builder.Logging.AddProvider(log));
         try
         {
             for (var round = 0; round < 3; round++)
@@ -34,11 +39,13 @@ public sealed class CleanLogTests
                     await bob.SendInputAsync(new ArenaInput(0, 1).ToPayload());
                 }
                 await Wait.UntilAsync(() => alice.LastAckedSeq >= 5 && bob.LastAckedSeq >= 5, "both players' inputs are acknowledged");
+                Assert.True(await RoomsActiveAsync(host), "the room is active while they play");
                 await alice.LeaveAsync();
                 // Bob just closes: the room's last edge link goes while the room is still sending it snapshots.
             }
-            // In-flight snapshots to a link that is gone are what used to log errors; give them time to land.
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // In-flight snapshots to a link that is gone, and the rooms closing, are what used to log errors.
+            await Wait.UntilAsync(async () => !await RoomsActiveAsync(host), "the rooms closed and deactivated");
+            await Task.Delay(TimeSpan.FromSeconds(1));
         }
         finally
         {
@@ -47,6 +54,12 @@ public sealed class CleanLogTests
 
         var unexpected = log.Entries.Where(entry => !IsKnownOrleansStartupNote(entry)).ToList();
         Assert.True(unexpected.Count == 0, "logged:\n" + string.Join("\n", unexpected));
+    }
+
+    private static async Task<bool> RoomsActiveAsync(TestHost host)
+    {
+        var management = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        return (await management.GetSimpleGrainStatistics()).Any(s => s.GrainType.Contains("RoomGrain", StringComparison.Ordinal) && s.ActivationCount > 0);
     }
 
     // Orleans' own start-up notes, the same on every silo: the advice to use server GC (the hosts run workstation GC
