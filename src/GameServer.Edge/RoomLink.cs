@@ -24,6 +24,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
     private IRoomObserver? _reference;
     private Task? _subscribed;
     private bool _flushScheduled;
+    private volatile bool _disposed;
     private readonly TickPhaseEstimator _phase;
     private int _snapshotEveryTicks;
     private long _lastSnapshotAt = Stopwatch.GetTimestamp();
@@ -34,6 +35,11 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
     private static readonly TimeSpan s_followTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_minStall = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan s_lateSnapshotWindow = TimeSpan.FromMilliseconds(250);
+
+    // How long a disposed link keeps its observer reference after unsubscribing: one-way snapshots the room sent before
+    // it processed the unsubscribe can still be on their way, and each one reaching a deleted reference makes Orleans
+    // log an error ("Unexpected target grain"). They land here instead, and a disposed link ignores them.
+    private static readonly TimeSpan s_referenceLinger = TimeSpan.FromSeconds(2);
 
     public RoomLink(string roomId, TimeSpan tickInterval, int snapshotEveryTicks, IGrainFactory grains, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
     {
@@ -138,7 +144,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
     private void Follow(string cause, long now)
     {
         var reference = _reference;
-        if (reference is null)
+        if (reference is null || _disposed)
         {
             return;
         }
@@ -220,6 +226,10 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
 
     public Task OnSnapshot(SnapshotFrame frame)
     {
+        if (_disposed)
+        {
+            return Task.CompletedTask;
+        }
         var arrivedAt = Stopwatch.GetTimestamp();
         lock (_gate)
         {
@@ -289,6 +299,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         _flushTimer.Dispose();
         Flush();
         var reference = _reference;
@@ -308,9 +319,14 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
         {
             Log.UnsubscribeFailed(_logger, ex, RoomId);
         }
-        finally
+        await Task.Delay(s_referenceLinger).ConfigureAwait(false);
+        try
         {
             _grains.DeleteObjectReference<IRoomObserver>(reference);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The process stopped meanwhile, and every reference with it.
         }
     }
 
