@@ -5,20 +5,19 @@ using GameServer.Protocol;
 
 namespace GameServer.UnitySample.Tests
 {
-    /// <summary>Records the events the sample listens to, in order, and whether each was raised inside a drain.</summary>
+    /// <summary>Records the events the sample listens to, and whether each was raised inside a drain.</summary>
     internal sealed class EventLog
     {
         private readonly object _gate = new object();
-        private readonly List<string> _order = new List<string>();
 
         public EventLog(GameClient client)
         {
-            client.StateChanged += s => Record("state:" + s, States, s);
-            client.Welcomed += w => Record("welcome" + (w.Resumed ? ":resumed" : ""), Welcomes, w);
-            client.SnapshotReceived += s => Record("snapshot", Snapshots, s);
-            client.ErrorReceived += e => Record("error:" + e.Code, Errors, e);
-            client.LeftRoom += l => Record("left:" + l.Reason, Lefts, l);
-            client.Reconnecting += r => Record("reconnecting", Reconnecting, r);
+            client.StateChanged += s => Record(States, s);
+            client.Welcomed += w => Record(Welcomes, w);
+            client.SnapshotReceived += s => Record(Snapshots, s);
+            client.ErrorReceived += e => Record(Errors, e);
+            client.LeftRoom += l => Record(Lefts, l);
+            client.Reconnecting += r => Record(Reconnecting, r);
         }
 
         public List<ConnectionState> States { get; } = new List<ConnectionState>();
@@ -39,7 +38,7 @@ namespace GameServer.UnitySample.Tests
         /// <summary>The newest snapshot, or null.</summary>
         public Snapshot? LastSnapshot => Snapshots.LastOrDefault();
 
-        private void Record<T>(string name, List<T> list, T value)
+        private void Record<T>(List<T> list, T value)
         {
             lock (_gate)
             {
@@ -47,7 +46,6 @@ namespace GameServer.UnitySample.Tests
                 {
                     RaisedOutsideDrain++;
                 }
-                _order.Add(name);
                 list.Add(value);
             }
         }
