@@ -5,8 +5,8 @@ using GameServer.EdgeHost;
 using GameServer.Observability;
 using Microsoft.Extensions.FileProviders;
 
-// A cluster edge: players' WebSockets at /ws, the admin API, /metrics, /healthz and /readyz; an Orleans client of the
-// silos it finds in Redis. Stateless: any edge serves any room, so a load balancer needs no sticky sessions.
+// A cluster edge: players' WebSockets at /ws and the admin API on `Urls`, /metrics, /healthz and /readyz on
+// `Management:Urls`; an Orleans client of the silos it finds in Redis. Stateless: any edge serves any room, so a load balancer needs no sticky sessions.
 // Content root is the build output, where appsettings.json is, whatever the working directory (`dotnet path/to/dll`).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var host = builder.Configuration.GetSection(EdgeHostOptions.SectionName).Get<EdgeHostOptions>() ?? new EdgeHostOptions();
@@ -15,8 +15,10 @@ builder.UseOrleansClient(client => client.UseGameServerCluster(builder.Configura
 builder.Services.AddGameServerEdge(builder.Configuration);
 builder.Services.AddGameServerAdmin();
 builder.AddGameServerObservability();
+builder.AddGameServerManagementPort();
 
 var app = builder.Build();
+app.UseGameServerManagementPort();
 app.UseGameServerEdge();
 if (!string.IsNullOrEmpty(host.StaticFilesPath))
 {

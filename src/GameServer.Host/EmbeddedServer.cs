@@ -11,7 +11,8 @@ namespace GameServer.Host;
 
 /// <summary>
 /// Composes the embedded server: localhost-clustered silo with in-memory storage, the edge, the demo page, the
-/// designers' admin API and page (/admin), and the operator endpoints (/metrics, /healthz, /readyz, /dashboard).
+/// designers' admin API and page (/admin) on the game port, and the operator endpoints (/metrics, /healthz, /readyz,
+/// /dashboard) on the management port (<c>Management:Urls</c>; on every port in Development).
 /// </summary>
 public static partial class EmbeddedServer
 {
@@ -47,9 +48,11 @@ public static partial class EmbeddedServer
         builder.Services.AddGameServerEdge(builder.Configuration);
         builder.Services.AddGameServerAdmin();
         builder.AddGameServerObservability();
+        builder.AddGameServerManagementPort();
         builder.Services.AddHealthChecks().AddSiloReadinessCheck();
 
         var app = builder.Build();
+        app.UseGameServerManagementPort();
         app.UseGameServerEdge();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -61,7 +64,7 @@ public static partial class EmbeddedServer
         app.MapDevelopmentTokens();
         if (silo.DashboardEnabled)
         {
-            app.MapOrleansDashboard(routePrefix: DashboardPath);
+            app.MapOrleansDashboard(routePrefix: DashboardPath).RequireManagementPort();
         }
         app.Lifetime.ApplicationStarted.Register(() => LogWhereToPlay(app));
         return app;
@@ -74,8 +77,14 @@ public static partial class EmbeddedServer
     private static void LogWhereToPlay(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GameServer");
+        var management = app.Services.GetRequiredService<ManagementPort>();
         foreach (var address in Addresses(app))
         {
+            if (management.IsManagementPort(new Uri(address).Port))
+            {
+                Log.Management(logger, address);
+                continue;
+            }
             var ws = address.Replace("http://", "ws://", StringComparison.Ordinal).Replace("https://", "wss://", StringComparison.Ordinal);
             Log.Ready(logger, address, ws + GameServer.Protocol.ProtocolVersion.Path);
         }
@@ -85,5 +94,8 @@ public static partial class EmbeddedServer
     {
         [LoggerMessage(1, LogLevel.Information, "GameServer ready: open {Address} in two browser tabs to play (game WebSocket: {WebSocketUrl})")]
         public static partial void Ready(ILogger logger, string address, string webSocketUrl);
+
+        [LoggerMessage(2, LogLevel.Information, "Operator endpoints (/metrics, /healthz, /readyz, /dashboard) at {Address}")]
+        public static partial void Management(ILogger logger, string address);
     }
 }

@@ -17,8 +17,10 @@ public static class ObservabilityExtensions
     /// <summary>Path of the Prometheus scrape endpoint.</summary>
     public const string MetricsPath = "/metrics";
 
+    /// <summary>Path of the liveness probe.</summary>
     public const string LivenessPath = "/healthz";
 
+    /// <summary>Path of the readiness probe.</summary>
     public const string ReadinessPath = "/readyz";
 
     // GameServer.* covers the game's own meters (GameServer.Rooms, GameServer.Edge and whatever a game adds).
@@ -58,18 +60,21 @@ public static class ObservabilityExtensions
         return healthChecks.AddCheck<SiloReadinessCheck>("silo", tags: [ReadyTag]);
     }
 
-    /// <summary>Maps <c>/metrics</c> (Prometheus text format), <c>/healthz</c> (liveness) and <c>/readyz</c> (readiness).</summary>
+    /// <summary>
+    /// Maps <c>/metrics</c> (Prometheus text format), <c>/healthz</c> (liveness) and <c>/readyz</c> (readiness), on
+    /// the management port only outside Development (<see cref="ManagementPortExtensions"/>).
+    /// </summary>
     public static IEndpointRouteBuilder MapGameServerObservability(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireManagementPort();
         // Liveness runs no checks: a process that can answer HTTP is alive; restarting it for a dependency outage would not help.
-        endpoints.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false }).RequireManagementPort();
         endpoints.MapHealthChecks(ReadinessPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
+        }).RequireManagementPort();
         return endpoints;
     }
 }

@@ -5,7 +5,7 @@ internal sealed class SiloHostOptions
 {
     public const string SectionName = "Silo";
 
-    /// <summary>Serve the Orleans Dashboard at <c>/dashboard</c> on this process's HTTP port. Default false.</summary>
+    /// <summary>Serve the Orleans Dashboard at <c>/dashboard</c> on <c>Management:Urls</c>. Default false.</summary>
     public bool DashboardEnabled { get; set; }
 
     /// <summary>

@@ -79,7 +79,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 await Wait.UntilAsync(() => player.Client.LastAckedSeq == player.Client.LastSentSeq,
                     $"{replay}: honest acks reach the last input sent ({player.Client.LastAckedSeq} of {player.Client.LastSentSeq})");
             }
-            using var http = new HttpClient { BaseAddress = host.HttpUri };
+            using var http = new HttpClient { BaseAddress = host.ManagementUri };
             using var health = await http.GetAsync("/healthz");
             var metrics = new PrometheusText(await http.GetStringAsync("/metrics"));
             await using var latecomer = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });

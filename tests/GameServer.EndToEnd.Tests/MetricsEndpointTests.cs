@@ -44,9 +44,9 @@ public sealed class MetricsEndpointTests
     public async Task Metrics_AfterPlayersPlay_ExposeTheGameMetersWithNonZeroValuesAlongsideOrleansAndKestrel()
     {
         await using var host = await TestHost.StartAsync("Development", new Dictionary<string, string?> { ["Edge:AllowJoinByRoomId"] = "true" });
-        using var http = new HttpClient { BaseAddress = host.HttpUri };
+        using var http = new HttpClient { BaseAddress = host.ManagementUri };
         // A plain GET on the game endpoint is a refused handshake: it must show up by reason.
-        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/ws")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync(new Uri(host.HttpUri, "/ws"))).StatusCode);
 
         await using var alice = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
         await using var bob = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });

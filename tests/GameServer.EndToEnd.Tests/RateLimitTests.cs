@@ -160,7 +160,7 @@ public sealed class RateLimitTests(ITestOutputHelper output)
     private static async Task<PrometheusText> ScrapeAsync(TestHost host)
     {
         using var http = new HttpClient();
-        return new PrometheusText(await http.GetStringAsync(new Uri(host.HttpUri, "/metrics")));
+        return new PrometheusText(await http.GetStringAsync(new Uri(host.ManagementUri, "/metrics")));
     }
 
     private static async Task<PrometheusText> WaitForMetricAsync(TestHost host, Func<PrometheusText, bool> condition, string what)

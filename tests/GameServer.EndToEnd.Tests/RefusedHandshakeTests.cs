@@ -42,6 +42,6 @@ public sealed class RefusedHandshakeTests
     private static async Task<PrometheusText> ScrapeAsync(TestHost host)
     {
         using var http = new HttpClient();
-        return new PrometheusText(await http.GetStringAsync(new Uri(host.HttpUri, "/metrics")));
+        return new PrometheusText(await http.GetStringAsync(new Uri(host.ManagementUri, "/metrics")));
     }
 }

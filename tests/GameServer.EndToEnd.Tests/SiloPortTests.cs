@@ -27,7 +27,7 @@ public sealed class SiloPortTests
         Assert.Equal(4, ports.Distinct().Count());
         foreach (var host in new[] { first, second })
         {
-            using var http = new HttpClient { BaseAddress = host.HttpUri };
+            using var http = new HttpClient { BaseAddress = host.ManagementUri };
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
         }
     }

@@ -45,7 +45,7 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var honestBefore = honest.SnapshotsReceived;
 
-        using var http = new HttpClient { BaseAddress = host.HttpUri };
+        using var http = new HttpClient { BaseAddress = host.ManagementUri };
         PrometheusText metrics = null!;
         await Wait.UntilAsync(async () =>
         {

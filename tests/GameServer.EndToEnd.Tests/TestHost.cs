@@ -1,22 +1,31 @@
 using GameServer.Auth;
 using GameServer.Host;
+using GameServer.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GameServer.EndToEnd.Tests;
 
-/// <summary>An embedded server (silo + edge + demo page) on real sockets with its own ports and settings.</summary>
+/// <summary>
+/// An embedded server (silo + edge + demo page) on real sockets with its own ports and settings: the game on a port
+/// Kestrel picks, the operator endpoints (/metrics, /healthz, /readyz) on a free management port of its own.
+/// </summary>
 public sealed class TestHost : IAsyncDisposable
 {
     /// <summary>The signing key every test host uses, so tests can make tokens.</summary>
     public static readonly string SigningKey = GameTokenIssuer.NewSigningKey();
 
+    /// <summary>The management port's setting.</summary>
+    public const string ManagementUrls = "Management:Urls";
+
     private readonly WebApplication _app;
 
-    private TestHost(WebApplication app, Uri httpUri)
+    private TestHost(WebApplication app, Uri httpUri, Uri managementUri)
     {
         _app = app;
         HttpUri = httpUri;
+        ManagementUri = managementUri;
         WebSocketUri = new Uri(httpUri.GetLeftPart(UriPartial.Authority).Replace("http", "ws", StringComparison.Ordinal) + "/ws");
     }
 
@@ -25,6 +34,12 @@ public sealed class TestHost : IAsyncDisposable
 
     /// <summary>e.g. <c>ws://127.0.0.1:41234/ws</c>, without a token.</summary>
     public Uri WebSocketUri { get; }
+
+    /// <summary>
+    /// Where /metrics, /healthz and /readyz answer in every environment (Management:Urls), e.g.
+    /// <c>http://127.0.0.1:41235</c>; in Production only there.
+    /// </summary>
+    public Uri ManagementUri { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -46,6 +61,7 @@ public sealed class TestHost : IAsyncDisposable
             var config = new Dictionary<string, string?>
             {
                 ["Urls"] = urls,
+                [ManagementUrls] = $"http://127.0.0.1:{FreePort.Next()}",
                 ["Silo:SiloPort"] = FreePort.Next().ToString(),
                 ["Silo:GatewayPort"] = FreePort.Next().ToString(),
                 ["Logging:LogLevel:Default"] = "Warning",
@@ -59,7 +75,11 @@ public sealed class TestHost : IAsyncDisposable
             configure?.Invoke(builder);
         });
         await app.StartAsync();
-        return new TestHost(app, new Uri(EmbeddedServer.Addresses(app).First()));
+        var management = app.Services.GetRequiredService<ManagementPort>();
+        var addresses = EmbeddedServer.Addresses(app).Select(address => new Uri(address)).ToList();
+        var game = addresses.First(uri => !management.IsManagementPort(uri.Port));
+        // A test that empties Management:Urls (Development) has the operator endpoints on the game port.
+        return new TestHost(app, game, addresses.FirstOrDefault(uri => management.IsManagementPort(uri.Port)) ?? game);
     }
 
     /// <summary>
@@ -74,6 +94,7 @@ public sealed class TestHost : IAsyncDisposable
             var config = new Dictionary<string, string?>
             {
                 ["Urls"] = "http://127.0.0.1:0",
+                [ManagementUrls] = $"http://127.0.0.1:{FreePort.Next()}",
                 ["Silo:SiloPort"] = FreePort.Next().ToString(),
                 ["Silo:GatewayPort"] = FreePort.Next().ToString(),
                 ["Logging:LogLevel:Default"] = "None",

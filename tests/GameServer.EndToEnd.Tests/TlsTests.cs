@@ -39,11 +39,10 @@ public sealed class TlsTests : IDisposable
         Assert.Equal("wss", host.WebSocketUri.Scheme);
         Assert.StartsWith("arena:", welcome.RoomId);
         Assert.Equal(ConnectionState.InRoom, client.State);
-        using var http = new HttpClient(new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.GetCertHashString(HashAlgorithmName.SHA256) == thumbprint,
-        });
-        using var health = await http.GetAsync(new Uri(host.HttpUri, "/healthz"));
+        // The management port stays plain HTTP (it is a Kestrel endpoint of its own next to the configured https one).
+        using var http = new HttpClient();
+        using var health = await http.GetAsync(new Uri(host.ManagementUri, "/healthz"));
+        Assert.Equal("http", host.ManagementUri.Scheme);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
@@ -71,7 +70,8 @@ public sealed class TlsTests : IDisposable
     /// <summary>
     /// Kestrel settings for one HTTPS endpoint on a free port, from PEM files (cert + key) or a password-protected PFX.
     /// Configured endpoints replace the test host's plain-HTTP <c>Urls</c> (Kestrel logs that it overrides them), so
-    /// the host's only address, and so <see cref="TestHost.HttpUri"/>, is the https one.
+    /// the game's only address, and so <see cref="TestHost.HttpUri"/>, is the https one; the management port joins
+    /// them as an endpoint of its own.
     /// </summary>
     private Dictionary<string, string?> HttpsSettings(X509Certificate2 certificate, string format)
     {
