@@ -217,14 +217,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
     private static async Task<bool> IsReadyAsync(ClusterNode node)
     {
-        using var http = new HttpClient { BaseAddress = node.HttpUri, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = node.ManagementUri, Timeout = TimeSpan.FromSeconds(5) };
         return (await http.GetAsync("/readyz")).IsSuccessStatusCode;
     }
 
     /// <summary>Sums a Prometheus metric's samples on a node's /metrics (optionally those whose labels contain a filter).</summary>
     private static async Task<double> MetricAsync(ClusterNode node, string name, string? labelFilter = null)
     {
-        using var http = new HttpClient { BaseAddress = node.HttpUri, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = node.ManagementUri, Timeout = TimeSpan.FromSeconds(5) };
         var text = await http.GetStringAsync("/metrics");
         var total = 0.0;
         foreach (var line in text.Split('\n'))

@@ -3,11 +3,12 @@ namespace GameServer.Cluster.Tests;
 /// <summary>One silo or edge process of a <see cref="ClusterProcesses"/>.</summary>
 internal sealed class ClusterNode
 {
-    public ClusterNode(string name, ManagedProcess process, Uri httpUri, int siloPort = 0, int gatewayPort = 0)
+    public ClusterNode(string name, ManagedProcess process, Uri httpUri, Uri managementUri, int siloPort = 0, int gatewayPort = 0)
     {
         Name = name;
         Process = process;
         HttpUri = httpUri;
+        ManagementUri = managementUri;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
     }
@@ -17,8 +18,11 @@ internal sealed class ClusterNode
 
     public ManagedProcess Process { get; }
 
-    /// <summary>Kestrel's address: /healthz, /readyz, /metrics; on edges also /ws.</summary>
+    /// <summary>An edge's game address (/ws, admin API); a silo has no game port, and this is its <see cref="ManagementUri"/>.</summary>
     public Uri HttpUri { get; }
+
+    /// <summary>The management address (<c>Management:Urls</c>): /healthz, /readyz, /metrics, the only place they answer in Production.</summary>
+    public Uri ManagementUri { get; }
 
     /// <summary>The game WebSocket of an edge, without a token.</summary>
     public Uri WebSocketUri => new(HttpUri.GetLeftPart(UriPartial.Authority).Replace("http", "ws", StringComparison.Ordinal) + "/ws");

@@ -90,14 +90,15 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     public async Task<ClusterNode> StartSiloAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var name = $"silo-{Interlocked.Increment(ref _nextSilo) - 1}";
-        int httpPort = FreePort.Next(), siloPort = FreePort.Next(), gatewayPort = FreePort.Next();
-        var environment = CommonEnvironment(httpPort);
+        int managementPort = FreePort.Next(), siloPort = FreePort.Next(), gatewayPort = FreePort.Next();
+        var environment = CommonEnvironment(managementPort);
         environment["Cluster__AdvertisedIPAddress"] = "127.0.0.1";
         environment["Cluster__SiloPort"] = siloPort.ToString();
         environment["Cluster__GatewayPort"] = gatewayPort.ToString();
         Overlay(environment, _siloSettings);
         Overlay(environment, settings);
-        var node = new ClusterNode(name, StartHost(name, "GameServer.Silo", environment), new Uri($"http://127.0.0.1:{httpPort}"), siloPort, gatewayPort);
+        var management = new Uri($"http://127.0.0.1:{managementPort}");
+        var node = new ClusterNode(name, StartHost(name, "GameServer.Silo", environment), management, management, siloPort, gatewayPort);
         lock (_silos)
         {
             _silos.Add(node);
@@ -110,13 +111,14 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     public async Task<ClusterNode> StartEdgeAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var name = $"edge-{Interlocked.Increment(ref _nextEdge) - 1}";
-        var httpPort = FreePort.Next();
-        var environment = CommonEnvironment(httpPort);
+        int httpPort = FreePort.Next(), managementPort = FreePort.Next();
+        var environment = CommonEnvironment(managementPort);
+        environment["Urls"] = $"http://127.0.0.1:{httpPort}";
         environment["Auth__SigningKey"] = SigningKey;
         // Every simulated player comes from 127.0.0.1: the per-address limit (100) would refuse the load tool's bots.
         environment["Edge__MaxConnectionsPerIp"] = "100000";
         Overlay(environment, settings);
-        var node = new ClusterNode(name, StartHost(name, "GameServer.EdgeHost", environment), new Uri($"http://127.0.0.1:{httpPort}"));
+        var node = new ClusterNode(name, StartHost(name, "GameServer.EdgeHost", environment), new Uri($"http://127.0.0.1:{httpPort}"), new Uri($"http://127.0.0.1:{managementPort}"));
         lock (_edges)
         {
             _edges.Add(node);
@@ -244,10 +246,11 @@ internal sealed class ClusterProcesses : IAsyncDisposable
         }
     }
 
-    private Dictionary<string, string?> CommonEnvironment(int httpPort) => new()
+    /// <summary>What silos and edges share; an edge adds its game port (<c>Urls</c>), which a silo does not have.</summary>
+    private Dictionary<string, string?> CommonEnvironment(int managementPort) => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Urls"] = $"http://127.0.0.1:{httpPort}",
+        ["Management__Urls"] = $"http://127.0.0.1:{managementPort}",
         ["Cluster__RedisConnectionString"] = RedisConnectionString,
         ["Cluster__ClusterId"] = ClusterId,
         ["Cluster__ServiceId"] = ClusterId,
@@ -312,7 +315,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(ClusterNode node)
     {
-        var readyz = new Uri(node.HttpUri, "/readyz");
+        var readyz = new Uri(node.ManagementUri, "/readyz");
         try
         {
             await Wait.UntilAsync(async () =>

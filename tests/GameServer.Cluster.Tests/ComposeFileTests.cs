@@ -6,9 +6,10 @@ using YamlDotNet.Serialization;
 namespace GameServer.Cluster.Tests;
 
 /// <summary>
-/// docker/docker-compose.yml and docker/nginx.conf cannot run here (no Docker engine), so they are checked against the
-/// code: each service runs a project that exists, and every setting it passes binds to a real option property, so
-/// renaming a property or a project fails this test rather than a deployment.
+/// docker/docker-compose.yml, docker/nginx.conf and docker/prometheus.yml cannot run here (no Docker engine), so they
+/// are checked against the code: each service runs a project that exists, every setting it passes binds to a real
+/// option property, and the healthchecks and Prometheus use each process's management port while nginx uses the game
+/// port, so renaming a property or a project, or moving a port, fails this test rather than a deployment.
 /// </summary>
 public sealed partial class ComposeFileTests
 {
@@ -17,7 +18,7 @@ public sealed partial class ComposeFileTests
     [Fact]
     public void Compose_HasRedisTwoSilosTwoEdgesAndALoadBalancer()
     {
-        Assert.Equal(["edge-1", "edge-2", "lb", "redis", "silo-1", "silo-2"], s_services.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["edge-1", "edge-2", "lb", "prometheus", "redis", "silo-1", "silo-2"], s_services.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["silo-1", "silo-2"], ServicesRunning("GameServer.Silo"));
         Assert.Equal(["edge-1", "edge-2"], ServicesRunning("GameServer.EdgeHost"));
     }
@@ -81,6 +82,8 @@ public sealed partial class ComposeFileTests
         var edges = ServicesRunning("GameServer.EdgeHost").Select(e => $"{e}:{new Uri(Interpolated(EnvironmentOf(s_services[e])["Urls"])!).Port}");
 
         Assert.Equal(edges, servers);
+        // Players' traffic never reaches the management port (there /metrics and the probes answer).
+        Assert.All(ServicesRunning("GameServer.EdgeHost"), e => Assert.NotEqual(ManagementPort(e), new Uri(Interpolated(EnvironmentOf(s_services[e])["Urls"])!).Port));
         Assert.Contains("proxy_pass http://edges;", withoutComments);
         Assert.Contains("proxy_http_version 1.1;", withoutComments);
         Assert.Contains("proxy_set_header Upgrade $http_upgrade;", withoutComments);
@@ -98,6 +101,51 @@ public sealed partial class ComposeFileTests
 
         Assert.Contains(lb["volumes"] as List<object> ?? [], v => v.ToString()!.StartsWith("./nginx.conf:", StringComparison.Ordinal));
         Assert.All(ServicesRunning("GameServer.EdgeHost"), e => Assert.Equal(lbAddress, EnvironmentOf(s_services[e])["Edge__TrustedProxies__0"]));
+    }
+
+    [Fact]
+    public void EveryGameServerService_ChecksReadyz_OnItsManagementPort()
+    {
+        var services = ServicesRunning("GameServer.Silo").Concat(ServicesRunning("GameServer.EdgeHost")).ToArray();
+        Assert.Equal(4, services.Length);
+        foreach (var name in services)
+        {
+            var healthcheck = Assert.IsAssignableFrom<Dictionary<object, object>>(s_services[name].GetValueOrDefault("healthcheck"));
+            var test = string.Join(' ', Assert.IsAssignableFrom<List<object>>(healthcheck["test"]));
+            var target = HealthcheckRegex().Match(test);
+
+            Assert.True(target.Success, $"{name}: the healthcheck does not GET /readyz from 127.0.0.1 (`{test}`).");
+            Assert.Equal(ManagementPort(name), int.Parse(target.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public void Prometheus_ScrapesEveryGameServerService_OnItsManagementPort()
+    {
+        var prometheus = s_services["prometheus"];
+        Assert.Contains(prometheus["volumes"] as List<object> ?? [], v => v.ToString()!.StartsWith("./prometheus.yml:", StringComparison.Ordinal));
+        using var reader = new StreamReader(Path.Combine(RepoPaths.Docker, "prometheus.yml"));
+        var config = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(reader);
+        var jobs = ((List<object>)config["scrape_configs"]).Cast<Dictionary<object, object>>().ToList();
+        var targets = jobs
+            .SelectMany(job => ((List<object>)job["static_configs"]).Cast<Dictionary<object, object>>())
+            .SelectMany(staticConfig => ((List<object>)staticConfig["targets"]).Select(t => t.ToString()!))
+            .Order(StringComparer.Ordinal);
+        var expected = ServicesRunning("GameServer.Silo").Concat(ServicesRunning("GameServer.EdgeHost"))
+            .Select(name => $"{name}:{ManagementPort(name)}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, targets);
+        // The default path, /metrics, is where the exporter answers.
+        Assert.All(jobs, job => Assert.Equal("/metrics", job.GetValueOrDefault("metrics_path") as string ?? "/metrics"));
+    }
+
+    /// <summary>The port of a service's <c>Management__Urls</c> (one URL).</summary>
+    private static int ManagementPort(string service)
+    {
+        var environment = EnvironmentOf(s_services[service]);
+        Assert.True(environment.TryGetValue("Management__Urls", out var urls), $"{service} sets no Management__Urls.");
+        return new Uri(Interpolated(urls)!).Port;
     }
 
     private static string[] ServicesRunning(string project) =>
@@ -142,6 +190,9 @@ public sealed partial class ComposeFileTests
 
     [GeneratedRegex(@"server (?<address>[\w.-]+:\d+)")]
     private static partial Regex UpstreamServerRegex();
+
+    [GeneratedRegex(@"/dev/tcp/127\.0\.0\.1/(?<port>\d+) .*GET /readyz HTTP/1\.1", RegexOptions.Singleline)]
+    private static partial Regex HealthcheckRegex();
 
     [GeneratedRegex(@"\$\{\w+(:-(?<default>[^}]*)|:\?[^}]*)?\}")]
     private static partial Regex InterpolationRegex();

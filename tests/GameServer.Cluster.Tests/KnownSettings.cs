@@ -2,6 +2,7 @@ using GameServer.Auth;
 using GameServer.Clustering;
 using GameServer.Edge;
 using GameServer.Grains;
+using GameServer.Observability;
 using Microsoft.Extensions.Configuration;
 
 namespace GameServer.Cluster.Tests;
@@ -19,6 +20,7 @@ internal static class KnownSettings
         [GameAuthOptions.SectionName] = typeof(GameAuthOptions),
         [EdgeOptions.SectionName] = typeof(EdgeOptions),
         [RoomsOptions.SectionName] = typeof(RoomsOptions),
+        [ManagementOptions.SectionName] = typeof(ManagementOptions),
     };
 
     /// <summary>Sections the host executables bind to their own (internal) options classes: project and type.</summary>
