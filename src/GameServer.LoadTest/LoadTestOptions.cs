@@ -96,6 +96,13 @@ internal sealed record LoadTestOptions
     /// <summary>PID of an external server to sample CPU and memory of.</summary>
     public int? ServerPid { get; init; }
 
+    /// <summary>
+    /// The server's management address (its <c>Management:Urls</c>, e.g. <c>http://127.0.0.1:5090</c>), where its
+    /// /metrics is scraped for GC counts; null for the first --url's host and port (a Development server). A spawned
+    /// server's is set by the tool.
+    /// </summary>
+    public Uri? ServerManagementUrl { get; init; }
+
     /// <summary>Environment variable read for <see cref="TokenKey"/> when --token-key is absent.</summary>
     public const string TokenKeyVariable = "GAMESERVER_TOKEN_KEY";
 
@@ -249,6 +256,10 @@ internal sealed record LoadTestOptions
         if (ServerPid is { } pid && (pid <= 0 || !Directory.Exists($"/proc/{pid}")))
         {
             errors.Add($"--server-pid {pid}: no such process in /proc (is the server running, on this machine?).");
+        }
+        if (ServerManagementUrl is { } management && (ServerPid is null || SpawnServer))
+        {
+            errors.Add($"--server-management-url {management} is read only with --server-pid (a spawned server's management port is known to the tool).");
         }
         if (TokenKey is not null && TokenKeyProblem(TokenKey) is { } keyProblem)
         {

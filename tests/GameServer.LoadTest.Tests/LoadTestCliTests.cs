@@ -28,6 +28,8 @@ public sealed class LoadTestCliTests
     [InlineData("--slo-max-game-time-lost", "-1s")]
     [InlineData("--slo-min-resumed", "101")]
     [InlineData("--slo-min-resumed", "all")]
+    [InlineData("--server-management-url", "ws://127.0.0.1:5090")]
+    [InlineData("--server-management-url", "http://127.0.0.1:5090")] // without --server-pid nothing is scraped
     public async Task Run_WithABadOption_ExitsWith2AndNamesTheProblem(string option, string value)
     {
         var output = new StringWriter();
@@ -75,7 +77,7 @@ public sealed class LoadTestCliTests
         var help = output.ToString();
         foreach (var expected in new[] { "--url", "--rooms", "--players-per-room", "--duration", "--ramp", "--warmup", "--input-rate", "--observers", "--room-type",
             "--seed", "--slo-p99-ms", "--slo-max-error-rate", "--slo-min-snapshot-rate", "--out", "--json", "--html", "--spawn-server", "--no-build",
-            "--server-port", "--server-cpus", "--bot-cpus", "--server-pid", "--plain", "--no-progress", "[default: 30s]", "[default: 60]", "Exit codes",
+            "--server-port", "--server-cpus", "--bot-cpus", "--server-pid", "--server-management-url", "--plain", "--no-progress", "[default: 30s]", "[default: 60]", "Exit codes",
             "--token-key", "--token-issuer", "--token-audience", "[default: gameserver]", "GAMESERVER_TOKEN_KEY", "/auth/dev-token",
             "--slo-max-recovery", "--slo-max-game-time-lost", "--slo-min-resumed", "comma-separated" })
         {

@@ -82,7 +82,7 @@ internal static class LoadTestCli
                 server = await ServerProcess.StartAsync(options.ServerPort, options.ServerCpus, !options.NoBuild, log, SpawnedServerSettings(options, key),
                     options.ServerStartTimeout, view.Info, cancellationToken).ConfigureAwait(false);
                 view.Info($"server pid {server.Pid} ready at {server.WebSocketUri}{(options.ServerCpus is { } c ? $" on CPU(s) {c}" : "")}; log: {server.LogPath}");
-                options = options with { Urls = [server.WebSocketUri] };
+                options = options with { Urls = [server.WebSocketUri], ServerManagementUrl = server.ManagementUri };
                 serverPid = server.Pid;
             }
             else

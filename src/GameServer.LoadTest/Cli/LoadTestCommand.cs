@@ -200,6 +200,13 @@ internal sealed class LoadTestCommand
         HelpName = "pid",
     };
 
+    private readonly Option<string?> _serverManagementUrl = new("--server-management-url")
+    {
+        Description = "With --server-pid: the server's management address (its Management:Urls, e.g. http://127.0.0.1:5090), where its /metrics answers "
+            + "outside Development. [default: the first --url's host and port, which only a Development server answers /metrics on]",
+        HelpName = "url",
+    };
+
     private readonly Option<string?> _tokenKey = new("--token-key")
     {
         Description = "The server's Auth:SigningKey (base64, at least 32 bytes): the bots' tokens are signed locally with it, and a spawned server is given it. "
@@ -238,6 +245,14 @@ internal sealed class LoadTestCommand
     public LoadTestCommand(Func<string, string?>? environment = null)
     {
         _environment = environment ?? Environment.GetEnvironmentVariable;
+        _serverManagementUrl.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text
+                && (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            {
+                result.AddError($"--server-management-url '{text}' is not an http:// or https:// address; e.g. http://127.0.0.1:5090 (the server's Management:Urls).");
+            }
+        });
         _url.Validators.Add(result =>
         {
             var texts = result.GetValueOrDefault<string[]>() ?? [];
@@ -259,7 +274,7 @@ internal sealed class LoadTestCommand
         {
             _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _seed,
             _sloP99, _sloErrorRate, _sloSnapshotRate, _sloMaxRecovery, _sloMaxGameTimeLost, _sloMinResumed, _out, _json, _html,
-            _spawnServer, _noBuild, _serverPort, _serverCpus, _serverSettings, _botCpus, _serverPid, _tokenKey, _tokenIssuer, _tokenAudience,
+            _spawnServer, _noBuild, _serverPort, _serverCpus, _serverSettings, _botCpus, _serverPid, _serverManagementUrl, _tokenKey, _tokenIssuer, _tokenAudience,
             _plain, _noProgress,
         };
     }
@@ -308,6 +323,7 @@ internal sealed class LoadTestCommand
         ServerSettings = result.GetValue(_serverSettings) ?? [],
         BotCpus = result.GetValue(_botCpus),
         ServerPid = result.GetValue(_serverPid),
+        ServerManagementUrl = result.GetValue(_serverManagementUrl) is { } management ? new Uri(management) : null,
         TokenKey = tokenKey,
         TokenKeyFromEnvironment = tokenKeyFromEnvironment,
         TokenIssuer = result.GetValue(_tokenIssuer)!,

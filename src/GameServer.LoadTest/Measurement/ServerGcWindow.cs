@@ -42,6 +42,13 @@ internal sealed class ServerGcWindow : IDisposable
     public static Uri MetricsUrlFor(Uri webSocketUrl) => ServerHttpUrl.For(webSocketUrl, MetricsPath);
 
     /// <summary>
+    /// Where to scrape: <paramref name="managementUrl"/>'s /metrics when the server's management address is known (a
+    /// spawned server's, or --server-management-url), else the game port's, where only a Development server answers.
+    /// </summary>
+    public static Uri MetricsUrlFor(Uri webSocketUrl, Uri? managementUrl) =>
+        managementUrl is null ? MetricsUrlFor(webSocketUrl) : new Uri(managementUrl, MetricsPath);
+
+    /// <summary>
     /// Before the run: one read whose result is not used, so that the server's first scrape, which compiles the
     /// exporter's code and costs it far more CPU than later ones, happens before any bot connects rather than in the
     /// ramp or the window. True when the server answered with GC counts.

@@ -29,11 +29,13 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             + (options.ServerSettings.Count > 0 ? "; server settings " + string.Join(", ", options.ServerSettings.Select(ServerSettings.Redact)) : ""));
 
         var serverSampler = serverPid is { } pid ? ProcessSampler.ForProcess(pid) : null;
-        // GC counts come from the server's /metrics, on the host and port of the first --url (the spawned server's).
-        using var serverGc = serverSampler is null ? null : new ServerGcWindow(ServerGcWindow.MetricsUrlFor(options.Url));
+        // GC counts come from the server's /metrics: on its management port when known (a spawned server's, or
+        // --server-management-url), else on the host and port of the first --url.
+        using var serverGc = serverSampler is null ? null : new ServerGcWindow(ServerGcWindow.MetricsUrlFor(options.Url, options.ServerManagementUrl));
         if (serverGc is not null && !await serverGc.WarmAsync().ConfigureAwait(false))
         {
-            view.Warn($"{serverGc.MetricsUrl} did not answer with {ServerGcWindow.CollectionsMetric}: the server's GC collections will likely not be reported.");
+            view.Warn($"{serverGc.MetricsUrl} did not answer with {ServerGcWindow.CollectionsMetric}: the server's GC collections will likely not be reported"
+                + (options.ServerManagementUrl is null ? " (outside Development a server answers /metrics only on its management port: pass --server-management-url)." : "."));
         }
 
         var startedAt = DateTimeOffset.UtcNow;

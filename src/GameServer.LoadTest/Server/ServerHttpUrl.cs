@@ -1,6 +1,9 @@
 namespace GameServer.LoadTest.Server;
 
-/// <summary>The server's plain HTTP endpoints (dev tokens, metrics) sit on the same host and port as its WebSocket.</summary>
+/// <summary>
+/// The server's plain HTTP endpoints on the same host and port as its WebSocket: dev tokens, and in Development also
+/// /metrics (outside Development it answers only on the management port, Management:Urls).
+/// </summary>
 internal static class ServerHttpUrl
 {
     /// <summary><paramref name="path"/> on the server behind <paramref name="webSocketUrl"/>: http for ws, https for wss.</summary>

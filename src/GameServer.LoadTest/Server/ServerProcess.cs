@@ -5,9 +5,9 @@ using System.Net;
 namespace GameServer.LoadTest.Server;
 
 /// <summary>
-/// The embedded host (src/GameServer.Host, Release) started for a run: built unless told not to, launched on free silo
-/// and gateway ports (optionally under taskset), its output written to a log file, ready when GET /readyz answers 200
-/// (GET / on hosts without /readyz), stopped with SIGTERM and killed if it lingers.
+/// The embedded host (src/GameServer.Host, Release) started for a run: built unless told not to, launched on free silo,
+/// gateway and management ports (optionally under taskset), its output written to a log file, ready when GET /readyz on
+/// the management port answers 200 (GET / on hosts without /readyz), stopped with SIGTERM and killed if it lingers.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
@@ -19,7 +19,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly object _logGate = new();
     private int _stopped;
 
-    private ServerProcess(Process process, StreamWriter log, string logPath, int port)
+    private ServerProcess(Process process, StreamWriter log, string logPath, int port, int managementPort)
     {
         _process = process;
         Pid = process.Id; // kept: Process.Id throws once the process object is disposed
@@ -28,6 +28,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         Port = port;
         HttpUri = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
         WebSocketUri = new Uri($"ws://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/ws");
+        ManagementUri = new Uri($"http://127.0.0.1:{managementPort.ToString(CultureInfo.InvariantCulture)}/");
         AppDomain.CurrentDomain.ProcessExit += KillOnExit;
     }
 
@@ -38,6 +39,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     public Uri HttpUri { get; }
 
     public Uri WebSocketUri { get; }
+
+    /// <summary>
+    /// The host's management port (<c>Management:Urls</c>, a free port the tool picks): /readyz and /metrics, which a
+    /// host outside Development answers only there.
+    /// </summary>
+    public Uri ManagementUri { get; }
 
     public string LogPath { get; }
 
@@ -63,7 +70,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             throw new SetupException("--server-cpus needs taskset (package util-linux), which is not installed.");
         }
 
-        var ports = FreePort.Distinct(3);
+        var ports = FreePort.Distinct(4);
         var httpPort = port == 0 ? ports[0] : port;
         var start = new ProcessStartInfo
         {
@@ -87,6 +94,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             "--urls", $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Silo:SiloPort={ports[1].ToString(CultureInfo.InvariantCulture)}",
             $"--Silo:GatewayPort={ports[2].ToString(CultureInfo.InvariantCulture)}",
+            $"--Management:Urls=http://127.0.0.1:{ports[3].ToString(CultureInfo.InvariantCulture)}",
             "--Logging:LogLevel:Default=Warning",
         }.Concat(settings));
         foreach (var arg in arguments)
@@ -116,7 +124,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             // The arguments are not shown: they hold the signing key.
             throw new SetupException($"Could not start the server ({start.FileName} {dll}): {ex.Message}", ex);
         }
-        var server = new ServerProcess(process, log, logPath, httpPort);
+        var server = new ServerProcess(process, log, logPath, httpPort, ports[3]);
         process.OutputDataReceived += (_, e) => server.Log(e.Data);
         process.ErrorDataReceived += (_, e) => server.Log(e.Data);
         process.BeginOutputReadLine();
@@ -203,7 +211,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
-        var readyPath = "readyz";
+        var readyUri = new Uri(ManagementUri, "readyz");
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -214,14 +222,14 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
             try
             {
-                using var response = await http.GetAsync(new Uri(HttpUri, readyPath), cancellationToken).ConfigureAwait(false);
+                using var response = await http.GetAsync(readyUri, cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
-                if (response.StatusCode == HttpStatusCode.NotFound && readyPath == "readyz")
+                if (response.StatusCode == HttpStatusCode.NotFound && readyUri.AbsolutePath == "/readyz")
                 {
-                    readyPath = ""; // a host from before /readyz: the demo page answering is the best sign we have
+                    readyUri = HttpUri; // a host from before /readyz: the demo page answering is the best sign we have
                     continue;
                 }
             }
@@ -231,7 +239,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             if (clock.Elapsed > timeout)
             {
                 throw new SetupException(
-                    $"The server did not become ready within {timeout.TotalSeconds:0} s ({HttpUri}{readyPath} never answered 200). Its log, {LogPath}, ends with:{Environment.NewLine}{LogTail()}");
+                    $"The server did not become ready within {timeout.TotalSeconds:0} s ({readyUri} never answered 200; a host built before Management:Urls existed never listens there: rebuild it, without --no-build). " +
+                    $"Its log, {LogPath}, ends with:{Environment.NewLine}{LogTail()}");
             }
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
         }
