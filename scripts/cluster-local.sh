@@ -7,8 +7,10 @@
 #   NO_BUILD=1 scripts/cluster-local.sh      # reuse the last Release build
 #
 # Settings (environment): REDIS_PORT (6390), EDGE_PORTS ("5101 5102"), SILO_PORTS ("11111 11112"),
-# GATEWAY_PORTS ("30000 30001"), SILO_HTTP_PORTS ("5111 5112"), GAMESERVER_SIGNING_KEY (random per run),
-# STOP_TIMEOUT_SECONDS (35). Anything else the hosts read can be set the usual way, e.g. Cluster__ProbeTimeoutMs=2000.
+# GATEWAY_PORTS ("30000 30001"), SILO_HTTP_PORTS ("5111 5112": each silo's management port, Management__Urls, where
+# /readyz and /metrics answer; a silo has no game port), GAMESERVER_SIGNING_KEY (random per run),
+# STOP_TIMEOUT_SECONDS (35). The edges run in Development, which serves /readyz and /metrics on their game port.
+# Anything else the hosts read can be set the usual way, e.g. Cluster__ProbeTimeoutMs=2000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -86,7 +88,7 @@ for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break;
 echo "Starting silos..."
 for i in "${!silo_ports[@]}"; do
   n=$((i + 1))
-  start "silo-$n" env Urls="http://127.0.0.1:${silo_http_ports[i]}" \
+  start "silo-$n" env Management__Urls="http://127.0.0.1:${silo_http_ports[i]}" \
     Cluster__SiloPort="${silo_ports[i]}" Cluster__GatewayPort="${gateway_ports[i]}" Cluster__AdvertisedIPAddress=127.0.0.1 \
     dotnet "$silo_dll"
 done
