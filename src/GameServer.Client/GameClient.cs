@@ -376,6 +376,19 @@ public sealed class GameClient : IAsyncDisposable
         await WaitAsync(left.Task, "left", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Drops the connection as a network failure would: no close handshake, the server sees the socket end. The client
+    /// then reconnects and resumes its seat as after any drop (<see cref="Reconnecting"/>, <see cref="Resumed"/>). For
+    /// testing recovery (the load tool's churn mode drops players this way). Does nothing when not connected.
+    /// </summary>
+    public void DropConnection()
+    {
+        if (State is ConnectionState.Connected or ConnectionState.InRoom)
+        {
+            _socket?.Abort();
+        }
+    }
+
     /// <summary>Sends raw bytes as one binary frame (for tests of the server's validation). Throws while reconnecting.</summary>
     public async Task SendRawAsync(ReadOnlyMemory<byte> frame, WebSocketMessageType type = WebSocketMessageType.Binary, CancellationToken cancellationToken = default)
     {

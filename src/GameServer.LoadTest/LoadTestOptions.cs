@@ -64,6 +64,41 @@ internal sealed record LoadTestOptions
     /// <summary>SLO (off when null): of the players that dropped, at least this percentage resumed their seat after every drop.</summary>
     public double? SloMinResumedPercent { get; init; }
 
+    /// <summary>
+    /// Soak with room churn (--churn): after the ramp rooms play matches of a random length between
+    /// <see cref="MatchMin"/> and <see cref="MatchMax"/>; at a match's end its players leave and new players take
+    /// their places after a pause, so rooms close and open; a <see cref="DropShare"/> of the players drop their
+    /// connection once and resume. The server's resources are sampled every <see cref="SampleEvery"/> and judged for growth.
+    /// </summary>
+    public bool Churn { get; init; }
+
+    /// <summary>With --churn: shortest match; its players then leave. Default 30 s.</summary>
+    public TimeSpan MatchMin { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>With --churn: longest match. Default 120 s.</summary>
+    public TimeSpan MatchMax { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>With --churn: a player that left is replaced after a random pause of up to this. Default 20 s.</summary>
+    public TimeSpan RejoinDelayMax { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>With --churn: share of the players that drop their connection once (no close frame) and resume their seat. Default 0.25.</summary>
+    public double DropShare { get; init; } = 0.25;
+
+    /// <summary>With --churn: time between two samples of the server's resources. Default 5 s.</summary>
+    public TimeSpan SampleEvery { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>SLO with --churn: the server's RSS, GC heap and open handles may grow at most this much over the window, in %. Default 5.</summary>
+    public double SloMaxGrowthPercent { get; init; } = 5;
+
+    /// <summary>
+    /// With --churn: the server processes to sample (--watch PID[=METRICS-URL], e.g. each silo and edge of a cluster).
+    /// Empty: the spawned server, or --server-pid, with the metrics of the first --url's host and port.
+    /// </summary>
+    public IReadOnlyList<WatchedProcess> Watch { get; init; } = [];
+
+    /// <summary>With --churn: how long the tool waits, after every player left, for the server to close its rooms.</summary>
+    public TimeSpan RoomsCloseTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
     /// <summary>Folder for the result files and server.log. Default ./loadtest-results.</summary>
     public string OutputDirectory { get; init; } = "loadtest-results";
 
@@ -210,6 +245,40 @@ internal sealed record LoadTestOptions
         if (SloMinResumedPercent is { } resumed && !(resumed >= 0 && resumed <= 100))
         {
             errors.Add($"--slo-min-resumed is a percentage from 0 to 100, e.g. 100 (got {resumed}).");
+        }
+        if (Churn)
+        {
+            if (MatchMin <= TimeSpan.Zero || MatchMax < MatchMin)
+            {
+                errors.Add($"--match-min must be above 0 and at most --match-max (got {Cli.DurationParser.Format(MatchMin)} and {Cli.DurationParser.Format(MatchMax)}).");
+            }
+            if (RejoinDelayMax < TimeSpan.Zero)
+            {
+                errors.Add($"--rejoin-delay-max cannot be negative (got {Cli.DurationParser.Format(RejoinDelayMax)}).");
+            }
+            if (!(DropShare >= 0 && DropShare <= 1))
+            {
+                errors.Add($"--drop-share is a fraction between 0 and 1, e.g. 0.25 (got {DropShare}).");
+            }
+            if (SampleEvery < TimeSpan.FromSeconds(1))
+            {
+                errors.Add($"--sample-every must be at least 1s (got {Cli.DurationParser.Format(SampleEvery)}).");
+            }
+            if (!(SloMaxGrowthPercent > 0))
+            {
+                errors.Add($"--slo-max-growth must be above 0, e.g. 5 for 5 % (got {SloMaxGrowthPercent}).");
+            }
+        }
+        else if (Watch.Count > 0)
+        {
+            errors.Add("--watch names the processes a --churn soak samples: add --churn.");
+        }
+        foreach (var watched in Watch)
+        {
+            if (watched.Pid <= 0 || !Directory.Exists($"/proc/{watched.Pid}"))
+            {
+                errors.Add($"--watch {watched.Pid}: no such process in /proc (is the server running, on this machine?).");
+            }
         }
         if (Urls.Count == 0)
         {

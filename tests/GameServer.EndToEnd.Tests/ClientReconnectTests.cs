@@ -66,6 +66,27 @@ public sealed class ClientReconnectTests(HostFixture host)
     }
 
     [Fact]
+    public async Task DropConnection_EndsTheSocketWithoutACloseFrame_AndTheClientResumesItsSeat()
+    {
+        await using var client = host.NewClient();
+        var reconnecting = new ConcurrentQueue<ReconnectingEventArgs>();
+        client.Reconnecting += reconnecting.Enqueue;
+        await client.ConnectAsync(host.WebSocketUri);
+        var welcome = await client.JoinAsync(ArenaGame);
+
+        client.DropConnection();
+        await Wait.UntilAsync(() => client.Resumes == 1 && client.State == ConnectionState.InRoom, "the client resumes its seat after the drop");
+        var seq = await client.SendInputAsync(s_moveRight);
+        await Wait.UntilAsync(() => client.LastAckedSeq >= seq, "an input after the resume is acknowledged");
+
+        Assert.Equal(welcome.RoomId, client.Room!.RoomId);
+        Assert.Equal(welcome.EntityId, client.Room.EntityId);
+        Assert.Equal(1, client.Reconnects);
+        Assert.All(reconnecting, r => Assert.Null(r.CloseCode)); // an abort, not a close frame
+        Assert.NotEmpty(reconnecting);
+    }
+
+    [Fact]
     public async Task AConnectionThatGoesSilent_IsDeclaredDeadByTheKeepAlive_AndTheClientResumesOnANewOne()
     {
         // A half-open connection: the proxy keeps both sockets open but delivers nothing, like a frozen edge or a path

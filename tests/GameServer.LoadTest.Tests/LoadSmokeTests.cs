@@ -1,7 +1,9 @@
 using GameServer.Auth;
 using GameServer.LoadTest.Cli;
+using GameServer.LoadTest.Measurement;
 using GameServer.LoadTest.Reports;
 using GameServer.LoadTest.Results;
+using GameServer.LoadTest.Slo;
 using Xunit.Abstractions;
 
 namespace GameServer.LoadTest.Tests;
@@ -15,6 +17,9 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
     private const string SmokeSecret = "smoke-secret-never-shown";
 
     private static readonly TimeSpan s_runTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>The churn smoke: about two minutes of run, then the wait for its rooms to close.</summary>
+    private static readonly TimeSpan s_churnTimeout = TimeSpan.FromMinutes(5);
 
     private readonly DirectoryInfo _out = Directory.CreateTempSubdirectory("loadtest-smoke-");
 
@@ -174,15 +179,57 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.DoesNotContain("<h2>Recovery", File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.html")).FullName));
     }
 
+    [Fact]
+    public async Task Run_ChurnSmoke_RoomsOpenAndClose_PlayersLeaveDropAndResume_AndNothingGrowsOrLeaks()
+    {
+        // CI's two-minute churn smoke: short matches and a short empty-room grace so rooms turn over many times; the same
+        // checks as the 30-minute soak (docs/operations.md) with a looser growth limit: in its first minutes a host's RSS
+        // still grows by 15 % (code warming up, pools filling), so two minutes can catch only a gross leak.
+        var (exit, output) = await RunAsync(s_churnTimeout,
+            "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "4", "--ramp", "2s", "--warmup", "20s", "--duration", "90s",
+            "--churn", "--match-min", "5s", "--match-max", "15s", "--rejoin-delay-max", "5s", "--drop-share", "0.5", "--sample-every", "2s",
+            "--slo-max-growth", "40", "--server-setting", "Rooms:arena:EmptyRoomGraceSeconds=2",
+            "--slo-p99-ms", "200", "--slo-min-snapshot-rate", "15");
+
+        Assert.True(exit == ExitCodes.Passed, $"exit code {exit}:{Environment.NewLine}{output}");
+        var result = ReadResult();
+        var soak = Assert.IsType<SoakSummary>(result.Soak);
+        Assert.Equal(0, result.Errors.Total);
+        Assert.Equal(32, result.Summary.PlayersJoined);
+        Assert.True(soak.Leaves > 32, $"{soak.Leaves} leaves"); // every slot's player left at least once
+        Assert.True(soak.Drops > 0, "no player dropped");
+        Assert.Equal(0, soak.ReplacementsFailed);
+        Assert.True(result.Recovery!.Resumes >= soak.Drops, $"{result.Recovery.Resumes} resumes for {soak.Drops} drops");
+        // Rooms closed during the run (the room-grain count went down between samples) and new ones opened.
+        var measured = soak.Samples.Where(x => x.Phase is "warmup" or "measure").ToList();
+        Assert.Contains(measured.Zip(measured.Skip(1)), pair => pair.Second.RoomActivations < pair.First.RoomActivations);
+        Assert.True(result.Summary.RoomsJoined > 4, $"{result.Summary.RoomsJoined} rooms used");
+        Assert.Equal(0, soak.RoomsOpenAfterPlayersLeft);
+        Assert.Equal(SoakMonitor.ClosedPhase, soak.Samples[^1].Phase);
+        Assert.Equal((0, 0), (soak.Samples[^1].LiveRooms, soak.Samples[^1].PlayersInRoom));
+        Assert.All(measured, x => Assert.True(x.RssMb > 0 && x.GcHeapMb > 0 && x.Threads > 0 && x.OpenHandles > 0, x.ToString()));
+        Assert.All(new[] { soak.RssMb, soak.GcHeapMb, soak.OpenHandles, soak.Threads }, g => Assert.NotNull(g.Percent));
+        Assert.Equal(
+            [SloEvaluator.RssGrowthCheck, SloEvaluator.HeapGrowthCheck, SloEvaluator.HandlesGrowthCheck, SloEvaluator.RoomsClosedCheck, SloEvaluator.ErrorsCheck],
+            result.Slo.Checks.Skip(5).Select(c => c.Name));
+        Assert.Contains("soak: ", output);
+
+        var html = File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.html")).FullName);
+        Assert.Contains("<h2>Soak: rooms coming and going</h2>", html);
+        Assert.Contains("aria-label=\"Rooms and grain activations over time\"", html);
+    }
+
     public void Dispose() => _out.Delete(recursive: true);
 
-    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    private Task<(int Exit, string Output)> RunAsync(params string[] args) => RunAsync(s_runTimeout, args);
+
+    private async Task<(int Exit, string Output)> RunAsync(TimeSpan limit, params string[] args)
     {
-        using var timeout = new CancellationTokenSource(s_runTimeout);
+        using var timeout = new CancellationTokenSource(limit);
         var output = new StringWriter();
         var exit = await LoadTestCli.RunAsync([.. args, "--out", _out.FullName], output, timeout.Token);
         log.WriteLine(output.ToString());
-        Assert.False(timeout.IsCancellationRequested, $"the run did not finish within {s_runTimeout.TotalSeconds:0} s");
+        Assert.False(timeout.IsCancellationRequested, $"the run did not finish within {limit.TotalSeconds:0} s");
         return (exit, output.ToString());
     }
 

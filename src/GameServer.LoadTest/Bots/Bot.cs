@@ -235,6 +235,30 @@ internal sealed class Bot
         _ = send.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    /// <summary>
+    /// Leaves as a player quitting does (a Leave, then the close), so the seat is given up at once rather than kept for a
+    /// resume. Not an error. Never throws, bounded by <paramref name="timeout"/> per step.
+    /// </summary>
+    public async Task LeaveAsync(TimeSpan timeout)
+    {
+        _stopping = true;
+        _sending = false;
+        if (Client.State == ConnectionState.InRoom)
+        {
+            using var timeoutSource = new CancellationTokenSource(timeout);
+            try
+            {
+                await Client.LeaveAsync(timeoutSource.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or WebSocketException or InvalidOperationException
+                or ObjectDisposedException or GameServerException)
+            {
+                // Dropped under the leave: the close below ends it either way, and the server releases the seat after its grace.
+            }
+        }
+        await CloseAsync(timeout).ConfigureAwait(false);
+    }
+
     /// <summary>Closes the connection; a close the tool starts is not an error. Never throws, bounded by <paramref name="timeout"/>.</summary>
     public async Task CloseAsync(TimeSpan timeout)
     {

@@ -23,6 +23,15 @@ internal sealed class InputPump
         }
     }
 
+    /// <summary>Stops sending for this bot (--churn: it is leaving).</summary>
+    public void Remove(Bot bot)
+    {
+        lock (_gate)
+        {
+            _bots = [.. _bots.Where(b => !ReferenceEquals(b, bot))];
+        }
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(s_period);

@@ -30,6 +30,7 @@ internal sealed class LoadTestCommand
           gameserver-loadtest --spawn-server --server-setting Rooms:arena:TickRateHz=30 --server-setting Edge:InputFlushLeadMs=8
           gameserver-loadtest --url ws://10.0.0.5:5000/ws,ws://10.0.0.6:5000/ws --token-key "$KEY" --rooms 20 --duration 2m \
             --slo-max-recovery 5s --slo-max-game-time-lost 1s --slo-min-resumed 100
+          gameserver-loadtest --spawn-server --churn --rooms 20 --warmup 2m --duration 30m    # soak: rooms open and close all along
 
         Failures: the bots reconnect and resume their seats by themselves (Client SDK). A drop they recover from is
         not an error; the recovery figures (drops, outages, snapshot gaps, rooms restored) are in the summary, the
@@ -135,6 +136,46 @@ internal sealed class LoadTestCommand
         Description = "SLO, off unless given: of the players whose connection dropped, at least this percentage got their seat back "
             + "after every drop; e.g. 100.",
         HelpName = "percent",
+    };
+
+    private readonly Option<bool> _churn = new("--churn")
+    {
+        Description = "Soak with room churn: after the ramp rooms play matches of a random length (--match-min to --match-max); "
+            + "when a match ends its players leave and new players take their places after a pause (--rejoin-delay-max), so rooms "
+            + "close and open all along; --drop-share of the players drop their connection once and resume. The server's memory, "
+            + "GC heap, threads, handles, grain activations and rooms are sampled every --sample-every; the SLO adds growth "
+            + "limits (--slo-max-growth), every room closed after the players left, and zero errors.",
+    };
+
+    private readonly Option<string> _matchMin = DurationOption("--match-min", "30s", "With --churn: shortest match; its players then leave.");
+
+    private readonly Option<string> _matchMax = DurationOption("--match-max", "120s", "With --churn: longest match.");
+
+    private readonly Option<string> _rejoinDelayMax = DurationOption("--rejoin-delay-max", "20s",
+        "With --churn: a player that left is replaced after a random pause of up to this.");
+
+    private readonly Option<double> _dropShare = new("--drop-share")
+    {
+        Description = "With --churn: share of the players that drop their connection once, at a random moment (no close frame), and resume their seat.",
+        DefaultValueFactory = _ => 0.25,
+        HelpName = "fraction",
+    };
+
+    private readonly Option<string> _sampleEvery = DurationOption("--sample-every", "5s", "With --churn: time between samples of the server's resources.");
+
+    private readonly Option<double> _sloMaxGrowth = new("--slo-max-growth")
+    {
+        Description = "SLO with --churn: the server's RSS, GC heap and open handles may grow at most this much over the window "
+            + "(median of its last fifth against its first fifth).",
+        DefaultValueFactory = _ => 5,
+        HelpName = "percent",
+    };
+
+    private readonly Option<string[]> _watch = new("--watch")
+    {
+        Description = "With --churn: a server process to sample, " + WatchedProcess.Syntax + " (repeat for each silo and edge of a cluster). "
+            + "Default: the spawned server, or --server-pid, with /metrics on the first --url's host and port.",
+        HelpName = "pid[=url]",
     };
 
     private readonly Option<string> _out = new("--out")
@@ -268,6 +309,16 @@ internal sealed class LoadTestCommand
                 }
             }
         });
+        _watch.Validators.Add(result =>
+        {
+            foreach (var text in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!WatchedProcess.TryParse(text, out _, out var why))
+                {
+                    result.AddError($"--watch '{text}': {why}; use {WatchedProcess.Syntax}.");
+                }
+            }
+        });
         AddDurationValidator(_sloMaxRecovery);
         AddDurationValidator(_sloMaxGameTimeLost);
         Root = new RootCommand(Description)
@@ -275,7 +326,7 @@ internal sealed class LoadTestCommand
             _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _seed,
             _sloP99, _sloErrorRate, _sloSnapshotRate, _sloMaxRecovery, _sloMaxGameTimeLost, _sloMinResumed, _out, _json, _html,
             _spawnServer, _noBuild, _serverPort, _serverCpus, _serverSettings, _botCpus, _serverPid, _serverManagementUrl, _tokenKey, _tokenIssuer, _tokenAudience,
-            _plain, _noProgress,
+            _plain, _noProgress, _churn, _matchMin, _matchMax, _rejoinDelayMax, _dropShare, _sampleEvery, _sloMaxGrowth, _watch,
         };
     }
 
@@ -330,6 +381,14 @@ internal sealed class LoadTestCommand
         TokenAudience = result.GetValue(_tokenAudience)!,
         Plain = result.GetValue(_plain),
         NoProgress = result.GetValue(_noProgress),
+        Churn = result.GetValue(_churn),
+        MatchMin = Duration(result.GetValue(_matchMin)),
+        MatchMax = Duration(result.GetValue(_matchMax)),
+        RejoinDelayMax = Duration(result.GetValue(_rejoinDelayMax)),
+        DropShare = result.GetValue(_dropShare),
+        SampleEvery = Duration(result.GetValue(_sampleEvery)),
+        SloMaxGrowthPercent = result.GetValue(_sloMaxGrowth),
+        Watch = [.. (result.GetValue(_watch) ?? []).Select(text => WatchedProcess.TryParse(text, out var watched, out _) ? watched! : throw new InvalidOperationException($"'{text}' passed validation but is not a process."))],
     };
 
     /// <summary>True when --url was typed rather than defaulted (it is ignored with --spawn-server).</summary>

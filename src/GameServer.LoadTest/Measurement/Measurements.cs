@@ -88,6 +88,7 @@ internal sealed class Measurements
             Latency.AddToWindow(latency);
             SnapshotInterval.AddToWindow(intervals);
             window.Buckets++;
+            window.PlayerSeconds += (totals.InRoom + _last.InRoom) / 2.0 * seconds;
             window.EndTotals = totals;
             window.EndTool = tool;
             window.EndServer = server;
@@ -108,13 +109,22 @@ internal sealed class Measurements
     /// Outage time of the window's players between two Stopwatch timestamps, in player-seconds: left out of the
     /// snapshot rate that the SLO judges, so a recovered failure is judged by the recovery figures instead.
     /// </param>
-    public RunSummary Summary(int playersTarget, int playersAcked, int roomsJoined, FleetTotals final, Func<long, long, double> outagePlayerSeconds)
+    /// <param name="averagePlayers">
+    /// Divide by the players seated on average over the window rather than at its start: with --churn the number in a
+    /// room moves all the time.
+    /// </param>
+    public RunSummary Summary(int playersTarget, int playersAcked, int roomsJoined, FleetTotals final, Func<long, long, double> outagePlayerSeconds,
+        bool averagePlayers = false)
     {
         var window = _window;
         var start = window?.StartTotals ?? default;
         var end = window?.EndTotals ?? start;
         var seconds = window is null ? 0 : Clock.Seconds(window.EndTool.At - window.StartTool.At);
-        var players = window?.StartTotals.InRoom ?? 0;
+        double players = window?.StartTotals.InRoom ?? 0;
+        if (averagePlayers && window is not null && seconds > 0)
+        {
+            players = window.PlayerSeconds / seconds;
+        }
         var perPlayerSecond = seconds > 0 && players > 0 ? 1.0 / (seconds * players) : 0;
         var outage = window is null ? 0 : outagePlayerSeconds(window.StartTool.At, window.EndTool.At);
         var availablePlayerSeconds = (seconds * players) - outage;
@@ -186,6 +196,9 @@ internal sealed class Measurements
         public ProcessSample StartTool { get; } = startTool;
         public ProcessSample? StartServer { get; } = startServer;
         public int Buckets { get; set; }
+
+        /// <summary>Players seated, integrated over the window's buckets (each bucket: the mean of its two ends).</summary>
+        public double PlayerSeconds { get; set; }
         public FleetTotals EndTotals { get; set; }
         public ProcessSample EndTool { get; set; }
         public ProcessSample? EndServer { get; set; }

@@ -14,7 +14,13 @@ internal static class PrometheusText
     /// by the value of <paramref name="label"/>: series that differ in other labels add up. Samples without the label,
     /// or with a value that is not a finite number, are left out. Empty when the metric is absent.
     /// </summary>
-    public static IReadOnlyDictionary<string, double> SumByLabel(string text, string metric, string label)
+    public static IReadOnlyDictionary<string, double> SumByLabel(string text, string metric, string label) => Sum(text, metric, label);
+
+    /// <summary>Every sample of <paramref name="metric"/> added up, whatever its labels; null when the metric is absent.</summary>
+    public static double? Sum(string text, string metric) => Sum(text, metric, label: null) is { Count: > 0 } sums ? sums[""] : null;
+
+    /// <summary>By the value of <paramref name="label"/>, or all under "" when it is null.</summary>
+    private static Dictionary<string, double> Sum(string text, string metric, string? label)
     {
         ArgumentNullException.ThrowIfNull(text);
         var sums = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -27,7 +33,7 @@ internal static class PrometheusText
                 continue;
             }
             var rest = line.AsSpan(metric.Length);
-            string? labelValue = null;
+            var labelValue = label is null ? "" : null;
             if (rest[0] == '{')
             {
                 var labels = ParseLabels(rest, out var consumed);
@@ -35,7 +41,10 @@ internal static class PrometheusText
                 {
                     continue; // malformed: skip the line rather than guess
                 }
-                labels.TryGetValue(label, out labelValue);
+                if (label is not null)
+                {
+                    labelValue = labels.GetValueOrDefault(label);
+                }
                 rest = rest[consumed..];
             }
             if (labelValue is null || !TryParseValue(rest, out var value))

@@ -43,9 +43,21 @@ internal static class SummaryLines
         {
             yield return $"late snapshots: {late.SnapshotsOutOfOrder} (a tick below or equal to the previous one, on time, the stream back at it next: late or repeated, not a restore)";
         }
+        if (result.Soak is { } soak)
+        {
+            yield return $"soak: {soak.Leaves} players left and were replaced, {soak.Drops} dropped and resumed, {result.Summary.RoomsJoined} rooms used; "
+                + $"growth over the window: rss {Growth(soak.RssMb)}, gc heap {Growth(soak.GcHeapMb)}, open handles {Growth(soak.OpenHandles)}, threads {Growth(soak.Threads)}";
+            yield return "soak: rooms open after the players left: " + (soak.RoomsOpenAfterPlayersLeft is { } open ? ConsoleFormat.F(open, "0") : "unknown")
+                + (soak.RoomsClosedAfterSeconds is { } after ? $" (all closed after {ConsoleFormat.F(after, "0.0")} s)" : "")
+                + (soak.OtherActivations is { } other ? $"; other grain activations {ConsoleFormat.F(other.First ?? 0, "0")} at the window's start, {ConsoleFormat.F(other.Last ?? 0, "0")} at the end" : "");
+        }
         yield return $"tool: pid {result.Tool.Pid}, cpu {ConsoleFormat.F(result.Tool.CpuPercentOfOneCore)}% of one core, rss {ConsoleFormat.F(result.Tool.RssMb)} MB"
             + (result.Server is { } server ? $"; server: pid {server.Pid}, cpu {ConsoleFormat.F(server.CpuPercentOfOneCore)}% of one core, rss {ConsoleFormat.F(server.RssMb)} MB, {ServerActivity(server)}" : "");
     }
+
+    private static string Growth(GrowthFigure figure) => figure.Percent is { } p
+        ? $"{(p >= 0 ? "+" : "")}{ConsoleFormat.F(p, "0.0")}% ({ConsoleFormat.F(figure.First ?? 0, "0.#")} → {ConsoleFormat.F(figure.Last ?? 0, "0.#")})"
+        : "not measured";
 
     /// <summary>The server's context switches and GCs per second, next to its CPU: what moves first when a change adds blocking or allocation.</summary>
     internal static string ServerActivity(ServerUsage server)

@@ -11,7 +11,7 @@ namespace GameServer.LoadTest.Reports;
 /// Renders a load-test result as one self-contained HTML page: verdict, key figures, charts and errors.
 /// Charts are inline SVG drawn here, so the file opens offline, can be attached to a ticket and never fetches anything.
 /// </summary>
-internal static class HtmlReport
+internal static partial class HtmlReport
 {
     private const string P50Color = "#2f6db3";
     private const string P99Color = "#d9822b";
@@ -49,6 +49,7 @@ internal static class HtmlReport
         AppendEdges(html, result);
         AppendErrors(html, result);
         AppendCpu(html, result);
+        AppendSoak(html, result);
         AppendFooter(html, result);
 
         html.Append("</main>\n</body>\n</html>\n");

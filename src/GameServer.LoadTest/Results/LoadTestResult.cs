@@ -51,6 +51,9 @@ public sealed record LoadTestResult
     /// and players seated through it at the end. Null in results written before the tool counted per edge.
     /// </summary>
     public IReadOnlyList<EdgeSummary>? Edges { get; init; }
+
+    /// <summary>A --churn soak's players coming and going and the server's resources over time; null without --churn.</summary>
+    public SoakSummary? Soak { get; init; }
 }
 
 /// <summary>One edge's share of the players (see <see cref="LoadTestResult.Edges"/>).</summary>

@@ -48,17 +48,37 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         rampStop.CancelAfter(options.Ramp + options.RampGrace); // each join is bounded too; this bounds the whole ramp
         var ramp = Task.Run(() => new JoinRamp(fleet, pump, options.Urls, options).RunAsync(rampStop.Token), CancellationToken.None);
 
+        // --churn: players come and go once the ramp is done, and the server's resources are sampled all along.
+        var churn = options.Churn ? new ChurnDriver(fleet, pump, options, BotFleet.DeriveSeed(seed, -1)) : null;
+        using var soak = options.Churn ? new SoakMonitor(SoakProcesses(serverPid), options.SampleEvery, measurements.StartedAt, () => (fleet.LiveRooms(), fleet.Totals().InRoom)) : null;
+        using var churnStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var churning = churn is null ? Task.CompletedTask : Task.Run(async () =>
+        {
+            await ramp.ConfigureAwait(false);
+            await churn.RunAsync(churnStop.Token).ConfigureAwait(false);
+        }, CancellationToken.None);
+        using var samplingStop = new CancellationTokenSource();
+        var sampling = soak is null ? Task.CompletedTask : Task.Run(() => soak.RunAsync(samplingStop.Token), CancellationToken.None);
+        if (soak is { Processes.Count: 0 })
+        {
+            view.Warn("--churn without a server to sample (no --spawn-server, --server-pid or --watch): the growth checks will fail for want of figures.");
+        }
+
         bool interrupted;
         try
         {
-            interrupted = await view.RunAsync(show => PhasesAsync(fleet, measurements, serverGc, ramp, show, stop)).ConfigureAwait(false);
+            interrupted = await view.RunAsync(show => PhasesAsync(fleet, measurements, serverGc, soak, ramp, show, stop)).ConfigureAwait(false);
         }
         finally
         {
             await rampStop.CancelAsync().ConfigureAwait(false);
             await ramp.ConfigureAwait(false);
+            await churnStop.CancelAsync().ConfigureAwait(false);
+            await churning.ConfigureAwait(false);
             await pumpStop.CancelAsync().ConfigureAwait(false);
             await pumping.ConfigureAwait(false);
+            await samplingStop.CancelAsync().ConfigureAwait(false);
+            await sampling.ConfigureAwait(false);
         }
 
         var final = fleet.Totals();
@@ -66,7 +86,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         // Before closing: a gap or outage still open at the end is part of the figures, and closing ends every seat.
         var recoveryTotals = fleet.FinishRecovery(Clock.Now);
         view.Info($"closing {final.InRoom} connections…");
-        await fleet.CloseAllAsync(s_closeTimeout).ConfigureAwait(false);
+        await (options.Churn ? fleet.LeaveAllAsync(s_closeTimeout) : fleet.CloseAllAsync(s_closeTimeout)).ConfigureAwait(false);
         WarnAboutTheTool(final, measurements);
         var gcCollections = serverGc is null ? null : await serverGc.RatesAsync().ConfigureAwait(false);
         if (serverGc is not null && gcCollections is null && measurements.MeasuredSeconds > 0)
@@ -74,7 +94,15 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             view.Warn($"the server's GC collections are not reported: {serverGc.MetricsUrl} did not answer when the window opened or closed, or has no {ServerGcWindow.CollectionsMetric}.");
         }
 
-        var summary = measurements.Summary(options.TargetPlayers, playersAcked, fleet.RoomsJoined(), final, fleet.OutagePlayerSeconds);
+        SoakSummary? soakSummary = null;
+        if (soak is not null && churn is not null)
+        {
+            view.Info($"waiting up to {options.RoomsCloseTimeout.TotalSeconds:0} s for the server to close its rooms…");
+            var closedAfter = await soak.WaitForRoomsToCloseAsync(options.RoomsCloseTimeout, stop).ConfigureAwait(false);
+            soakSummary = soak.Summarize(options, churn.Leaves, churn.Drops, churn.ReplacementsFailed, closedAfter);
+        }
+
+        var summary = measurements.Summary(options.TargetPlayers, playersAcked, fleet.RoomsJoined(), final, fleet.OutagePlayerSeconds, averagePlayers: options.Churn);
         var recovery = RecoveryMath.Summarize(recoveryTotals, measurements.Recovery.OutagesMs(), measurements.Recovery.Restores(),
             measurements.Recovery.Timeline(), fleet.InputsDropped(), fleet.AcksNotTimed(), fleet.InputsRolledBack());
         return new LoadTestResult
@@ -84,7 +112,8 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             Settings = Settings(seed, spawnedServer),
             Interrupted = interrupted,
             Slo = SloEvaluator.Evaluate(summary, SloThresholds.From(options), options.MeasureSeconds,
-                windowComplete: !interrupted && measurements.MeasuredSeconds >= options.MeasureSeconds, recovery),
+                windowComplete: !interrupted && measurements.MeasuredSeconds >= options.MeasureSeconds, recovery,
+                soakSummary is null ? null : new SoakVerdictInput(soakSummary, options.SloMaxGrowthPercent, measurements.Errors.Total)),
             Summary = summary,
             Timeline = measurements.Timeline,
             LatencyHistogram = measurements.LatencyBins(),
@@ -93,12 +122,13 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             Server = measurements.ServerUsage(gcCollections),
             Recovery = recovery,
             Edges = measurements.Edges.Summarize(options.Urls, fleet.EdgesInRoomAtEnd(recoveryTotals)),
+            Soak = soakSummary,
         };
     }
 
     /// <summary>The 1 s loop: closes a bucket, moves the phase on, shows progress. True when stopped early.</summary>
     private async Task<bool> PhasesAsync(
-        BotFleet fleet, Measurements measurements, ServerGcWindow? serverGc, Task ramp, Action<ProgressFrame> show, CancellationToken stop)
+        BotFleet fleet, Measurements measurements, ServerGcWindow? serverGc, SoakMonitor? soak, Task ramp, Action<ProgressFrame> show, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(s_bucket);
         var phase = RunPhase.Ramp;
@@ -144,6 +174,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
                 measurements.BeginWindow(totals);
                 serverGc?.Begin();
             }
+            soak?.SetPhase(next.Label());
             if (phase == RunPhase.Measure && (done || interrupted))
             {
                 serverGc?.End(); // the bucket just closed was the window's last
@@ -171,6 +202,12 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             phase = next;
         }
     }
+
+    /// <summary>The processes a soak samples: --watch, or else the server whose PID is known, with the metrics the GC window reads.</summary>
+    private IReadOnlyList<WatchedProcess> SoakProcesses(int? serverPid) =>
+        options.Watch.Count > 0 ? options.Watch
+        : serverPid is { } pid ? [new WatchedProcess(pid, ServerGcWindow.MetricsUrlFor(options.Url, options.ServerManagementUrl))]
+        : [];
 
     private void WarnAboutTheTool(FleetTotals totals, Measurements measurements)
     {

@@ -12,11 +12,18 @@ internal static class SloEvaluator
     public const string RecoveryCheck = "recovery time";
     public const string GameTimeLostCheck = "game time lost";
     public const string ResumedCheck = "players resumed";
+    public const string RssGrowthCheck = "server RSS growth";
+    public const string HeapGrowthCheck = "server GC heap growth";
+    public const string HandlesGrowthCheck = "server open handles growth";
+    public const string RoomsClosedCheck = "rooms open after players left";
+    public const string ErrorsCheck = "errors";
 
     /// <param name="plannedSeconds">The measurement window asked for, in whole seconds.</param>
     /// <param name="windowComplete">Every planned second was measured (not interrupted, not cut short).</param>
     /// <param name="recovery">The run's recovery figures; the recovery checks need them (null fails any that was asked for).</param>
-    public static SloVerdict Evaluate(RunSummary summary, SloThresholds slo, int plannedSeconds, bool windowComplete, RecoverySummary? recovery = null)
+    /// <param name="soak">A --churn soak's figures and limits: adds the growth, rooms-closed and zero-error checks.</param>
+    public static SloVerdict Evaluate(RunSummary summary, SloThresholds slo, int plannedSeconds, bool windowComplete, RecoverySummary? recovery = null,
+        SoakVerdictInput? soak = null)
     {
         var p99 = summary.InputToAckMs;
         // Outages are judged by the recovery checks; the snapshot rate judges the time the players were connected and fed.
@@ -45,7 +52,29 @@ internal static class SloEvaluator
             var actual = recovery?.BotsResumedPercent ?? double.NaN;
             checks.Add(new(ResumedCheck, ">=", minResumed, Finite(actual), "%", actual >= minResumed));
         }
+        if (soak is not null)
+        {
+            checks.AddRange(SoakChecks(soak));
+        }
         return new SloVerdict(checks.All(c => c.Passed), checks);
+    }
+
+    /// <summary>
+    /// Growth of RSS, GC heap and open handles over the window at most the limit (a figure not measured fails: a soak
+    /// that could not see the server proves nothing); every room closed once the players left; not one error. Other
+    /// grains are reported, not judged: some start lazily and stay (the in-memory storage's ten partition grains).
+    /// </summary>
+    private static IEnumerable<SloCheck> SoakChecks(SoakVerdictInput input)
+    {
+        var soak = input.Soak;
+        var max = input.MaxGrowthPercent;
+        foreach (var (name, figure) in new[] { (RssGrowthCheck, soak.RssMb), (HeapGrowthCheck, soak.GcHeapMb), (HandlesGrowthCheck, soak.OpenHandles) })
+        {
+            yield return new(name, "<=", max, figure.Percent ?? 0, "%", figure.Percent is { } p && p <= max);
+        }
+        var open = soak.RoomsOpenAfterPlayersLeft;
+        yield return new(RoomsClosedCheck, "==", 0, open ?? 0, "rooms", open == 0);
+        yield return new(ErrorsCheck, "==", 0, input.Errors, "errors", input.Errors == 0);
     }
 
     /// <summary>How long the worst-hit player went without the game: its longest snapshot gap or drop-to-resume outage.</summary>
