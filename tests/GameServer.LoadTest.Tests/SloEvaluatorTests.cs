@@ -138,6 +138,74 @@ public sealed class SloEvaluatorTests
         Timeline = [],
     };
 
+    [Fact]
+    public void Evaluate_ASoakWithinItsLimits_PassesEveryCheck()
+    {
+        var verdict = Evaluate(Soak(rss: 4.9, heap: -2, handles: 0, roomsOpen: 0, other: (4, 4)), errors: 0);
+
+        Assert.True(verdict.Passed);
+        Assert.Equal(
+            [SloEvaluator.RssGrowthCheck, SloEvaluator.HeapGrowthCheck, SloEvaluator.HandlesGrowthCheck, SloEvaluator.RoomsClosedCheck, SloEvaluator.ErrorsCheck],
+            verdict.Checks.Skip(5).Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData(5.1, 0, 0, 0, 0, SloEvaluator.RssGrowthCheck)]
+    [InlineData(0, 5.1, 0, 0, 0, SloEvaluator.HeapGrowthCheck)]
+    [InlineData(0, 0, 5.1, 0, 0, SloEvaluator.HandlesGrowthCheck)]
+    [InlineData(0, 0, 0, 1, 0, SloEvaluator.RoomsClosedCheck)]
+    [InlineData(0, 0, 0, 0, 1, SloEvaluator.ErrorsCheck)]
+    public void Evaluate_ASoakPastOneLimit_FailsThatCheckOnly(double rss, double heap, double handles, double roomsOpen, long errors, string failing)
+    {
+        // Other grains growing (lazily started storage partitions) is reported, not judged.
+        var verdict = Evaluate(Soak(rss, heap, handles, roomsOpen, other: (4, 10)), errors);
+
+        Assert.False(verdict.Passed);
+        Assert.Equal([failing], verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
+    }
+
+    [Fact]
+    public void Evaluate_ASoakThatCouldNotSeeTheServer_FailsTheGrowthAndRoomChecks()
+    {
+        var blind = Soak(0, 0, 0, 0, (4, 4)) with
+        {
+            RssMb = new GrowthFigure(null, null, null),
+            GcHeapMb = new GrowthFigure(null, null, null),
+            OpenHandles = new GrowthFigure(null, null, null),
+            RoomsOpenAfterPlayersLeft = null,
+            OtherActivations = null,
+        };
+
+        var verdict = Evaluate(blind, errors: 0);
+
+        Assert.Equal([SloEvaluator.RssGrowthCheck, SloEvaluator.HeapGrowthCheck, SloEvaluator.HandlesGrowthCheck, SloEvaluator.RoomsClosedCheck],
+            verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
+    }
+
+    private static SloVerdict Evaluate(SoakSummary soak, long errors) =>
+        SloEvaluator.Evaluate(Summary(50, 0, 20), s_slo, plannedSeconds: 10, windowComplete: true,
+            recovery: null, new SoakVerdictInput(soak, MaxGrowthPercent: 5, errors));
+
+    private static SoakSummary Soak(double rss, double heap, double handles, double roomsOpen, (double First, double Last) other) => new()
+    {
+        MatchMinSeconds = 30,
+        MatchMaxSeconds = 120,
+        DropShare = 0.25,
+        SampleEverySeconds = 10,
+        Processes = ["pid 1"],
+        Leaves = 100,
+        Drops = 10,
+        ReplacementsFailed = 0,
+        Samples = [],
+        RssMb = new GrowthFigure(100, 100 + rss, rss),
+        GcHeapMb = new GrowthFigure(50, 50 + (heap / 2), heap),
+        OpenHandles = new GrowthFigure(400, 400 + (handles * 4), handles),
+        Threads = new GrowthFigure(30, 30, 0),
+        RoomsOpenAfterPlayersLeft = roomsOpen,
+        RoomsClosedAfterSeconds = roomsOpen == 0 ? 5 : null,
+        OtherActivations = new GrowthFigure(other.First, other.Last, GrowthMath.Percent(other.First, other.Last)),
+    };
+
     private static RunSummary Summary(double p99, double errorRate, double snapshots, int joined = 40) => new()
     {
         PlayersTarget = 40,

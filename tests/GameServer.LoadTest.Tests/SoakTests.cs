@@ -1,11 +1,10 @@
 using GameServer.LoadTest.Cli;
 using GameServer.LoadTest.Measurement;
 using GameServer.LoadTest.Results;
-using GameServer.LoadTest.Slo;
 
 namespace GameServer.LoadTest.Tests;
 
-/// <summary>The --churn soak's parts that need no server: options, growth figures, what is read from a process and its metrics, the verdict.</summary>
+/// <summary>The --churn soak's parts that need no server: options, growth figures, what is read from a process and its metrics (the verdict: <see cref="SloEvaluatorTests"/>).</summary>
 public sealed class SoakTests
 {
     [Fact]
@@ -146,96 +145,9 @@ public sealed class SoakTests
         Assert.Equal(3, PrometheusText.Sum("unlabelled_metric 3\n", "unlabelled_metric"));
     }
 
-    [Fact]
-    public void Evaluate_ASoakWithinItsLimits_PassesEveryCheck()
-    {
-        var verdict = Evaluate(Soak(rss: 4.9, heap: -2, handles: 0, roomsOpen: 0, other: (4, 4)), errors: 0);
-
-        Assert.True(verdict.Passed);
-        Assert.Equal(
-            [SloEvaluator.RssGrowthCheck, SloEvaluator.HeapGrowthCheck, SloEvaluator.HandlesGrowthCheck, SloEvaluator.RoomsClosedCheck, SloEvaluator.ErrorsCheck],
-            verdict.Checks.Skip(5).Select(c => c.Name));
-    }
-
-    [Theory]
-    [InlineData(5.1, 0, 0, 0, 0, SloEvaluator.RssGrowthCheck)]
-    [InlineData(0, 5.1, 0, 0, 0, SloEvaluator.HeapGrowthCheck)]
-    [InlineData(0, 0, 5.1, 0, 0, SloEvaluator.HandlesGrowthCheck)]
-    [InlineData(0, 0, 0, 1, 0, SloEvaluator.RoomsClosedCheck)]
-    [InlineData(0, 0, 0, 0, 1, SloEvaluator.ErrorsCheck)]
-    public void Evaluate_ASoakPastOneLimit_FailsThatCheckOnly(double rss, double heap, double handles, double roomsOpen, long errors, string failing)
-    {
-        // Other grains growing (lazily started storage partitions) is reported, not judged.
-        var verdict = Evaluate(Soak(rss, heap, handles, roomsOpen, other: (4, 10)), errors);
-
-        Assert.False(verdict.Passed);
-        Assert.Equal([failing], verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
-    }
-
-    [Fact]
-    public void Evaluate_ASoakThatCouldNotSeeTheServer_FailsTheGrowthAndRoomChecks()
-    {
-        var blind = Soak(0, 0, 0, 0, (4, 4)) with
-        {
-            RssMb = new GrowthFigure(null, null, null),
-            GcHeapMb = new GrowthFigure(null, null, null),
-            OpenHandles = new GrowthFigure(null, null, null),
-            RoomsOpenAfterPlayersLeft = null,
-            OtherActivations = null,
-        };
-
-        var verdict = Evaluate(blind, errors: 0);
-
-        Assert.Equal([SloEvaluator.RssGrowthCheck, SloEvaluator.HeapGrowthCheck, SloEvaluator.HandlesGrowthCheck, SloEvaluator.RoomsClosedCheck],
-            verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
-    }
-
     private const string MetricsSamplesForHeap = """
         dotnet_gc_last_collection_heap_size_bytes{otel_scope_name="System.Runtime",gc_heap_generation="gen0"} 1048576
         dotnet_gc_last_collection_heap_size_bytes{otel_scope_name="System.Runtime",gc_heap_generation="gen2"} 6291456
         dotnet_gc_last_collection_heap_size_bytes{otel_scope_name="System.Runtime",gc_heap_generation="loh"} 60607283
         """;
-
-    private static SloVerdict Evaluate(SoakSummary soak, long errors) =>
-        SloEvaluator.Evaluate(Passing(), new SloThresholds(P99Ms: 60, MaxErrorRate: 0.01, MinSnapshotsPerSecond: 19), plannedSeconds: 10, windowComplete: true,
-            recovery: null, new SoakVerdictInput(soak, MaxGrowthPercent: 5, errors));
-
-    private static SoakSummary Soak(double rss, double heap, double handles, double roomsOpen, (double First, double Last) other) => new()
-    {
-        MatchMinSeconds = 30,
-        MatchMaxSeconds = 120,
-        DropShare = 0.25,
-        SampleEverySeconds = 10,
-        Processes = ["pid 1"],
-        Leaves = 100,
-        Drops = 10,
-        ReplacementsFailed = 0,
-        Samples = [],
-        RssMb = new GrowthFigure(100, 100 + rss, rss),
-        GcHeapMb = new GrowthFigure(50, 50 + (heap / 2), heap),
-        OpenHandles = new GrowthFigure(400, 400 + (handles * 4), handles),
-        Threads = new GrowthFigure(30, 30, 0),
-        RoomsOpenAfterPlayersLeft = roomsOpen,
-        RoomsClosedAfterSeconds = roomsOpen == 0 ? 5 : null,
-        OtherActivations = new GrowthFigure(other.First, other.Last, GrowthMath.Percent(other.First, other.Last)),
-    };
-
-    private static RunSummary Passing() => new()
-    {
-        PlayersTarget = 40,
-        PlayersJoined = 40,
-        PlayersAcked = 40,
-        RoomsJoined = 5,
-        InputsSent = 8000,
-        InputsAcked = 8000,
-        InputToAckMs = new LatencyStats(8000, 30, 30, 45, 50, 55, 60),
-        SnapshotIntervalMs = new LatencyStats(8000, 50, 50, 51, 53, 55, 60),
-        SnapshotJitterMs = 1,
-        SnapshotsPerSecondPerPlayer = 20,
-        BytesPerSecondPerPlayer = 2000,
-        ConnectMs = HistogramMath.Empty,
-        JoinMs = HistogramMath.Empty,
-        ErrorRate = 0,
-        MeasuredSeconds = 10,
-    };
 }
