@@ -11,6 +11,7 @@ namespace GameServer.Cluster.Tests;
 /// game time replayed; every player is back in their seat without doing anything.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[CheckLogs]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     // CI runs 10 rooms; set GAMESERVER_CHAOS_ROOMS for a heavier drill (the figures in docs/operations.md).

@@ -39,6 +39,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     private ClusterProcesses(ITestOutputHelper? output)
     {
         _output = output;
+        TestLogScope.Required.Watch(Logs);
         Directory.CreateDirectory(WorkDirectory);
         Directory.CreateDirectory(RedisDirectory);
     }
@@ -61,6 +62,9 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     public GameTokenIssuer Tokens => new(SigningKey);
 
     public IReadOnlyList<ClusterNode> Silos => _silos;
+
+    /// <summary>What the silos, edges and this test's Orleans clients logged at Warning or above; checked when the test ends.</summary>
+    public HostLog Logs { get; } = new("orleans client");
 
     public IReadOnlyList<ClusterNode> Edges => _edges;
 
@@ -129,7 +133,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     public ManagedProcess StartHost(string name, string project, IReadOnlyDictionary<string, string?> environment)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var process = ManagedProcess.Start(name, dotnet, [RepoPaths.HostDll(project)], environment, WorkDirectory);
+        var process = ManagedProcess.Start(name, dotnet, [RepoPaths.HostDll(project)], environment, WorkDirectory, Logs);
         lock (_started)
         {
             _started.Add(process);
@@ -154,6 +158,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
             ["Cluster:ServiceId"] = ClusterId,
         });
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(Logs);
         builder.UseOrleansClient(client => client.UseGameServerCluster(builder.Configuration));
         var host = builder.Build();
         await host.StartAsync();

@@ -10,6 +10,7 @@ namespace GameServer.Cluster.Tests;
 
 /// <summary>Redis, two silos and two edges as separate processes: any edge serves any room.</summary>
 [Collection(ClusterCollection.Name)]
+[CheckLogs]
 public sealed class ClusterSmokeTests(ITestOutputHelper output)
 {
     private const string ArenaGame = "arena";

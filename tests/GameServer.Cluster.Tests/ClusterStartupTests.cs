@@ -2,6 +2,7 @@ namespace GameServer.Cluster.Tests;
 
 /// <summary>The cluster hosts refuse bad cluster settings at start-up, naming the key.</summary>
 [Collection(ClusterCollection.Name)]
+[CheckLogs]
 public sealed class ClusterStartupTests
 {
     [Theory]

@@ -15,6 +15,7 @@ namespace GameServer.Cluster.Tests;
 /// environment entries for the silos, e.g. <c>Cluster__MaxProbeTimeoutMs=2000;Cluster__NumMissedProbesLimit=3</c>.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[CheckLogs]
 public sealed class FailoverTimingTests(ITestOutputHelper output)
 {
     private const int Rounds = 3;
