@@ -227,6 +227,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
         {
             started = [.. _started];
         }
+        Logs.StopCollecting();
         // Edges and silos first (SIGKILL: nothing to keep), redis last.
         foreach (var process in started.Where(p => p != _redis))
         {

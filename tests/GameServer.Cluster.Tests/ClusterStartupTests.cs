@@ -6,6 +6,8 @@ namespace GameServer.Cluster.Tests;
 public sealed class ClusterStartupTests
 {
     [Theory]
+    [AllowLog("Microsoft.Extensions.Hosting.Internal.Host", 11, "the host is given an empty Cluster:RedisConnectionString on purpose and fails to start")]
+    [AllowLog("(runtime)", "Cluster:RedisConnectionString is empty", "the validation exception that stops it ends the process, naming the key")]
     [InlineData("GameServer.Silo")]
     [InlineData("GameServer.EdgeHost")]
     public async Task Host_WithEmptyRedisConnectionString_ExitsNamingTheKey(string project)

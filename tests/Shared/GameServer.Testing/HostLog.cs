@@ -16,6 +16,7 @@ public sealed partial class HostLog(string source) : ILoggerProvider
 
     private readonly List<LogEntry> _entries = [];
     private readonly HashSet<long> _checked = [];
+    private bool _stopped;
 
     /// <summary>e.g. <c>host</c>: where entries logged through the provider say they come from.</summary>
     public string Source { get; } = source;
@@ -49,8 +50,24 @@ public sealed partial class HostLog(string source) : ILoggerProvider
         }
         lock (_entries)
         {
+            if (_stopped)
+            {
+                return;
+            }
             // Numbered under the lock, so a host's entries are in sequence order.
             _entries.Add(new LogEntry(Interlocked.Increment(ref s_sequence), level, category, eventId, message, source ?? Source));
+        }
+    }
+
+    /// <summary>
+    /// Drops what is logged from now on: for a fixture about to kill its hosts with SIGKILL, whose survivors then log
+    /// the others' sockets closing, which is the teardown's doing and not the test's.
+    /// </summary>
+    public void StopCollecting()
+    {
+        lock (_entries)
+        {
+            _stopped = true;
         }
     }
 

@@ -85,9 +85,14 @@ public sealed class TestLogScope
                 $"{Test}: its hosts logged {unexpected.Count} unexpected warning(s) or error(s). Fix the cause, or if the test provokes one on purpose, "
                 + "allow it on the test with [AllowLog(category, eventId or message fragment, why)] (docs/testing.md):\n  "
                 + string.Join("\n  ", unexpected.Take(50))
-                + (unexpected.Count > 50 ? $"\n  ... and {unexpected.Count - 50} more" : ""));
+                + (unexpected.Count > 50 ? $"\n  ... and {unexpected.Count - 50} more; all by kind:\n  " + ByKind(unexpected) : ""));
         }
     }
+
+    private static string ByKind(IEnumerable<LogEntry> entries) => string.Join("\n  ", entries
+        .GroupBy(e => (e.Level, e.Category, e.EventId))
+        .OrderByDescending(g => g.Count())
+        .Select(g => $"{g.Count()} x {g.Key.Level} {g.Key.Category}[{g.Key.EventId}], first: {g.First().Message}"));
 
     private void Add(AllowLogAttribute allowance)
     {
