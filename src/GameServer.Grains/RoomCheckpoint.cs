@@ -20,6 +20,11 @@ internal sealed class RoomCheckpoint
     [Id(6)] public DateTimeOffset SavedAt { get; set; }
     /// <summary>The room's clock (snapshots' server time) at the save, so it carries on rather than restarting at 0.</summary>
     [Id(7)] public long ServerTimeMs { get; set; }
+    /// <summary>
+    /// Saved by a handover (the silo shutting down, a migration) at the room's exact tick rather than by the periodic
+    /// save: the next activation continues where the room stopped, which is normal operation, not a recovery.
+    /// </summary>
+    [Id(8)] public bool HandedOver { get; set; }
 }
 
 /// <summary>One seat: who sits in it, the secret to resume it, and how long its player has been gone.</summary>

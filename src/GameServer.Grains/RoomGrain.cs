@@ -111,7 +111,15 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             _metrics.PlayerJoined(_roomType);
         }
         var age = _checkpoints.Restored(saved, DateTimeOffset.UtcNow);
-        Log.Restored(_logger, _roomId, saved.Tick, _seats.Count, age.TotalMilliseconds);
+        if (saved.HandedOver)
+        {
+            // A rolling deployment hands every room over: nothing was lost, so nothing for an operator to look at.
+            Log.TakenOver(_logger, _roomId, saved.Tick, _seats.Count, age.TotalMilliseconds);
+        }
+        else
+        {
+            Log.Restored(_logger, _roomId, saved.Tick, _seats.Count, age.TotalMilliseconds);
+        }
         StartTicking();
         // The matchmaker may have died with the old silo: tell it the room is open again.
         _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, settings.MaxPlayers, joined: false);
@@ -440,6 +448,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         _tickTimer = null;
         await _checkpoints.WhenWrittenAsync().ConfigureAwait(true);
         var final = TakeCheckpoint(Stopwatch.GetTimestamp());
+        final.HandedOver = true;
         await _checkpoints.WriteNowAsync(final, _runtime!.Settings.TickRateHz).ConfigureAwait(true);
         await _observers.Notify(o => o.OnRoomMoving(_roomId)).ConfigureAwait(true);
         _metrics.RoomClosed(_roomType, _runtime.PlayerCount);
@@ -566,5 +575,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
         [LoggerMessage(11, LogLevel.Information, "Room {RoomId} handed over at tick {Tick} ({Reason})")]
         public static partial void HandedOver(ILogger logger, string roomId, long tick, string reason);
+
+        [LoggerMessage(12, LogLevel.Information, "Room {RoomId} continues from its handover at tick {Tick} with {Seats} seats (saved {AgeMs:F0} ms ago)")]
+        public static partial void TakenOver(ILogger logger, string roomId, long tick, int seats, double ageMs);
     }
 }

@@ -39,6 +39,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     private ClusterProcesses(ITestOutputHelper? output)
     {
         _output = output;
+        TestLogScope.Required.Watch(Logs);
         Directory.CreateDirectory(WorkDirectory);
         Directory.CreateDirectory(RedisDirectory);
     }
@@ -61,6 +62,9 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     public GameTokenIssuer Tokens => new(SigningKey);
 
     public IReadOnlyList<ClusterNode> Silos => _silos;
+
+    /// <summary>What the silos, edges and this test's Orleans clients logged at Warning or above; checked when the test ends.</summary>
+    public HostLog Logs { get; } = new("orleans client");
 
     public IReadOnlyList<ClusterNode> Edges => _edges;
 
@@ -131,7 +135,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     public ManagedProcess StartHost(string name, string project, IReadOnlyDictionary<string, string?> environment)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var process = ManagedProcess.Start(name, dotnet, [RepoPaths.HostDll(project)], environment, WorkDirectory);
+        var process = ManagedProcess.Start(name, dotnet, [RepoPaths.HostDll(project)], environment, WorkDirectory, Logs);
         lock (_started)
         {
             _started.Add(process);
@@ -156,6 +160,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
             ["Cluster:ServiceId"] = ClusterId,
         });
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(Logs);
         builder.UseOrleansClient(client => client.UseGameServerCluster(builder.Configuration));
         var host = builder.Build();
         await host.StartAsync();
@@ -224,6 +229,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
         {
             started = [.. _started];
         }
+        Logs.StopCollecting();
         // Edges and silos first (SIGKILL: nothing to keep), redis last.
         foreach (var process in started.Where(p => p != _redis))
         {

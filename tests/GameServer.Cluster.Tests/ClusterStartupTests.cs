@@ -2,9 +2,12 @@ namespace GameServer.Cluster.Tests;
 
 /// <summary>The cluster hosts refuse bad cluster and management settings at start-up, naming the key.</summary>
 [Collection(ClusterCollection.Name)]
+[CheckLogs]
 public sealed class ClusterStartupTests
 {
     [Theory]
+    [AllowLog("Microsoft.Extensions.Hosting.Internal.Host", 11, "the host is given an empty Cluster:RedisConnectionString on purpose and fails to start")]
+    [AllowLog("(runtime)", "Cluster:RedisConnectionString is empty", "the validation exception that stops it ends the process, naming the key")]
     [InlineData("GameServer.Silo")]
     [InlineData("GameServer.EdgeHost")]
     public async Task Host_WithEmptyRedisConnectionString_ExitsNamingTheKey(string project)
@@ -25,6 +28,8 @@ public sealed class ClusterStartupTests
     }
 
     [Theory]
+    [AllowLog("Microsoft.Extensions.Hosting.Internal.Host", 11, "the host is given a bad Management:Urls on purpose and may fail while starting")]
+    [AllowLog("(runtime)", "Management:Urls", "the validation exception that stops it ends the process, naming the key")]
     [InlineData("GameServer.Silo", "Management__Urls", "http://127.0.0.1:0", "Management:Urls = 'http://127.0.0.1:0': 'http://127.0.0.1:0' has port 0")]
     [InlineData("GameServer.Silo", "Urls", "http://127.0.0.1:{port}", "Urls = 'http://127.0.0.1:{port}' is set, but this process has no game port: it listens only on Management:Urls")]
     [InlineData("GameServer.EdgeHost", "Management__Urls", "http://127.0.0.1:{port}", "uses port {port}, which the game listens on too (Urls = 'http://127.0.0.1:{port}')")]

@@ -36,8 +36,10 @@ internal sealed class ManagedProcess : IDisposable
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>Starts <paramref name="fileName"/> with exactly the given extra environment (on top of this process's).</summary>
+    /// <param name="logs">Where a host's console warnings and errors go for the log guard (none for tools that are not hosts).</param>
     public static ManagedProcess Start(
-        string name, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string logDirectory)
+        string name, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string logDirectory,
+        HostLog? logs = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -63,8 +65,8 @@ internal sealed class ManagedProcess : IDisposable
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var managed = new ManagedProcess(
             name, process, Path.Combine(logDirectory, name + ".stdout.log"), Path.Combine(logDirectory, name + ".stderr.log"));
-        process.OutputDataReceived += (_, e) => managed.Write(managed._stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => managed.Write(managed._stderr, e.Data);
+        process.OutputDataReceived += (_, e) => managed.Write(managed._stdout, e.Data, logs);
+        process.ErrorDataReceived += (_, e) => managed.Write(managed._stderr, e.Data, logs);
         if (!process.Start())
         {
             throw new InvalidOperationException($"Could not start {name}: {fileName}.");
@@ -155,12 +157,13 @@ internal sealed class ManagedProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Write(StreamWriter writer, string? line)
+    private void Write(StreamWriter writer, string? line, HostLog? logs)
     {
         if (line is null)
         {
             return;
         }
+        logs?.AddConsoleLine(line, Name);
         lock (_gate)
         {
             try

@@ -14,6 +14,7 @@ namespace GameServer.EndToEnd.Tests;
 /// The host runs in Development, so the page gets its admin token from /auth/dev-token by itself.
 /// </summary>
 [Collection(HostCollection.Name)]
+[CheckLogs]
 public sealed class AdminPageBrowserTests(HostFixture host, ITestOutputHelper output)
 {
     private const string RoomType = "arena";

@@ -7,6 +7,7 @@ namespace GameServer.EndToEnd.Tests;
 /// playwright-core against the shared host. The project's build installs browser/node_modules (npm ci).
 /// </summary>
 [Collection(HostCollection.Name)]
+[CheckLogs]
 public sealed class BrowserDemoTests(HostFixture host, ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

@@ -8,6 +8,7 @@ namespace GameServer.EndToEnd.Tests;
 /// (/usr/bin/chromium, through playwright-core) against a host behind a <see cref="TcpDropProxy"/>, which this test
 /// cuts or freezes when the script says it is ready (the two talk over the script's stdio).
 /// </summary>
+[CheckLogs]
 public sealed class BrowserReconnectTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(120);

@@ -13,6 +13,7 @@ namespace GameServer.EndToEnd.Tests;
 /// answers the real one cannot be made to give on demand; plus the backoff arithmetic.
 /// </summary>
 [Collection(HostCollection.Name)]
+[CheckLogs]
 public sealed class ClientReconnectTests(HostFixture host)
 {
     private const string ArenaGame = "arena";

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 namespace GameServer.EndToEnd.Tests;
 
 /// <summary>Guards that need a host with their own settings: the edge-wide limit, idle and dead connections, start-up checks.</summary>
+[CheckLogs]
 public sealed class ConnectionGuardTests
 {
     [Fact]

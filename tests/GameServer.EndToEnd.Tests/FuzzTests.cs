@@ -9,7 +9,6 @@ using GameServer.Client;
 using GameServer.Protocol;
 using GameServer.Protocol.Arena;
 using MessagePack;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 using ErrorCode = GameServer.Protocol.ErrorCode;
 
@@ -22,6 +21,7 @@ namespace GameServer.EndToEnd.Tests;
 /// frame sequences (timing, and so the interleaving, still varies).
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
+[CheckLogs]
 public sealed class FuzzTests(ITestOutputHelper output)
 {
     private const int DefaultSeed = 20_260_101;
@@ -43,9 +43,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             : DefaultSeed;
         var replay = $"fuzz seed {seed} (replay with GAMESERVER_FUZZ_SEED={seed})";
         output.WriteLine(replay);
-        var serverLog = new WarningLog(categoryPrefix: "GameServer");
-        await using var host = await TestHost.StartAsync("Production", new Dictionary<string, string?> { ["Edge:AllowJoinByRoomId"] = "true" },
-            configure: builder => builder.Logging.AddProvider(serverLog));
+        await using var host = await TestHost.StartAsync("Production", new Dictionary<string, string?> { ["Edge:AllowJoinByRoomId"] = "true" });
 
         var honest = new List<HonestPlayer>();
         try
@@ -92,7 +90,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 $"closed by the server {stats.ClosedByServer.Values.Sum()} (by code: {FuzzStats.Format(stats.ClosedByServer)}), still open at the end {stats.OpenAtEnd}");
             output.WriteLine($"fatal frames that did not close the connection: {FuzzStats.Format(stats.FatalNotClosed)}; close code not the one expected: {FuzzStats.Format(stats.UnexpectedCodes)}");
             output.WriteLine($"errors received by hostile clients: {FuzzStats.Format(stats.ErrorsByCode)}");
-            output.WriteLine($"server warnings and errors logged by GameServer components: {serverLog.Entries.Count}{string.Concat(serverLog.Entries.Take(5).Select(e => "\n  " + e))}");
+            var serverLog = host.Logs.Entries.Where(e => e.Category.StartsWith("GameServer", StringComparison.Ordinal)).ToList();
+            output.WriteLine($"server warnings and errors logged by GameServer components: {serverLog.Count}{string.Concat(serverLog.Take(5).Select(e => "\n  " + e))}");
             for (var i = 0; i < honest.Count; i++)
             {
                 output.WriteLine($"honest player {i}: {honestRates[i]:0.00} snapshots/s over the window, acks {honestStart[i].Ack} -> {honestAcks[i]} " +
@@ -109,7 +108,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
             Assert.True(health.StatusCode == HttpStatusCode.OK, $"{replay}: /healthz answered {(int)health.StatusCode}");
             Assert.True(latecomerWelcome.RoomId.Length > 0, $"{replay}: a new player can still join");
-            Assert.True(serverLog.Entries.IsEmpty, $"{replay}: the server logged {serverLog.Entries.Count} warnings or errors, first: {serverLog.Entries.FirstOrDefault()}");
+            Assert.True(serverLog.Count == 0, $"{replay}: the server logged {serverLog.Count} warnings or errors, first: {serverLog.FirstOrDefault()}");
             Assert.True(stats.Frames >= 5000, $"{replay}: only {stats.Frames} hostile frames were sent");
             var undocumented = stats.ClosedByServer.Where(c => !int.TryParse(c.Key, out var code) || !s_documentedCloseCodes.Contains(code)).ToArray();
             Assert.True(undocumented.Length == 0, $"{replay}: hostile connections closed with undocumented codes: {FuzzStats.Format(undocumented)}");

@@ -10,6 +10,7 @@ namespace GameServer.EndToEnd.Tests;
 
 /// <summary>Real Kestrel sockets, real <see cref="ClientWebSocket"/>s through the SDK, a real silo behind the edge.</summary>
 [Collection(HostCollection.Name)]
+[CheckLogs]
 public sealed class GameplayTests(HostFixture host)
 {
     [Fact]

@@ -5,6 +5,7 @@ using GameServer.Protocol;
 namespace GameServer.EndToEnd.Tests;
 
 [Collection(HostCollection.Name)]
+[CheckLogs]
 public sealed class HandshakeTests(HostFixture host)
 {
     [Theory]

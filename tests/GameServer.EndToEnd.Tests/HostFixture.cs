@@ -10,7 +10,15 @@ public sealed class HostFixture : IAsyncLifetime
 {
     private TestHost? _host;
 
-    public TestHost Host => _host!;
+    /// <summary>The shared host; reading it puts its log under the running test's log guard.</summary>
+    public TestHost Host
+    {
+        get
+        {
+            TestLogScope.Required.Watch(_host!.Logs);
+            return _host;
+        }
+    }
 
     /// <summary>e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri HttpUri => Host.HttpUri;
@@ -29,13 +37,14 @@ public sealed class HostFixture : IAsyncLifetime
     }
 
     public async Task InitializeAsync() =>
-        _host = await TestHost.StartAsync("Development", new Dictionary<string, string?> { ["Edge:AllowJoinByRoomId"] = "true" });
+        _host = await TestHost.StartSharedAsync("Development", new Dictionary<string, string?> { ["Edge:AllowJoinByRoomId"] = "true" });
 
     public async Task DisposeAsync()
     {
         if (_host is not null)
         {
             await _host.DisposeAsync();
+            _host.Logs.AssertNoUncheckedEntries();
         }
     }
 }

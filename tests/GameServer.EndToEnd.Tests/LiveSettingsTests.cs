@@ -17,6 +17,7 @@ namespace GameServer.EndToEnd.Tests;
 /// measured snapshot rate follows; bad changes are refused naming the field; every change is audited.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
+[CheckLogs]
 public sealed class LiveSettingsTests(ITestOutputHelper output)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace GameServer.EndToEnd.Tests;
 /// and nowhere else while the game port serves the game and the pages; Development answers on both; a bad setting
 /// stops start-up naming it.
 /// </summary>
+[CheckLogs]
 public sealed class ManagementPortTests
 {
     private static readonly string[] s_operatorPaths = ["/metrics", "/healthz", "/readyz", "/dashboard/"];

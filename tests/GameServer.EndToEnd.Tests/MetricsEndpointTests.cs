@@ -12,6 +12,7 @@ namespace GameServer.EndToEnd.Tests;
 /// stopped). One server per process, as in production, has no such neighbour.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
+[CheckLogs]
 public sealed class MetricsEndpointTests
 {
     // The game meter's instruments as Prometheus names, each of which must be non-zero after two players have played.

@@ -9,6 +9,7 @@ namespace GameServer.EndToEnd.Tests;
 /// and plays the arena against the embedded server. Serial: the native compile takes both cores for a minute or two.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
+[CheckLogs]
 public sealed class NativeAotClientTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan PublishBound = TimeSpan.FromMinutes(10);

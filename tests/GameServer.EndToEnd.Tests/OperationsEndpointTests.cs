@@ -5,6 +5,7 @@ namespace GameServer.EndToEnd.Tests;
 
 /// <summary>The operator's view of a running server: health endpoints and the dashboard (metrics: <see cref="MetricsEndpointTests"/>).</summary>
 [Collection(HostCollection.Name)]
+[CheckLogs]
 public sealed class OperationsEndpointTests(HostFixture host)
 {
     [Fact]

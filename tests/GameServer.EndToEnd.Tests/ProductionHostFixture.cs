@@ -9,13 +9,27 @@ public sealed class ProductionHostFixture : IAsyncLifetime
     public const string AllowedOrigin = "https://play.example.com";
     public const int MaxConnectionsPerIp = 4;
 
-    public TestHost Host { get; private set; } = null!;
+    private TestHost _host = null!;
 
-    public async Task InitializeAsync() => Host = await TestHost.StartAsync("Production", new Dictionary<string, string?>
+    /// <summary>The shared host; reading it puts its log under the running test's log guard.</summary>
+    public TestHost Host
+    {
+        get
+        {
+            TestLogScope.Required.Watch(_host.Logs);
+            return _host;
+        }
+    }
+
+    public async Task InitializeAsync() => _host = await TestHost.StartSharedAsync("Production", new Dictionary<string, string?>
     {
         ["Edge:AllowedOrigins:0"] = AllowedOrigin,
         ["Edge:MaxConnectionsPerIp"] = MaxConnectionsPerIp.ToString(),
     });
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _host.Logs.AssertNoUncheckedEntries();
+    }
 }

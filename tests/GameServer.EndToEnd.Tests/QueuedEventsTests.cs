@@ -11,6 +11,7 @@ namespace GameServer.EndToEnd.Tests;
 /// and every event waits for the game loop's <see cref="GameClient.DrainEvents"/>, which raises them on its own thread.
 /// </summary>
 [Collection(HostCollection.Name)]
+[CheckLogs]
 public sealed class QueuedEventsTests(HostFixture host)
 {
     private static readonly byte[] s_moveRight = new ArenaInput(1, 0).ToPayload();

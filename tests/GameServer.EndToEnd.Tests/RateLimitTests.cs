@@ -14,6 +14,7 @@ namespace GameServer.EndToEnd.Tests;
 /// the shipped limits: inputs 30/s burst 10, control 5/s burst 10, 100 strikes refilled at 10/s.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
+[CheckLogs]
 public sealed class RateLimitTests(ITestOutputHelper output)
 {
     private const string InputsDroppedRateLimited = "gameserver_drop_reason=\"rate_limited\"";

@@ -9,6 +9,7 @@ namespace GameServer.EndToEnd.Tests;
 /// meters in this test process), and counted as differences so earlier tests' refusals don't matter.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
+[CheckLogs]
 public sealed class RefusedHandshakeTests
 {
     [Fact]

@@ -33,9 +33,12 @@ public sealed class ScriptedServer : IAsyncDisposable
 
     public static async Task<ScriptedServer> StartAsync(Func<ScriptedConnection, int, Task> script)
     {
+        var logs = new HostLog("scripted server");
+        TestLogScope.Required.Watch(logs);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseSetting("urls", "http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
         var app = builder.Build();
         ScriptedServer? server = null;
         app.UseWebSockets();

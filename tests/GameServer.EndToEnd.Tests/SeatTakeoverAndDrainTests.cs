@@ -9,6 +9,7 @@ namespace GameServer.EndToEnd.Tests;
 /// The edge's side of resume over real sockets: one seat, one connection (a resume elsewhere closes the stale one with
 /// 4004), resume tokens bound to the authenticated player, and a draining edge closing its players with 4003.
 /// </summary>
+[CheckLogs]
 public sealed class SeatTakeoverAndDrainTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using Orleans.Runtime;
 namespace GameServer.EndToEnd.Tests;
 
 /// <summary>The handshake guards of a production-configured host, over real sockets: each refusal's status and reason.</summary>
+[CheckLogs]
 public sealed class SecurityHandshakeTests(ProductionHostFixture fixture) : IClassFixture<ProductionHostFixture>
 {
     private TestHost Host => fixture.Host;

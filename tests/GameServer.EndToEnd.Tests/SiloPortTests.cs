@@ -10,6 +10,7 @@ namespace GameServer.EndToEnd.Tests;
 /// port that is taken stops start-up with a message naming the port and the setting (both used to start and listen on
 /// the same Orleans ports at once).
 /// </summary>
+[CheckLogs]
 public sealed class SiloPortTests
 {
     private static readonly Dictionary<string, string?> s_defaultPorts = new() { ["Silo:SiloPort"] = "0", ["Silo:GatewayPort"] = "0" };

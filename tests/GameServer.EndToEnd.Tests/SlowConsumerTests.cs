@@ -15,6 +15,7 @@ namespace GameServer.EndToEnd.Tests;
 /// once its snapshots have been dropped too many times in a row, while a player in the same room is not slowed down.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
+[CheckLogs]
 public sealed class SlowConsumerTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(60);

@@ -4,6 +4,7 @@ using GameServer.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -21,9 +22,10 @@ public sealed class TestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private TestHost(WebApplication app, Uri httpUri, Uri managementUri)
+    private TestHost(WebApplication app, Uri httpUri, Uri managementUri, HostLog logs)
     {
         _app = app;
+        Logs = logs;
         HttpUri = httpUri;
         ManagementUri = managementUri;
         WebSocketUri = new Uri(httpUri.GetLeftPart(UriPartial.Authority).Replace("http", "ws", StringComparison.Ordinal) + "/ws");
@@ -43,6 +45,9 @@ public sealed class TestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>What the host logged at Warning or above; the log guard checks it when the test ends.</summary>
+    public HostLog Logs { get; }
+
     /// <summary>Issues tokens the host accepts.</summary>
     public GameTokenIssuer Tokens { get; } = new(SigningKey);
 
@@ -50,11 +55,28 @@ public sealed class TestHost : IAsyncDisposable
     public string NewToken(string? playerId = null) =>
         Tokens.Issue(playerId ?? "player-" + Guid.NewGuid().ToString("N")[..10], TimeSpan.FromMinutes(30));
 
-    /// <summary>Starts a host in <paramref name="environment"/> with the test key plus <paramref name="settings"/>.</summary>
+    /// <summary>
+    /// Starts a host in <paramref name="environment"/> with the test key plus <paramref name="settings"/>, for the running
+    /// test: what it logs at Warning or above fails the test unless the test allows it (<see cref="AllowLogAttribute"/>).
+    /// </summary>
     /// <param name="configure">Changes that configuration cannot express (e.g. socket transport options), applied after the settings.</param>
     public static async Task<TestHost> StartAsync(
         string environment, IDictionary<string, string?>? settings = null, string urls = "http://127.0.0.1:0", Action<WebApplicationBuilder>? configure = null)
     {
+        var scope = TestLogScope.Required;
+        var host = await StartSharedAsync(environment, settings, urls, configure);
+        scope.Watch(host.Logs);
+        return host;
+    }
+
+    /// <summary>
+    /// Starts a host for a fixture that several tests share: each test watches <see cref="Logs"/> when it reads the
+    /// fixture's host, and the fixture calls <see cref="HostLog.AssertNoUncheckedEntries"/> when it disposes it.
+    /// </summary>
+    public static async Task<TestHost> StartSharedAsync(
+        string environment, IDictionary<string, string?>? settings = null, string urls = "http://127.0.0.1:0", Action<WebApplicationBuilder>? configure = null)
+    {
+        var logs = new HostLog(environment == "Production" ? "production host" : "host");
         var options = new WebApplicationOptions { ContentRootPath = RepoPaths.HostProject, EnvironmentName = environment };
         var app = EmbeddedServer.Build(options, builder =>
         {
@@ -72,6 +94,7 @@ public sealed class TestHost : IAsyncDisposable
                 config[key] = value;
             }
             builder.Configuration.AddInMemoryCollection(config);
+            builder.Logging.AddProvider(logs);
             configure?.Invoke(builder);
         });
         await app.StartAsync();
@@ -79,7 +102,7 @@ public sealed class TestHost : IAsyncDisposable
         var addresses = EmbeddedServer.Addresses(app).Select(address => new Uri(address)).ToList();
         var game = addresses.First(uri => !management.IsManagementPort(uri.Port));
         // A test that empties Management:Urls (Development) has the operator endpoints on the game port.
-        return new TestHost(app, game, addresses.FirstOrDefault(uri => management.IsManagementPort(uri.Port)) ?? game);
+        return new TestHost(app, game, addresses.FirstOrDefault(uri => management.IsManagementPort(uri.Port)) ?? game, logs);
     }
 
     /// <summary>

@@ -10,6 +10,11 @@ namespace GameServer.EndToEnd.Tests;
 /// TLS from configuration alone: a self-signed certificate made at test time, Kestrel's HTTPS endpoint pointed at it
 /// with <c>Kestrel:Endpoints:Https:*</c> settings, and the SDK connecting over <c>wss://</c>.
 /// </summary>
+[CheckLogs]
+// Kestrel:Endpoints replace the host's Urls (appsettings.json's default and the test host's), and Kestrel says so at
+// start. TODO(issue 15): a TLS deployment configured as docs/security.md shows logs this on every start too; clearing
+// Urls when endpoints are configured does not help, as the host falls back to the Urls it read when it was created.
+[AllowLog("Microsoft.AspNetCore.Server.Kestrel", "Overriding address(es)", "configured HTTPS endpoints replace Urls, and Kestrel warns that they do")]
 public sealed class TlsTests : IDisposable
 {
     private const string PfxPassword = "test-only-password";

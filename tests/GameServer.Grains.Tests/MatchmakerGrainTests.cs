@@ -4,6 +4,7 @@ using GameServer.Simulation.Games.Arena;
 namespace GameServer.Grains.Tests;
 
 [Collection(ClusterCollection.Name)]
+[CheckLogs]
 public sealed class MatchmakerGrainTests(ClusterFixture fixture)
 {
     [Fact]

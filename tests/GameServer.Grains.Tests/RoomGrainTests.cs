@@ -7,6 +7,7 @@ using MessagePack;
 namespace GameServer.Grains.Tests;
 
 [Collection(ClusterCollection.Name)]
+[CheckLogs]
 public sealed class RoomGrainTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(15);
@@ -37,8 +38,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture)
     {
         var room = NewRoom(SlowTickGame.Type);
         var collector = new SnapshotCollector();
-        var observer = fixture.Client.CreateObjectReference<IRoomObserver>(collector);
-        await room.Subscribe(observer);
+        await using var subscription = await RoomSubscription.StartAsync(fixture.Client, room, collector);
         var player = await room.Join("p1");
         var first = await collector.WaitForAsync(_ => true, s_timeout);
 
@@ -54,7 +54,6 @@ public sealed class RoomGrainTests(ClusterFixture fixture)
         Assert.Equal(2, SlowTickGame.AppliedCount(applied));
         Assert.True(applied.Tick > first.Tick);
         Assert.All(collector.Snapshots.Where(s => s.Tick <= first.Tick), s => Assert.Equal(0, SlowTickGame.AppliedCount(s)));
-        fixture.Client.DeleteObjectReference<IRoomObserver>(observer);
     }
 
     [Fact]
@@ -62,8 +61,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture)
     {
         var room = NewRoom(ArenaGame.Type);
         var collector = new SnapshotCollector();
-        var observer = fixture.Client.CreateObjectReference<IRoomObserver>(collector);
-        await room.Subscribe(observer);
+        await using var subscription = await RoomSubscription.StartAsync(fixture.Client, room, collector);
         var a = await room.Join("a");
         var b = await room.Join("b");
         // Away from the nearer wall: the arena spawns anywhere, and a player pressed against a wall stops.
@@ -81,7 +79,6 @@ public sealed class RoomGrainTests(ClusterFixture fixture)
         var entities = ArenaState.Read(snapshot.GameState);
         Assert.Equal(2, entities.Length);
         Assert.Contains(entities, e => e.EntityId == a.EntityId && e.Vx == 200 * dx);
-        fixture.Client.DeleteObjectReference<IRoomObserver>(observer);
     }
 
     [Fact]

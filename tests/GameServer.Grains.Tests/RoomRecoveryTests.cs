@@ -7,6 +7,7 @@ namespace GameServer.Grains.Tests;
 
 /// <summary>Seats that wait for a resume, resume tokens, and rooms that continue from their checkpoint in a new activation.</summary>
 [Collection(ClusterCollection.Name)]
+[CheckLogs]
 public sealed class RoomRecoveryTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
@@ -18,8 +19,7 @@ public sealed class RoomRecoveryTests(ClusterFixture fixture)
     {
         var room = NewRoom(ArenaGame.Type);
         var collector = new SnapshotCollector();
-        var observer = fixture.Client.CreateObjectReference<IRoomObserver>(collector);
-        await room.Subscribe(observer);
+        await using var subscription = await RoomSubscription.StartAsync(fixture.Client, room, collector);
         var joined = await room.Join("p1");
         await room.Disconnect(joined.EntityId, joined.Generation);
 
@@ -33,7 +33,6 @@ public sealed class RoomRecoveryTests(ClusterFixture fixture)
         Assert.Equal(30, resumed.ReconnectGraceSeconds);
         Assert.Equal(1, (await room.GetInfo()).Players);
         await Eventually.TrueAsync(() => Task.FromResult(collector.SeatsResumed.Contains((joined.EntityId, resumed.Generation))), s_timeout);
-        fixture.Client.DeleteObjectReference<IRoomObserver>(observer);
     }
 
     [Fact]
@@ -90,8 +89,7 @@ public sealed class RoomRecoveryTests(ClusterFixture fixture)
     {
         var room = NewRoom(ArenaGame.Type);
         var collector = new SnapshotCollector();
-        var observer = fixture.Client.CreateObjectReference<IRoomObserver>(collector);
-        await room.Subscribe(observer);
+        await using var subscription = await RoomSubscription.StartAsync(fixture.Client, room, collector);
         var a = await room.Join("a");
         var b = await room.Join("b");
         // Away from the nearer wall, so a is still moving when the room comes back (a player pressed against a wall stops).
@@ -109,7 +107,7 @@ public sealed class RoomRecoveryTests(ClusterFixture fixture)
         var lastBefore = collector.Snapshots.MaxBy(s => s.Tick)!;
 
         // Any call re-activates it; edges re-subscribe, which is what they do on the "moving" notice.
-        await room.Subscribe(observer);
+        await room.Subscribe(subscription.Observer);
         var info = await room.GetInfo();
         // The exact tick the old activation reached (a snapshot still in flight at the notice may be one newer).
         Assert.InRange(info.Recovery!.RestoredFromTick, lastBefore.Tick, lastBefore.Tick + 1);
@@ -130,7 +128,6 @@ public sealed class RoomRecoveryTests(ClusterFixture fixture)
         var resumed = await room.Resume("a", a.ResumeToken);
         Assert.Equal(JoinStatus.Joined, resumed.Status);
         Assert.Equal(a.EntityId, resumed.EntityId);
-        fixture.Client.DeleteObjectReference<IRoomObserver>(observer);
     }
 
     [Fact]

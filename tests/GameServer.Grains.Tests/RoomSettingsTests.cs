@@ -5,6 +5,7 @@ namespace GameServer.Grains.Tests;
 
 /// <summary>Live settings changes through the room-type grain, on a real TestCluster (the 2 Hz test game keeps arena untouched).</summary>
 [Collection(ClusterCollection.Name)]
+[CheckLogs]
 public sealed class RoomSettingsTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(15);
@@ -17,8 +18,7 @@ public sealed class RoomSettingsTests(ClusterFixture fixture)
         var roomId = (await fixture.Client.GetGrain<IMatchmakerGrain>(SlowTickGame.Type).FindRoom())!;
         var room = fixture.Client.GetGrain<IRoomGrain>(roomId);
         var collector = new SnapshotCollector();
-        var observer = fixture.Client.CreateObjectReference<IRoomObserver>(collector);
-        await room.Subscribe(observer);
+        await using var subscription = await RoomSubscription.StartAsync(fixture.Client, room, collector);
         await room.Join("p1");
         await collector.WaitForAsync(_ => true, s_timeout);
         try
@@ -40,7 +40,6 @@ public sealed class RoomSettingsTests(ClusterFixture fixture)
         finally
         {
             await SlowType.Reset("tester");
-            fixture.Client.DeleteObjectReference<IRoomObserver>(observer);
         }
     }
 
