@@ -29,6 +29,7 @@ internal sealed class BotRecovery
     private long _resumes;
     private long _resumeFailures;
     private long _roomRestores;
+    private long _outagesEnded;
     private long _outOfOrder;
     private volatile bool _seated;
     private volatile bool _reconnecting;
@@ -41,6 +42,9 @@ internal sealed class BotRecovery
 
     /// <summary>Between a drop and its end (resumed, refused, reconnected, or given up).</summary>
     public bool IsReconnecting => _reconnecting;
+
+    /// <summary>Drops that have ended (resumed, refused, reconnected, or given up): a drop under way has not ended yet.</summary>
+    public long OutagesEnded => Interlocked.Read(ref _outagesEnded);
 
     /// <summary>
     /// Inputs sent before this moment and acked after it are not timed: an outage (drop, stall over
@@ -268,5 +272,6 @@ internal sealed class BotRecovery
         LatencyFence = now;
         Volatile.Write(ref _reconnectEndedAt, now);
         _reconnecting = false;
+        Interlocked.Increment(ref _outagesEnded);
     }
 }

@@ -16,6 +16,8 @@ internal sealed class ChurnDriver(BotFleet fleet, InputPump pump, LoadTestOption
 {
     private static readonly TimeSpan s_checkEvery = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_leaveTimeout = TimeSpan.FromSeconds(5);
+    // A drop's reconnect and resume take well under a second on loopback; this only bounds a server that never answers.
+    private static readonly TimeSpan s_resumeTimeout = TimeSpan.FromSeconds(30);
 
     private long _leaves;
     private long _drops;
@@ -36,7 +38,8 @@ internal sealed class ChurnDriver(BotFleet fleet, InputPump pump, LoadTestOption
 
     /// <summary>
     /// Churns until <paramref name="stop"/>, then waits for the replacements under way (each bounded by the connect and
-    /// join timeouts), so that every slot ends with a player that joined or failed.
+    /// join timeouts) and for the drops under way to end, so that every slot ends with a player that joined, resumed or
+    /// failed.
     /// </summary>
     public async Task RunAsync(CancellationToken stop)
     {
@@ -45,6 +48,11 @@ internal sealed class ChurnDriver(BotFleet fleet, InputPump pump, LoadTestOption
         var busy = new bool[slots];
         var seatedAt = new long[slots];
         var dropAt = new long[slots];
+        // Per slot, the bot's ended outages before its drop; -1 when no drop of the driver's is under way. A dropped player
+        // is left alone until its resume ends: its client may not have noticed the drop by the next check.
+        var resuming = new long[slots];
+        Array.Fill(resuming, -1);
+        var droppedAt = new long[slots];
         var matchEnds = new Dictionary<string, long>(StringComparer.Ordinal);
         var ended = new HashSet<string>(StringComparer.Ordinal);
         var now = Clock.Now;
@@ -75,6 +83,14 @@ internal sealed class ChurnDriver(BotFleet fleet, InputPump pump, LoadTestOption
                         continue;
                     }
                     var bot = fleet.Bots[i];
+                    if (resuming[i] >= 0)
+                    {
+                        if (bot.Recovery.OutagesEnded <= resuming[i] && now - droppedAt[i] < Clock.Ticks(s_resumeTimeout))
+                        {
+                            continue;
+                        }
+                        resuming[i] = -1;
+                    }
                     if (bot.Client.State == GameServer.Client.ConnectionState.Reconnecting)
                     {
                         continue;
@@ -106,6 +122,8 @@ internal sealed class ChurnDriver(BotFleet fleet, InputPump pump, LoadTestOption
                     else if (now >= dropAt[i])
                     {
                         dropAt[i] = long.MaxValue;
+                        resuming[i] = bot.Recovery.OutagesEnded;
+                        droppedAt[i] = now;
                         Interlocked.Increment(ref _drops);
                         bot.Client.DropConnection();
                     }
@@ -117,6 +135,17 @@ internal sealed class ChurnDriver(BotFleet fleet, InputPump pump, LoadTestOption
         {
         }
         await Task.WhenAll(replacements).ConfigureAwait(false);
+        await WaitForResumesAsync(resuming).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits (bounded) until every drop the driver made has ended, so a drop just before the end is not counted unresumed.</summary>
+    private async Task WaitForResumesAsync(long[] resuming)
+    {
+        var deadline = Clock.Now + Clock.Ticks(s_resumeTimeout);
+        while (Clock.Now < deadline && Enumerable.Range(0, resuming.Length).Any(i => resuming[i] >= 0 && fleet.Bots[i].Recovery.OutagesEnded <= resuming[i]))
+        {
+            await Task.Delay(s_checkEvery).ConfigureAwait(false);
+        }
     }
 
     /// <summary>With probability --drop-share, a moment within the longest play time; otherwise never.</summary>
