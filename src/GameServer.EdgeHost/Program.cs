@@ -15,7 +15,7 @@ builder.UseOrleansClient(client => client.UseGameServerCluster(builder.Configura
 builder.Services.AddGameServerEdge(builder.Configuration);
 builder.Services.AddGameServerAdmin();
 builder.AddGameServerObservability();
-builder.AddGameServerManagementPort();
+builder.AddGameServerManagementPort(defaultGameUrl: "http://localhost:5101");
 
 var app = builder.Build();
 app.UseGameServerManagementPort();

@@ -14,21 +14,23 @@ namespace GameServer.Observability;
 public static class ManagementPortExtensions
 {
     /// <summary>
-    /// Validates <c>Management:Urls</c> (start-up fails naming it) and adds its URLs to what Kestrel listens on.
+    /// Validates <c>Management:Urls</c> (start-up fails naming it) and sets what Kestrel listens on: the game's addresses
+    /// (<c>Kestrel:Endpoints</c>, else <c>Urls</c>, else <paramref name="defaultGameUrl"/>) and the management URLs.
     /// Call after every configuration source is added (tests add theirs first).
     /// </summary>
     /// <param name="servesGame">False for a process with no game port (the silo): it listens on <c>Management:Urls</c> only.</param>
-    public static WebApplicationBuilder AddGameServerManagementPort(this WebApplicationBuilder builder, bool servesGame = true)
+    /// <param name="defaultGameUrl">
+    /// The game's address when no setting gives one. A default in code, not <c>Urls</c> in appsettings.json: Kestrel uses
+    /// either its configured endpoints or <c>Urls</c>, and warns "Overriding address(es)" at every start when both are
+    /// set, so a default <c>Urls</c> would make every TLS deployment (docs/security.md) log a warning.
+    /// </param>
+    public static WebApplicationBuilder AddGameServerManagementPort(
+        this WebApplicationBuilder builder, bool servesGame = true, string defaultGameUrl = "http://localhost:5000")
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var management = ManagementSettings.Resolve(builder.Configuration, builder.Environment.IsDevelopment(), servesGame);
+        var management = ManagementSettings.Resolve(builder.Configuration, builder.Environment.IsDevelopment(), servesGame, defaultGameUrl);
         builder.Services.AddSingleton(management);
-        if (management.Urls.Count == 0)
-        {
-            return builder;
-        }
-        // Through Kestrel's own settings, not ListenOptions in code: Kestrel uses either its configured endpoints or
-        // Urls, never both (mixing logs "Overriding address(es)" and drops one side), so the management URLs join
+        // Through Kestrel's own settings, not ListenOptions in code, for the same reason: the management URLs join
         // whichever side the game's addresses are on.
         if (!servesGame)
         {
@@ -41,7 +43,7 @@ public static class ManagementPortExtensions
         }
         else
         {
-            builder.WebHost.UseUrls([.. ManagementSettings.GameUrls(builder.Configuration).Select(game => game.Url), .. management.Urls]);
+            builder.WebHost.UseUrls([.. ManagementSettings.GameUrls(builder.Configuration, defaultGameUrl).Select(game => game.Url), .. management.Urls]);
         }
         return builder;
     }

@@ -17,11 +17,9 @@ internal static class ManagementSettings
 
     private const string Variable = ManagementOptions.SectionName + "__" + nameof(ManagementOptions.Urls);
 
-    /// <summary>Kestrel's address when nothing configures one.</summary>
-    private const string KestrelDefaultUrl = "http://localhost:5000";
-
     /// <param name="servesGame">False for a process with no game port (the silo): it listens on the management URLs only.</param>
-    public static ManagementPort Resolve(IConfiguration configuration, bool isDevelopment, bool servesGame)
+    /// <param name="defaultGameUrl">The game's address when no setting gives one.</param>
+    public static ManagementPort Resolve(IConfiguration configuration, bool isDevelopment, bool servesGame, string defaultGameUrl)
     {
         var configured = configuration[Setting];
         var urls = Split(configured);
@@ -41,7 +39,7 @@ internal static class ManagementSettings
         var ports = urls.Select(url => ManagementPortOf(url, configured!)).ToList();
         if (servesGame)
         {
-            foreach (var (setting, url) in GameUrls(configuration))
+            foreach (var (setting, url) in GameUrls(configuration, defaultGameUrl))
             {
                 if (TryParse(url) is { } game && game.Port != 0 && ports.Contains(game.Port))
                 {
@@ -63,9 +61,9 @@ internal static class ManagementSettings
     /// <summary>
     /// The addresses the game listens on, with the setting each comes from, as Kestrel picks them: its
     /// <c>Kestrel:Endpoints</c> when any is configured (they replace <c>Urls</c>), else <c>Urls</c>, else
-    /// <c>HTTP_PORTS</c>/<c>HTTPS_PORTS</c> (which the ASP.NET container images set), else Kestrel's default.
+    /// <c>HTTP_PORTS</c>/<c>HTTPS_PORTS</c> (which the ASP.NET container images set), else the process's default.
     /// </summary>
-    public static IReadOnlyList<(string Setting, string Url)> GameUrls(IConfiguration configuration)
+    public static IReadOnlyList<(string Setting, string Url)> GameUrls(IConfiguration configuration, string defaultUrl)
     {
         var endpoints = configuration.GetSection(KestrelEndpointsSection).GetChildren()
             .Where(endpoint => !string.IsNullOrWhiteSpace(endpoint["Url"]))
@@ -84,7 +82,7 @@ internal static class ManagementSettings
             .. Split(configuration[WebHostDefaults.HttpPortsKey]).Select(port => ("HTTP_PORTS", $"http://*:{port}")),
             .. Split(configuration[WebHostDefaults.HttpsPortsKey]).Select(port => ("HTTPS_PORTS", $"https://*:{port}")),
         ];
-        return ports.Count > 0 ? ports : [("Urls", KestrelDefaultUrl)];
+        return ports.Count > 0 ? ports : [("Urls", defaultUrl)];
     }
 
     private static int ManagementPortOf(string url, string configured)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 
 namespace GameServer.Observability;
@@ -22,6 +23,8 @@ public static class ObservabilityExtensions
 
     /// <summary>Path of the readiness probe.</summary>
     public const string ReadinessPath = "/readyz";
+
+    private const string HealthCheckServiceCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
 
     // GameServer.* covers the game's own meters (GameServer.Rooms, GameServer.Edge and whatever a game adds).
     private static readonly string[] s_meters =
@@ -47,6 +50,10 @@ public static class ObservabilityExtensions
             .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.Services.AddHealthChecks()
             .AddCheck<HostLifetimeReadinessCheck>("host-lifetime", tags: [ReadyTag]);
+        // The health-check service logs an Error at every probe that finds a check unhealthy (every probe of a starting
+        // process); ReadinessLog logs each change once instead, with the failing checks and their exceptions.
+        builder.Services.AddSingleton<ReadinessLog>();
+        builder.Logging.AddFilter(HealthCheckServiceCategory, LogLevel.None);
         return builder;
     }
 
@@ -70,10 +77,16 @@ public static class ObservabilityExtensions
         endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireManagementPort();
         // Liveness runs no checks: a process that can answer HTTP is alive; restarting it for a dependency outage would not help.
         endpoints.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false }).RequireManagementPort();
+        // Resolved here, before the host starts, so "ready after N s" counts from start-up, not from the first probe.
+        var readiness = endpoints.ServiceProvider.GetRequiredService<ReadinessLog>();
         endpoints.MapHealthChecks(ReadinessPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
-            ResponseWriter = HealthReportWriter.WriteAsync,
+            ResponseWriter = (context, report) =>
+            {
+                readiness.Observe(report);
+                return HealthReportWriter.WriteAsync(context, report);
+            },
         }).RequireManagementPort();
         return endpoints;
     }

@@ -61,7 +61,7 @@ public sealed class TestHost : IAsyncDisposable
     /// </summary>
     /// <param name="configure">Changes that configuration cannot express (e.g. socket transport options), applied after the settings.</param>
     public static async Task<TestHost> StartAsync(
-        string environment, IDictionary<string, string?>? settings = null, string urls = "http://127.0.0.1:0", Action<WebApplicationBuilder>? configure = null)
+        string environment, IDictionary<string, string?>? settings = null, string? urls = "http://127.0.0.1:0", Action<WebApplicationBuilder>? configure = null)
     {
         var scope = TestLogScope.Required;
         var host = await StartSharedAsync(environment, settings, urls, configure);
@@ -74,7 +74,7 @@ public sealed class TestHost : IAsyncDisposable
     /// fixture's host, and the fixture calls <see cref="HostLog.AssertNoUncheckedEntries"/> when it disposes it.
     /// </summary>
     public static async Task<TestHost> StartSharedAsync(
-        string environment, IDictionary<string, string?>? settings = null, string urls = "http://127.0.0.1:0", Action<WebApplicationBuilder>? configure = null)
+        string environment, IDictionary<string, string?>? settings = null, string? urls = "http://127.0.0.1:0", Action<WebApplicationBuilder>? configure = null)
     {
         var logs = new HostLog(environment == "Production" ? "production host" : "host");
         var options = new WebApplicationOptions { ContentRootPath = RepoPaths.HostProject, EnvironmentName = environment };
@@ -82,13 +82,16 @@ public sealed class TestHost : IAsyncDisposable
         {
             var config = new Dictionary<string, string?>
             {
-                ["Urls"] = urls,
                 [ManagementUrls] = $"http://127.0.0.1:{FreePort.Next()}",
                 ["Silo:SiloPort"] = FreePort.Next().ToString(),
                 ["Silo:GatewayPort"] = FreePort.Next().ToString(),
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Auth:SigningKey"] = SigningKey,
             };
+            if (urls is not null)
+            {
+                config["Urls"] = urls;
+            }
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 config[key] = value;

@@ -10,11 +10,7 @@ namespace GameServer.EndToEnd.Tests;
 /// TLS from configuration alone: a self-signed certificate made at test time, Kestrel's HTTPS endpoint pointed at it
 /// with <c>Kestrel:Endpoints:Https:*</c> settings, and the SDK connecting over <c>wss://</c>.
 /// </summary>
-[CheckLogs]
-// Kestrel:Endpoints replace the host's Urls (appsettings.json's default and the test host's), and Kestrel says so at
-// start. TODO(issue 15): a TLS deployment configured as docs/security.md shows logs this on every start too; clearing
-// Urls when endpoints are configured does not help, as the host falls back to the Urls it read when it was created.
-[AllowLog("Microsoft.AspNetCore.Server.Kestrel", "Overriding address(es)", "configured HTTPS endpoints replace Urls, and Kestrel warns that they do")]
+[CheckLogs] // configured as docs/security.md says, a TLS host starts without a warning (no Urls beside Kestrel:Endpoints)
 public sealed class TlsTests : IDisposable
 {
     private const string PfxPassword = "test-only-password";
@@ -28,7 +24,7 @@ public sealed class TlsTests : IDisposable
     public async Task AHostWithACertificateFromConfiguration_ServesWss_ToAClientTrustingExactlyThatCertificate(string format)
     {
         using var certificate = CreateCertificate(rsa: format == "pfx");
-        await using var host = await TestHost.StartAsync("Production", HttpsSettings(certificate, format));
+        await using var host = await TestHost.StartAsync("Production", HttpsSettings(certificate, format), urls: null);
         var thumbprint = certificate.GetCertHashString(HashAlgorithmName.SHA256);
         await using var client = new GameClient(new GameClientOptions
         {
@@ -56,7 +52,7 @@ public sealed class TlsTests : IDisposable
     {
         using var certificate = CreateCertificate(rsa: false);
         using var another = CreateCertificate(rsa: false);
-        await using var host = await TestHost.StartAsync("Production", HttpsSettings(certificate, "pem"));
+        await using var host = await TestHost.StartAsync("Production", HttpsSettings(certificate, "pem"), urls: null);
         var anotherThumbprint = another.GetCertHashString(HashAlgorithmName.SHA256);
         await using var platformValidation = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
         await using var trustsAnother = new GameClient(new GameClientOptions
@@ -74,9 +70,8 @@ public sealed class TlsTests : IDisposable
 
     /// <summary>
     /// Kestrel settings for one HTTPS endpoint on a free port, from PEM files (cert + key) or a password-protected PFX.
-    /// Configured endpoints replace the test host's plain-HTTP <c>Urls</c> (Kestrel logs that it overrides them), so
-    /// the game's only address, and so <see cref="TestHost.HttpUri"/>, is the https one; the management port joins
-    /// them as an endpoint of its own.
+    /// The test host is started without <c>Urls</c>, as a deployment would be, so the game's only address, and so
+    /// <see cref="TestHost.HttpUri"/>, is the https one; the management port joins it as an endpoint of its own.
     /// </summary>
     private Dictionary<string, string?> HttpsSettings(X509Certificate2 certificate, string format)
     {

@@ -21,6 +21,7 @@ namespace GameServer.UnitySample.Tests
     /// are tested once, in tests/GameServer.EndToEnd.Tests (ClientReconnectTests, QueuedEventsTests).
     /// </summary>
     [Collection(HostCollection.Name)]
+    [CheckLogs]
     public sealed class ArenaSampleTests
     {
         private const string ArenaRoomType = "arena";

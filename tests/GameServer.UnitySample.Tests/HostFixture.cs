@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using GameServer.Testing;
 using Xunit;
 
 namespace GameServer.UnitySample.Tests
@@ -8,7 +9,15 @@ namespace GameServer.UnitySample.Tests
     {
         private TestHost? _host;
 
-        public TestHost Host => _host!;
+        /// <summary>The shared host; reading it puts its log under the running test's log guard.</summary>
+        public TestHost Host
+        {
+            get
+            {
+                TestLogScope.Required.Watch(_host!.Logs);
+                return _host;
+            }
+        }
 
         public async Task InitializeAsync() => _host = await TestHost.StartAsync();
 
@@ -17,6 +26,7 @@ namespace GameServer.UnitySample.Tests
             if (_host != null)
             {
                 await _host.DisposeAsync();
+                _host.Logs.AssertNoUncheckedEntries();
             }
         }
     }

@@ -7,6 +7,7 @@ using GameServer.Host;
 using GameServer.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace GameServer.UnitySample.Tests
 {
@@ -22,9 +23,10 @@ namespace GameServer.UnitySample.Tests
         private readonly WebApplication _app;
         private readonly GameTokenIssuer _tokens = new GameTokenIssuer(SigningKey);
 
-        private TestHost(WebApplication app, Uri httpUri)
+        private TestHost(WebApplication app, Uri httpUri, HostLog logs)
         {
             _app = app;
+            Logs = logs;
             HttpUri = httpUri;
             WebSocketUri = new Uri("ws://" + httpUri.Authority + "/ws");
         }
@@ -32,11 +34,15 @@ namespace GameServer.UnitySample.Tests
         /// <summary>e.g. <c>http://127.0.0.1:41234</c>.</summary>
         public Uri HttpUri { get; }
 
+        /// <summary>What the host logged at Warning or above, for the log guard (<see cref="CheckLogsAttribute"/>).</summary>
+        public HostLog Logs { get; }
+
         /// <summary>e.g. <c>ws://127.0.0.1:41234/ws</c>.</summary>
         public Uri WebSocketUri { get; }
 
         public static async Task<TestHost> StartAsync()
         {
+            var logs = new HostLog("host");
             var options = new WebApplicationOptions { ContentRootPath = RepoPaths.HostProject, EnvironmentName = "Development" };
             var app = EmbeddedServer.Build(options, builder =>
             {
@@ -49,9 +55,10 @@ namespace GameServer.UnitySample.Tests
                     ["Logging:LogLevel:Default"] = "Warning",
                     ["Auth:SigningKey"] = SigningKey,
                 });
+                builder.Logging.AddProvider(logs);
             });
             await app.StartAsync();
-            return new TestHost(app, new Uri(EmbeddedServer.Addresses(app).First()));
+            return new TestHost(app, new Uri(EmbeddedServer.Addresses(app).First()), logs);
         }
 
         /// <summary>A signed token for <paramref name="playerId"/> (a fresh player unless given), valid for 30 minutes.</summary>
