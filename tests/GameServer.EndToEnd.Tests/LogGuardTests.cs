@@ -90,6 +90,18 @@ public sealed class LogGuardTests
         Assert.Empty(log.Entries);
     }
 
+    [Theory]
+    [InlineData(86528487, ".NET Thread Pool execution stalled for 1.0470758s. This can indicate .NET Thread Pool starvation.", true)]
+    [InlineData(1961930485, "Self-monitoring determined that local health is degraded. Degradation score is 1/8 (lower is better). Complaints: .NET Thread Pool execution stalled for 2.5s. This can indicate", true)]
+    [InlineData(86528487, ".NET Thread Pool execution stalled for 3.2s. This can indicate .NET Thread Pool starvation.", false)]
+    [InlineData(1961930485, "Self-monitoring determined that local health is degraded. Degradation score is 2/8 (lower is better). Complaints: the silo is not active", false)]
+    public void AThreadPoolStall_IsTheMachinesNoise_OnlyWhenShorterThanTheLimit(int eventId, string message, bool known)
+    {
+        var entry = new LogEntry(1, LogLevel.Warning, "Orleans.Runtime.MembershipService.LocalSiloHealthMonitor", eventId, message, "host");
+
+        Assert.Equal(known, HostLog.IsKnownNote(entry));
+    }
+
     [AllowLog("GameServer.Edge.PlayerSession", 7, "stands for a test that floods on purpose")]
     private static void AllowsOneRateLimitWarning()
     {
