@@ -41,8 +41,17 @@ public sealed record JoinResult(
     bool Resumed = false);
 
 /// <summary>One player's input as the edge forwards it.</summary>
+/// <param name="EntityId">The entity of the connection's seat.</param>
+/// <param name="Seq">The client's input sequence number.</param>
+/// <param name="ClientTick">The client's estimate of the server tick when it sent the input.</param>
+/// <param name="Payload">The game's input bytes.</param>
+/// <param name="Generation">
+/// The seat generation of the connection that sent it (<see cref="JoinResult.Generation"/>): after a second connection of
+/// the player took the seat over with a Join, the room drops what the older connection sent, whose sequence numbers
+/// belong to another count.
+/// </param>
 [GenerateSerializer, Immutable, Alias("gs.PlayerInput")]
-public readonly record struct PlayerInput(int EntityId, uint Seq, long ClientTick, byte[] Payload);
+public readonly record struct PlayerInput(int EntityId, uint Seq, long ClientTick, byte[] Payload, int Generation = 0);
 
 /// <summary>All of one edge's inputs for one room since its previous batch.</summary>
 [GenerateSerializer, Immutable, Alias("gs.InputBatch")]
@@ -87,6 +96,19 @@ public sealed record RoomRecoveryInfo(long CheckpointsWritten, long LastCheckpoi
 /// <param name="SnapshotBytesPerSecond">Snapshot bytes produced per second (before fan-out to players).</param>
 [GenerateSerializer, Immutable, Alias("gs.RoomLiveStats")]
 public sealed record RoomLiveStats(double TickRateHz, double TickDurationP50Ms, double TickDurationP99Ms, double SnapshotBytesPerSecond);
+
+/// <summary>
+/// What a room tells its type's matchmaker, after every join and leave and every few seconds: who holds its seats
+/// (connected or within their reconnect grace) and its capacity. One-way calls may arrive out of order, so a status
+/// carries its activation's id and a number that grows within it; the matchmaker keeps the newest.
+/// </summary>
+/// <param name="RoomId">The room.</param>
+/// <param name="Activation">Random per activation of the room grain: a restored room starts a new count.</param>
+/// <param name="Sequence">Grows with every status an activation sends.</param>
+/// <param name="PlayerIds">The players holding a seat.</param>
+/// <param name="Capacity">The room's current maximum of players.</param>
+[GenerateSerializer, Immutable, Alias("gs.RoomStatus")]
+public sealed record RoomStatus(string RoomId, long Activation, long Sequence, string[] PlayerIds, int Capacity);
 
 /// <summary>A room as the matchmaker sees it.</summary>
 [GenerateSerializer, Immutable, Alias("gs.RoomOccupancy")]

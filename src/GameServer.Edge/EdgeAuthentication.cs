@@ -21,6 +21,8 @@ public static class EdgeAuthentication
     /// <summary>Query parameter carrying the token when the Authorization header cannot be set.</summary>
     public const string AccessTokenParameter = "access_token";
 
+    private const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+
     /// <summary>
     /// Registers <see cref="GameAuthOptions"/> (section <c>Auth</c>) and the JwtBearer scheme. Outside Development a
     /// signing key or an authority is required at start-up; in Development a missing key is replaced by a random one
@@ -40,6 +42,18 @@ public static class EdgeAuthentication
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GameAuthOptions>, GameAuthOptionsValidator>();
         services.AddAuthentication().AddJwtBearer(Scheme, _ => { });
+        // AddAuthentication brings ASP.NET Core Data Protection, whose hosted service creates a key ring at start-up: on a
+        // fresh machine or container that writes a key to ~/.aspnet/DataProtection-Keys and warns that it is stored
+        // unencrypted. Nothing here protects data (tokens are signed JWTs, checked with the configured key), so the
+        // key ring is left to be made on first use, which never comes.
+        // (The cluster tests start every host with an empty HOME, so a change of this type's name fails them.)
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService) && services[i].ImplementationType?.FullName == DataProtectionHostedService)
+            {
+                services.RemoveAt(i);
+            }
+        }
         services.AddOptions<JwtBearerOptions>(Scheme).Configure<IOptions<GameAuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
         return services;
     }

@@ -115,7 +115,10 @@ internal sealed partial class PlayerSession
     /// <summary>The session's entity and seat generation, when it is in the room behind <paramref name="link"/>.</summary>
     public (int EntityId, int Generation)? SeatIn(RoomLink link) => _seat.SeatIn(link);
 
-    /// <summary>The seat was resumed on another connection: this one is stale; close it with 4004 and leave the seat alone.</summary>
+    /// <summary>
+    /// Another connection of the player took the seat (a Join or a Resume there): this one is stale; close it with 4004
+    /// and leave the seat alone.
+    /// </summary>
     public void CloseForTakeover(RoomLink link)
     {
         if (!_membership.DropLink(link))
@@ -123,7 +126,7 @@ internal sealed partial class PlayerSession
             return;
         }
         _endReason = "taken_over";
-        Sender.RequestClose((WebSocketCloseStatus)CloseCode.SessionTakenOver, "This seat was resumed on another connection.");
+        Sender.RequestClose((WebSocketCloseStatus)CloseCode.SessionTakenOver, "Your seat was taken over by another connection of the same player.");
     }
 
     /// <summary>The room closed under this player (e.g. shut down); tell the client it is out.</summary>
@@ -229,7 +232,7 @@ internal sealed partial class PlayerSession
     private void OnInput(Input input)
     {
         _metrics.InputReceived();
-        var (link, entityId) = _seat.ForInput();
+        var (link, entityId, generation) = _seat.ForInput();
         if (link is null)
         {
             _metrics.InputDropped("not_in_room");
@@ -240,7 +243,7 @@ internal sealed partial class PlayerSession
         var payload = MemoryMarshal.TryGetArray(input.Payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : input.Payload.ToArray();
-        link.BufferInput(new PlayerInput(entityId, input.Seq, input.ClientTick, payload));
+        link.BufferInput(new PlayerInput(entityId, input.Seq, input.ClientTick, payload, generation));
     }
 
     private void SendError(int code, string message) => Sender.EnqueueControl(MessageCodec.Encode(new Error(code, message)));

@@ -152,7 +152,7 @@ internal sealed partial class RoomMembership
         JoinResult? result = null;
         for (var attempt = 0; attempt < MatchmakingAttempts; attempt++)
         {
-            var roomId = await matchmaker.FindRoom().ConfigureAwait(false);
+            var roomId = await matchmaker.FindRoom(PlayerId).ConfigureAwait(false);
             if (roomId is null)
             {
                 return null;

@@ -23,12 +23,12 @@ internal sealed class SessionSeat
         }
     }
 
-    /// <summary>Where an input goes: the link (null when not in a room) and the entity it is for.</summary>
-    public (RoomLink? Link, int EntityId) ForInput()
+    /// <summary>Where an input goes: the link (null when not in a room), the entity it is for and the seat's generation.</summary>
+    public (RoomLink? Link, int EntityId, int Generation) ForInput()
     {
         lock (_gate)
         {
-            return (_link, _entityId);
+            return (_link, _entityId, _generation);
         }
     }
 

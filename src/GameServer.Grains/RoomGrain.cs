@@ -42,6 +42,9 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private readonly RoomLiveStatsTracker _live = new();
 
     private readonly long _startedAt = Stopwatch.GetTimestamp();
+    // Tells the matchmaker's status reports of this activation apart from an earlier one's (see RoomStatus).
+    private readonly long _activation = RandomNumberGenerator.GetInt32(int.MaxValue) + 1L;
+    private long _statusSequence;
     private int _seed;
     private RoomRuntime? _runtime;
     private IGrainTimer? _tickTimer;
@@ -70,6 +73,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     }
 
     private IMatchmakerGrain Matchmaker => GrainFactory.GetGrain<IMatchmakerGrain>(_roomType);
+
+    /// <summary>Tells the matchmaker who holds this room's seats (after a join or leave, and every few seconds).</summary>
+    private void AnnounceSeats() =>
+        _ = Matchmaker.RoomUpdated(new RoomStatus(_roomId, _activation, ++_statusSequence, _seats.PlayerIds(), _runtime!.Settings.MaxPlayers));
 
     // A ticking room takes new settings at its next tick boundary; an idle one at once.
     private bool IsTicking => _tickTimer is not null;
@@ -122,7 +129,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         StartTicking();
         // The matchmaker may have died with the old silo: tell it the room is open again.
-        _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, settings.MaxPlayers, joined: false);
+        AnnounceSeats();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -170,6 +177,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return Task.FromResult(Refused(JoinStatus.UnknownRoomType));
         }
+        if (_seats.FindPlayer(playerId) is { } held)
+        {
+            return Task.FromResult(TakeOver(playerId, held));
+        }
         var entityId = _runtime.Join();
         if (entityId is null)
         {
@@ -179,9 +190,26 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var seat = _seats.Add(entityId.Value, playerId, Environment.TickCount64);
         _metrics.PlayerJoined(_roomType);
         StartTicking();
-        _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: true);
+        AnnounceSeats();
         Log.PlayerJoined(_logger, _roomId, playerId, entityId.Value, _runtime.PlayerCount);
         return Task.FromResult(Seated(entityId.Value, seat, resumed: false));
+    }
+
+    /// <summary>
+    /// A player who has a seat here joins again (a second device, a second tab, a client that lost its resume token): the
+    /// new connection gets the seat, entity and place in the game included, and the edges close the older connection.
+    /// Its input count starts again at 1, as for any join; what the older connection sent from now on is dropped.
+    /// </summary>
+    private JoinResult TakeOver(string playerId, int entityId)
+    {
+        var seat = _seats.TakeOver(entityId, Environment.TickCount64);
+        _runtime!.RestartInputs(entityId);
+        _metrics.SeatTakenOver(_roomType);
+        Log.SeatTakenOver(_logger, _roomId, playerId, entityId, seat.Generation);
+        var generation = seat.Generation;
+        _observers.Notify(o => o.OnSeatResumed(entityId, generation));
+        AnnounceSeats();
+        return Seated(entityId, seat, resumed: false);
     }
 
     public Task<JoinResult> Resume(string playerId, string resumeToken)
@@ -271,7 +299,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var seat = _seats.Remove(entityId);
         _metrics.PlayerLeft(_roomType);
         Log.PlayerLeft(_logger, _roomId, seat?.PlayerId ?? "?", entityId, why, _runtime.PlayerCount);
-        _ = Matchmaker.RoomUpdated(_roomId, _runtime.PlayerCount, _runtime.Settings.MaxPlayers, joined: false);
+        AnnounceSeats();
         ScheduleCloseIfEmpty();
     }
 
@@ -292,6 +320,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         foreach (var input in batch.Inputs)
         {
+            if (!_seats.AcceptsInputFrom(input.EntityId, input.Generation))
+            {
+                continue; // sent by a connection whose seat another connection of the player took over since
+            }
             // Inputs for players who already left are dropped silently: the edge may have batched them just before.
             _runtime.Enqueue(input.EntityId, input.Seq, input.Payload);
         }
@@ -372,7 +404,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         if (before.MaxPlayers != settings.MaxPlayers)
         {
-            _ = Matchmaker.RoomUpdated(_roomId, runtime.PlayerCount, settings.MaxPlayers, joined: false);
+            AnnounceSeats();
         }
         Log.SettingsApplied(_logger, _roomId, runtime.Tick, settings.TickRateHz, settings.SnapshotEveryTicks);
     }
@@ -414,7 +446,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         if (_announcement.TryRun(now))
         {
-            _ = Matchmaker.RoomUpdated(_roomId, runtime.PlayerCount, runtime.Settings.MaxPlayers, joined: false);
+            AnnounceSeats();
         }
         if (steps > 0 && _checkpoints.IsDue(runtime.Tick, runtime.Settings.CheckpointIntervalSeconds, runtime.Settings.TickRateHz))
         {
@@ -578,5 +610,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
         [LoggerMessage(12, LogLevel.Information, "Room {RoomId} continues from its handover at tick {Tick} with {Seats} seats (saved {AgeMs:F0} ms ago)")]
         public static partial void TakenOver(ILogger logger, string roomId, long tick, int seats, double ageMs);
+
+        [LoggerMessage(13, LogLevel.Information, "Room {RoomId}: player {PlayerId} joined again and took their seat (entity {EntityId}, generation {Generation}) over from their other connection")]
+        public static partial void SeatTakenOver(ILogger logger, string roomId, string playerId, int entityId, int generation);
     }
 }

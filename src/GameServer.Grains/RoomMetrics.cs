@@ -122,6 +122,9 @@ internal sealed class RoomMetrics
 
     public void Resumed(string roomType) => _resumes.Add(1, Tag(roomType), new KeyValuePair<string, object?>("gameserver.resume.outcome", "resumed"));
 
+    /// <summary>A player's second Join took their seat over (counted with the resumes, outcome <c>taken_over</c>).</summary>
+    public void SeatTakenOver(string roomType) => _resumes.Add(1, Tag(roomType), new KeyValuePair<string, object?>("gameserver.resume.outcome", "taken_over"));
+
     public void ResumeRefused(string roomType, string outcome) =>
         _resumes.Add(1, Tag(roomType), new KeyValuePair<string, object?>("gameserver.resume.outcome", outcome));
 

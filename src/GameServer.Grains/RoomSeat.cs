@@ -7,6 +7,11 @@ internal sealed class RoomSeat(string playerId, string token, int generation)
     public string Token { get; set; } = token;
     /// <summary>Counts the connections that held the seat: a stale connection's disconnect names an older one and is ignored.</summary>
     public int Generation { get; set; } = generation;
+    /// <summary>
+    /// The generation from which inputs count: a Join that takes the seat over restarts the input sequence, so inputs of
+    /// older connections are dropped; a resume continues the sequence and keeps this.
+    /// </summary>
+    public int InputsFromGeneration { get; set; }
     /// <summary>When an edge last vouched for the connection (<see cref="Environment.TickCount64"/> ms).</summary>
     public long LastHeldAt { get; set; }
     /// <summary>When the player was last seen connected, if they are gone (<see cref="Environment.TickCount64"/> ms).</summary>

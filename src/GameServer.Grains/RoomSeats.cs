@@ -35,6 +35,41 @@ internal sealed class RoomSeats
         return seat;
     }
 
+    /// <summary>The entity of <paramref name="playerId"/>'s seat, or null when they have none here.</summary>
+    public int? FindPlayer(string playerId)
+    {
+        foreach (var (entityId, seat) in _seats)
+        {
+            if (seat.PlayerId == playerId)
+            {
+                return entityId;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Who holds the seats, connected or not, for the matchmaker.</summary>
+    public string[] PlayerIds() => [.. _seats.Values.Select(s => s.PlayerId)];
+
+    /// <summary>
+    /// The player joined again on another connection: the seat gets a new token and the next generation (the older
+    /// connection is taken over), counts as connected, and takes inputs only from this generation on.
+    /// </summary>
+    public RoomSeat TakeOver(int entityId, long nowMs)
+    {
+        var seat = _seats[entityId];
+        seat.Token = NewResumeToken();
+        seat.Generation++;
+        seat.InputsFromGeneration = seat.Generation;
+        seat.DisconnectedAt = null;
+        seat.LastHeldAt = nowMs;
+        return seat;
+    }
+
+    /// <summary>False for an input sent by a connection whose seat was taken over since (a generation before the takeover's).</summary>
+    public bool AcceptsInputFrom(int entityId, int generation) =>
+        !_seats.TryGetValue(entityId, out var seat) || generation >= seat.InputsFromGeneration;
+
     /// <summary>Frees an entity's seat (its player left or is gone for good); null if it had none.</summary>
     public RoomSeat? Remove(int entityId) => _seats.Remove(entityId, out var seat) ? seat : null;
 
@@ -133,6 +168,8 @@ internal sealed class RoomSeats
             _seats[seat.EntityId] = new RoomSeat(seat.PlayerId, seat.ResumeToken, seat.Generation)
             {
                 LastHeldAt = nowMs,
+                // Older connections were closed before the checkpoint (a takeover closes them with 4004).
+                InputsFromGeneration = seat.Generation,
                 DisconnectedAt = seat.DisconnectedForMs is { } gone ? nowMs - gone : null,
             };
         }

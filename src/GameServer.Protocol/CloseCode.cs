@@ -24,7 +24,10 @@ public static class CloseCode
     /// for the room's grace window. Clients should reconnect at once (with jitter), not after a backoff.
     /// </summary>
     public const int Draining = 4003;
-    /// <summary>This seat was resumed on another connection (e.g. a second device); do not reconnect.</summary>
+    /// <summary>
+    /// Another connection of the same player took this seat over (a Join or a Resume there, e.g. from a second device or
+    /// tab); do not reconnect, or the two connections would take the seat from each other in turn.
+    /// </summary>
     public const int SessionTakenOver = 4004;
 
     /// <summary>True for closes after which a client should reconnect and resume: drops, drains, restarts, overload.</summary>

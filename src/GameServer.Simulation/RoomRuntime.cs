@@ -89,6 +89,20 @@ public sealed class RoomRuntime
 
     public bool Contains(int entityId) => IndexOf(entityId) >= 0;
 
+    /// <summary>
+    /// A new connection took the player's seat over: its inputs count from 1 again, and what is queued from the older
+    /// connection is dropped. The entity, and so the player's place in the game, stays.
+    /// </summary>
+    public void RestartInputs(int entityId)
+    {
+        var index = IndexOf(entityId);
+        if (index >= 0)
+        {
+            _players[index].LastProcessedSeq = 0;
+            _players[index].ClearQueue();
+        }
+    }
+
     /// <summary>The last input sequence processed for a player, or 0.</summary>
     public uint LastProcessedSeq(int entityId)
     {

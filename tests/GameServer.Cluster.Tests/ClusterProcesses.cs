@@ -135,7 +135,11 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     public ManagedProcess StartHost(string name, string project, IReadOnlyDictionary<string, string?> environment)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var process = ManagedProcess.Start(name, dotnet, [RepoPaths.HostDll(project)], environment, WorkDirectory, Logs);
+        // Each host gets an empty home, as on a fresh machine or in a container: what a host writes there on first start
+        // (e.g. a data-protection key ring, with its warning) shows in every test instead of once per machine.
+        var home = Directory.CreateDirectory(Path.Combine(WorkDirectory, "home-" + name)).FullName;
+        var withHome = new Dictionary<string, string?>(environment) { ["HOME"] = home };
+        var process = ManagedProcess.Start(name, dotnet, [RepoPaths.HostDll(project)], withHome, WorkDirectory, Logs);
         lock (_started)
         {
             _started.Add(process);

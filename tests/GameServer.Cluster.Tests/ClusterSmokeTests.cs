@@ -42,6 +42,48 @@ public sealed class ClusterSmokeTests(ITestOutputHelper output)
             int[] both = [aliceWelcome.EntityId, bobWelcome.EntityId];
             await Wait.UntilAsync(() => SeesAll(aliceView, both), "alice (edge 1) sees both players");
             await Wait.UntilAsync(() => SeesAll(bobView, both), "bob (edge 2) sees both players");
+
+            // Started with an empty home, as in a fresh container, no host made a data-protection key ring there (it would
+            // warn that the key is stored unencrypted; nothing in the server protects data with it).
+            foreach (var host in new[] { "silo-1", "silo-2", "edge-1", "edge-2" })
+            {
+                Assert.False(Directory.Exists(Path.Combine(cluster.WorkDirectory, "home-" + host, ".aspnet")), $"{host} wrote ~/.aspnet");
+            }
+        });
+    }
+
+    [Fact]
+    public async Task APlayerJoiningAgainThroughAnotherEdge_TakesTheirSeatOver_AndTheFirstConnectionIsClosedWith4004()
+    {
+        await using var cluster = await ClusterProcesses.StartAsync(silos: 2, edges: 2, output);
+        await cluster.ExplainFailuresAsync(async () =>
+        {
+            await using var aliceFirst = cluster.NewClient("alice");
+            await using var bob = cluster.NewClient("bob");
+            int? firstClose = null;
+            aliceFirst.Closed += (status, _) => firstClose = (int?)status;
+            var bobView = new ConcurrentQueue<Snapshot>();
+            bob.SnapshotReceived += bobView.Enqueue;
+            await aliceFirst.ConnectAsync(cluster.Edges[0].WebSocketUri);
+            await bob.ConnectAsync(cluster.Edges[1].WebSocketUri);
+            var first = await aliceFirst.JoinAsync(ArenaGame);
+            var bobWelcome = await bob.JoinAsync(ArenaGame);
+
+            // Alice again, with a token of her own, through the other edge: the room hands her the seat she has.
+            await using var aliceSecond = cluster.NewClient("alice");
+            await aliceSecond.ConnectAsync(cluster.Edges[1].WebSocketUri);
+            var second = await aliceSecond.JoinAsync(ArenaGame);
+
+            Assert.Equal((first.RoomId, first.EntityId), (second.RoomId, second.EntityId));
+            await Wait.UntilAsync(() => firstClose == CloseCode.SessionTakenOver, "alice's first connection (edge 1) is closed with 4004");
+            Assert.Equal(0, aliceFirst.Reconnects);
+            await aliceSecond.SendInputAsync(new ArenaInput(1, 0).ToPayload());
+            await Wait.UntilAsync(() => aliceSecond.LastAckedSeq == 1, "alice's new connection (edge 2) plays: its first input is acknowledged");
+            // Bob still sees two players, never three.
+            var later = bobView.Count;
+            await Wait.UntilAsync(() => bobView.Count >= later + 5, "bob keeps getting snapshots");
+            Assert.All(bobView.Skip(later), s => Assert.Equal(2, ArenaState.Read(s.GameState).Length));
+            Assert.NotEqual(first.EntityId, bobWelcome.EntityId);
         });
     }
 

@@ -46,7 +46,7 @@ public sealed class SessionSeatTests : IDisposable
 
         Assert.Null(vouchedBeforeAttach);
         Assert.Equal("arena:a", seat.RoomId);
-        Assert.Equal((_roomA, 3), seat.ForInput());
+        Assert.Equal((_roomA, 3, 2), seat.ForInput());
         Assert.Equal((3, 2), seat.SeatIn(_roomA));
         Assert.Null(seat.SeatIn(_roomB));
     }

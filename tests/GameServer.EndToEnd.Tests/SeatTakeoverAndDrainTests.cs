@@ -1,13 +1,16 @@
 using System.Net.WebSockets;
+using GameServer.Abstractions;
 using GameServer.Client;
 using GameServer.Protocol;
+using GameServer.Protocol.Arena;
+using Microsoft.Extensions.DependencyInjection;
 using ErrorCode = GameServer.Protocol.ErrorCode;
 
 namespace GameServer.EndToEnd.Tests;
 
 /// <summary>
-/// The edge's side of resume over real sockets: one seat, one connection (a resume elsewhere closes the stale one with
-/// 4004), resume tokens bound to the authenticated player, and a draining edge closing its players with 4003.
+/// The edge's side of seats over real sockets: one seat, one connection (a resume or a second join elsewhere closes the
+/// stale one with 4004), resume tokens bound to the authenticated player, and a draining edge closing its players with 4003.
 /// </summary>
 [CheckLogs]
 public sealed class SeatTakeoverAndDrainTests
@@ -35,6 +38,40 @@ public sealed class SeatTakeoverAndDrainTests
         Assert.Equal(0, first.Reconnects);
         var before = second.SnapshotsReceived;
         await Wait.UntilAsync(() => second.SnapshotsReceived >= before + 5, "the resumed connection keeps receiving snapshots");
+    }
+
+    [Fact]
+    public async Task JoiningAgainWithTheSameToken_TakesTheSeatOver_ClosesTheFirstConnectionWith4004_AndTheNewOnesInputsCountFrom1()
+    {
+        await using var host = await TestHost.StartAsync("Production");
+        var token = host.NewToken("two-tabs");
+        await using var first = new GameClient(new GameClientOptions { AccessToken = token });
+        int? firstCloseCode = null;
+        first.Closed += (status, _) => firstCloseCode = (int?)status;
+        await first.ConnectAsync(host.WebSocketUri);
+        var joined = await first.JoinAsync("arena");
+        for (var i = 0; i < 5; i++)
+        {
+            await first.SendInputAsync(new ArenaInput(1, 0).ToPayload());
+        }
+        await Wait.UntilAsync(() => first.LastAckedSeq == 5, "the first connection's inputs are acknowledged");
+
+        await using var second = new GameClient(new GameClientOptions { AccessToken = token });
+        await second.ConnectAsync(host.WebSocketUri);
+        var again = await second.JoinAsync("arena");
+
+        // One seat: the same room and entity (the player keeps their place in the game), a fresh input count.
+        Assert.Equal(joined.RoomId, again.RoomId);
+        Assert.Equal(joined.EntityId, again.EntityId);
+        Assert.False(again.Resumed);
+        Assert.NotEqual(joined.ResumeToken, again.ResumeToken);
+        await Wait.UntilAsync(() => firstCloseCode == CloseCode.SessionTakenOver, "the first connection is closed with 4004");
+        Assert.Equal(0, first.Reconnects);
+        Assert.Equal(ConnectionState.Closed, first.State);
+        await second.SendInputAsync(new ArenaInput(0, 1).ToPayload());
+        await Wait.UntilAsync(() => second.LastAckedSeq == 1, "the new connection's first input is acknowledged as 1");
+        var room = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IRoomGrain>(again.RoomId).GetInfo();
+        Assert.Equal(1, room.Players);
     }
 
     [Fact]

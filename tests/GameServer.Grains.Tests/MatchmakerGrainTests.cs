@@ -14,11 +14,12 @@ public sealed class MatchmakerGrainTests(ClusterFixture fixture)
         // arena matchmaker has and fill the room it hands out next.
         var matchmaker = fixture.Client.GetGrain<IMatchmakerGrain>(ArenaGame.Type);
         var rooms = new List<string>();
+        var run = Guid.NewGuid().ToString("N")[..6];
         for (var i = 0; i < 9; i++)
         {
-            var roomId = await matchmaker.FindRoom();
+            var roomId = await matchmaker.FindRoom($"mm-{run}-{i}");
             Assert.NotNull(roomId);
-            var joined = await fixture.Client.GetGrain<IRoomGrain>(roomId).Join($"mm-{i}");
+            var joined = await fixture.Client.GetGrain<IRoomGrain>(roomId).Join($"mm-{run}-{i}");
             Assert.Equal(JoinStatus.Joined, joined.Status);
             rooms.Add(roomId);
         }
@@ -36,30 +37,60 @@ public sealed class MatchmakerGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task AJoinsOlderCount_ArrivingAfterANewerOne_DoesNotFreeASeatTheRoomDoesNotHave()
+    public async Task AnOlderStatus_ArrivingAfterANewerOne_IsIgnored_AndARestoredRoomsFirstStatusCounts()
     {
-        // The matchmaker of a room type nobody else uses here, fed the room's updates by hand, out of order.
+        // The matchmaker of a room type nobody else uses here, fed the room's statuses by hand, out of order.
         var matchmaker = fixture.Client.GetGrain<IMatchmakerGrain>("reorder-" + Guid.NewGuid().ToString("N")[..8]);
         const string roomId = "arena:reordered";
-        async Task<int> Players() => (await matchmaker.GetRooms()).SingleOrDefault()?.Players ?? -1;
-        await matchmaker.RoomUpdated(roomId, players: 8, capacity: 8, joined: true);
-        await Eventually.TrueAsync(async () => await Players() == 8, TimeSpan.FromSeconds(10));
+        string[] Players(int n) => [.. Enumerable.Range(0, n).Select(i => $"p{i}")];
+        async Task<int> Seated() => (await matchmaker.GetRooms()).SingleOrDefault()?.Players ?? -1;
+        await matchmaker.RoomUpdated(new RoomStatus(roomId, Activation: 1, Sequence: 2, Players(8), Capacity: 8));
+        await Eventually.TrueAsync(async () => await Seated() == 8, TimeSpan.FromSeconds(10));
 
         // Sent before the one above, arriving after it (one-way calls are not ordered): the count must not go back.
-        await matchmaker.RoomUpdated(roomId, players: 7, capacity: 8, joined: true);
+        await matchmaker.RoomUpdated(new RoomStatus(roomId, 1, 1, Players(7), 8));
         for (var i = 0; i < 20; i++)
         {
-            Assert.Equal(8, await Players());
+            Assert.Equal(8, await Seated());
             await Task.Delay(10);
         }
 
-        await matchmaker.RoomUpdated(roomId, players: 7, capacity: 8, joined: false); // a player left: exact again
-        await Eventually.TrueAsync(async () => await Players() == 7, TimeSpan.FromSeconds(10));
+        await matchmaker.RoomUpdated(new RoomStatus(roomId, 1, 3, Players(7), 8)); // a player left: exact again
+        await Eventually.TrueAsync(async () => await Seated() == 7, TimeSpan.FromSeconds(10));
+        // The room restored on another silo counts anew from 1.
+        await matchmaker.RoomUpdated(new RoomStatus(roomId, 2, 1, Players(5), 8));
+        await Eventually.TrueAsync(async () => await Seated() == 5, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task FindRoom_ForAPlayerWithASeatOrAReservation_ReturnsThatRoom_WithoutReservingAnotherSeat()
+    {
+        var matchmaker = fixture.Client.GetGrain<IMatchmakerGrain>(ArenaGame.Type);
+        var player = "seated-" + Guid.NewGuid().ToString("N")[..8];
+        var reserved = (await matchmaker.FindRoom(player))!;
+        async Task<RoomOccupancy> Occupancy() => (await matchmaker.GetRooms()).Single(r => r.RoomId == reserved);
+        var before = await Occupancy();
+
+        // On the way (a second tab joining at once): the same room, the same single reservation.
+        Assert.Equal(reserved, await matchmaker.FindRoom(player));
+        Assert.Equal(before, await Occupancy());
+
+        // Seated: still that room, even when another room would be first in line.
+        Assert.Equal(JoinStatus.Joined, (await fixture.Client.GetGrain<IRoomGrain>(reserved).Join(player)).Status);
+        await Eventually.TrueAsync(async () => (await Occupancy()).Reserved == before.Reserved - 1, TimeSpan.FromSeconds(10));
+        Assert.Equal(reserved, await matchmaker.FindRoom(player));
+        Assert.Equal(before.Reserved - 1, (await Occupancy()).Reserved);
+
+        // The seat's second join hands it over: still one seat.
+        var room = fixture.Client.GetGrain<IRoomGrain>(reserved);
+        var players = (await room.GetInfo()).Players;
+        Assert.Equal(JoinStatus.Joined, (await room.Join(player)).Status);
+        Assert.Equal(players, (await room.GetInfo()).Players);
     }
 
     [Fact]
     public async Task FindRoom_ForUnknownRoomType_ReturnsNull()
     {
-        Assert.Null(await fixture.Client.GetGrain<IMatchmakerGrain>("no-such-game").FindRoom());
+        Assert.Null(await fixture.Client.GetGrain<IMatchmakerGrain>("no-such-game").FindRoom("p1"));
     }
 }

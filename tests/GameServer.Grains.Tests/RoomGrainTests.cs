@@ -99,6 +99,41 @@ public sealed class RoomGrainTests(ClusterFixture fixture)
         Assert.Equal(JoinStatus.RoomFull, (await room.Join("p5")).Status);
     }
 
+    [Fact]
+    public async Task Join_ByAPlayerWhoHasASeat_TakesTheSeatOver_SameEntity_InputsCountingAfresh_OlderConnectionsInputsDropped()
+    {
+        var room = NewRoom(SlowTickGame.Type);
+        var collector = new SnapshotCollector();
+        await using var subscription = await RoomSubscription.StartAsync(fixture.Client, room, collector);
+        var first = await room.Join("twice");
+        await room.SubmitInputs(new InputBatch([Input(first.EntityId, 1, 1, first.Generation), Input(first.EntityId, 2, 1, first.Generation)]));
+        await collector.WaitForAsync(s => s.AckFor(first.EntityId) == 2, s_timeout);
+
+        var second = await room.Join("twice");
+
+        // One seat: the same entity, a new generation (the edges close the older connection) and a new resume token.
+        Assert.Equal(JoinStatus.Joined, second.Status);
+        Assert.Equal(first.EntityId, second.EntityId);
+        Assert.Equal(first.Generation + 1, second.Generation);
+        Assert.NotEqual(first.ResumeToken, second.ResumeToken);
+        Assert.False(second.Resumed); // the new connection counts its inputs from 1
+        Assert.Equal(1, (await room.GetInfo()).Players);
+        await Eventually.TrueAsync(() => Task.FromResult(collector.SeatsResumed.Contains((first.EntityId, second.Generation))), s_timeout);
+
+        // The older connection's inputs, still on their way, are dropped; the new one's count from 1.
+        await room.SubmitInputs(new InputBatch([Input(first.EntityId, 3, 1, first.Generation)]));
+        await room.SubmitInputs(new InputBatch([Input(second.EntityId, 1, 1, second.Generation)]));
+        var after = await collector.WaitForAsync(s => s.AckFor(second.EntityId) == 1, s_timeout);
+        // Applied by then: the first connection's two and the new one's first; the stale input (sent earlier) would make 4.
+        Assert.Equal(3, SlowTickGame.AppliedCount(after));
+        // The old token no longer resumes the seat; the new one does.
+        Assert.Equal(JoinStatus.ResumeRejected, (await room.Resume("twice", first.ResumeToken)).Status);
+        Assert.Equal(JoinStatus.Joined, (await room.Resume("twice", second.ResumeToken)).Status);
+    }
+
+    private static PlayerInput Input(int entityId, uint seq, int value, int generation) =>
+        new(entityId, seq, 0, MessagePackSerializer.Serialize(value), generation);
+
     private static PlayerInput Input(int entityId, uint seq, int value) =>
         new(entityId, seq, 0, MessagePackSerializer.Serialize(value));
 
