@@ -10,6 +10,8 @@ public enum JoinStatus
     ResumeExpired = 3,
     /// <summary>Resume: the token does not match this player's seat (wrong, or replaced by a later resume).</summary>
     ResumeRejected = 4,
+    /// <summary>Join by code: the room does not hold this code (it closed, or was never opened).</summary>
+    CodeUnknown = 5,
 }
 
 /// <summary>The outcome of <see cref="IRoomGrain.Join"/> or <see cref="IRoomGrain.Resume"/>; on success, what the player needs to know to play.</summary>
@@ -25,6 +27,7 @@ public enum JoinStatus
 /// <param name="Generation">Counts resumes of this seat: the edge session holding the newest generation owns the seat.</param>
 /// <param name="ReconnectGraceSeconds">How long the seat is kept after a disconnect.</param>
 /// <param name="Resumed">True for a resume (same entity, the input sequence continues).</param>
+/// <param name="Options">The room's options: private, its code, its properties.</param>
 [GenerateSerializer, Immutable, Alias("gs.JoinResult")]
 public sealed record JoinResult(
     JoinStatus Status,
@@ -38,7 +41,8 @@ public sealed record JoinResult(
     string ResumeToken,
     int Generation = 1,
     double ReconnectGraceSeconds = 0,
-    bool Resumed = false);
+    bool Resumed = false,
+    RoomOptions? Options = null);
 
 /// <summary>One player's input as the edge forwards it.</summary>
 /// <param name="EntityId">The entity of the connection's seat.</param>
@@ -107,8 +111,10 @@ public sealed record RoomLiveStats(double TickRateHz, double TickDurationP50Ms, 
 /// <param name="Sequence">Grows with every status an activation sends.</param>
 /// <param name="PlayerIds">The players holding a seat.</param>
 /// <param name="Capacity">The room's current maximum of players.</param>
+/// <param name="Options">Private or not, and its properties: a matchmaker that lost its memory relearns them.</param>
+/// <param name="Metadata">What the game says about the room for the lobby (e.g. <c>phase=waiting</c>).</param>
 [GenerateSerializer, Immutable, Alias("gs.RoomStatus")]
-public sealed record RoomStatus(string RoomId, long Activation, long Sequence, string[] PlayerIds, int Capacity);
+public sealed record RoomStatus(string RoomId, long Activation, long Sequence, string[] PlayerIds, int Capacity, RoomOptions? Options = null, Dictionary<string, string>? Metadata = null);
 
 /// <summary>A room as the matchmaker sees it.</summary>
 [GenerateSerializer, Immutable, Alias("gs.RoomOccupancy")]

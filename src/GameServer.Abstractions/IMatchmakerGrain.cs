@@ -11,10 +11,24 @@ namespace GameServer.Abstractions;
 public interface IMatchmakerGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// The room for <paramref name="playerId"/>: the one they already have a seat in, or one with a free seat (reserved
-    /// for them), or a new one. Null when no game has this room type.
+    /// The room for <paramref name="playerId"/>: the one they already have a seat in, or a public one with a free seat and
+    /// the same <paramref name="criteria"/> (reserved for them), or a new one with them.
     /// </summary>
-    Task<string?> FindRoom(string playerId);
+    /// <param name="playerId">The player (the token's subject).</param>
+    /// <param name="criteria">Values of the type's declared properties; those not named are at their defaults.</param>
+    Task<RoomTicket> FindRoom(string playerId, Dictionary<string, string>? criteria);
+
+    /// <summary>
+    /// A new room for <paramref name="playerId"/> to open (<see cref="IRoomGrain.Open"/>), public or private; a private
+    /// one gets a code that leads to it (<see cref="IRoomCodeGrain"/>) and never receives matchmade players.
+    /// </summary>
+    Task<RoomTicket> CreateRoom(string playerId, bool isPrivate, Dictionary<string, string>? properties);
+
+    /// <summary>
+    /// Open public rooms with a free seat, oldest first, whose properties match <paramref name="filter"/>; a page of
+    /// <paramref name="limit"/> from <paramref name="offset"/>. From the matchmaker's memory: no room is called.
+    /// </summary>
+    Task<LobbyPage> ListRooms(Dictionary<string, string>? filter, int offset, int limit);
 
     /// <summary>A room's seats changed, or its periodic status: who sits there and its capacity. Consumes the reservations of players now seated.</summary>
     [OneWay]

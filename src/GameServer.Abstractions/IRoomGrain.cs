@@ -12,6 +12,15 @@ public interface IRoomGrain : IGrainWithStringKey
     Task<JoinResult> Join(string playerId);
 
     /// <summary>
+    /// Like <see cref="Join"/>, for the player who opens a new room (a matchmaker's <see cref="RoomTicket"/>): a room
+    /// nobody has joined yet takes <paramref name="options"/> (private, code, properties); one already open keeps its own.
+    /// </summary>
+    Task<JoinResult> Open(string playerId, RoomOptions options);
+
+    /// <summary>Like <see cref="Join"/> for a friend with the room's code; <see cref="JoinStatus.CodeUnknown"/> unless the room holds <paramref name="code"/>.</summary>
+    Task<JoinResult> JoinByCode(string playerId, string code);
+
+    /// <summary>
     /// Takes back <paramref name="playerId"/>'s seat with the resume token from their last join or resume: same entity,
     /// input sequence continuing, a new token and generation. Edges holding an older generation of the seat are told
     /// (<see cref="IRoomObserver.OnSeatResumed"/>) so they close that stale connection.

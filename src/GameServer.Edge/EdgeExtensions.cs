@@ -30,7 +30,9 @@ public static class EdgeExtensions
         services.AddSingleton<RoomLinks>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<GameEndpoint>();
+        services.AddSingleton<LobbyEndpoint>();
         services.AddSingleton(sp => new ConnectionLimits(sp.GetRequiredService<IOptions<EdgeOptions>>().Value));
+        services.AddSingleton(sp => new CodeGuessLimits(sp.GetRequiredService<IOptions<EdgeOptions>>().Value));
         services.AddHostedService<SubscriptionRenewer>();
         services.AddHostedService<IdleConnectionSweeper>();
         services.AddGameServerAuthentication(configuration);
@@ -61,10 +63,12 @@ public static class EdgeExtensions
         return services;
     }
 
-    /// <summary>Maps the game endpoint at <see cref="ProtocolVersion.Path"/> (<c>/ws</c>).</summary>
+    /// <summary>Maps the game endpoint at <see cref="ProtocolVersion.Path"/> (<c>/ws</c>) and the lobby's room list at <c>/rooms</c>.</summary>
     public static IEndpointConventionBuilder MapGameServerEdge(this IEndpointRouteBuilder endpoints)
     {
         var endpoint = endpoints.ServiceProvider.GetRequiredService<GameEndpoint>();
+        var lobby = endpoints.ServiceProvider.GetRequiredService<LobbyEndpoint>();
+        endpoints.MapGet(LobbyEndpoint.Path, (Func<HttpContext, Task<IResult>>)lobby.HandleAsync);
         return endpoints.Map(ProtocolVersion.Path, (RequestDelegate)endpoint.HandleAsync);
     }
 

@@ -27,6 +27,7 @@ internal sealed class EdgeMetrics
     private readonly Counter<long> _snapshotsReceived;
     private readonly UpDownCounter<long> _roomLinks;
     private readonly Counter<long> _resumes;
+    private readonly Counter<long> _codeJoins;
     private readonly Counter<long> _roomFollows;
     private readonly Counter<long> _lateSnapshots;
 
@@ -53,6 +54,8 @@ internal sealed class EdgeMetrics
         _roomLinks = meter.CreateUpDownCounter<long>("gameserver.edge.rooms", "{room}", "Rooms this edge is subscribed to.");
         _resumes = meter.CreateCounter<long>("gameserver.edge.resumes", "{resume}",
             "Resume requests from players, by outcome: resumed, expired (seat released), rejected (bad token).");
+        _codeJoins = meter.CreateCounter<long>("gameserver.edge.code_joins", "{attempt}",
+            "JoinByCode attempts, by outcome: joined, full, unknown (no open room has the code), limited (too many attempts).");
         _lateSnapshots = meter.CreateCounter<long>("gameserver.edge.snapshots.late", "{snapshot}",
             "Snapshots that arrived after a newer one of the same room (one-way messages may overtake) and were not forwarded.");
         _roomFollows = meter.CreateCounter<long>("gameserver.edge.room.resubscribes", "{call}",
@@ -97,6 +100,8 @@ internal sealed class EdgeMetrics
     public void Resumed(string outcome) => _resumes.Add(1, new KeyValuePair<string, object?>("gameserver.resume.outcome", outcome));
 
     public void SnapshotLate() => _lateSnapshots.Add(1);
+
+    public void CodeJoin(string outcome) => _codeJoins.Add(1, new KeyValuePair<string, object?>("gameserver.code_join.outcome", outcome));
 
     public void RoomFollowed(string cause) => _roomFollows.Add(1, new KeyValuePair<string, object?>("gameserver.resubscribe.cause", cause));
 

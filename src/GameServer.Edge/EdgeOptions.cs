@@ -124,6 +124,14 @@ public sealed class EdgeOptions : IValidatableObject
     /// <summary>Whether clients may join a specific room by id; when false (the default) they can only enter rooms the matchmaker assigns.</summary>
     public bool AllowJoinByRoomId { get; set; }
 
+    /// <summary>Room-code attempts (JoinByCode, right or wrong) one connection may make per minute; beyond it Error 16. Default 5.</summary>
+    [Range(1, 1000)]
+    public int CodeAttemptsPerMinute { get; set; } = 5;
+
+    /// <summary>Room-code attempts all connections from one client address may make per minute. Default 20.</summary>
+    [Range(1, 100_000)]
+    public int CodeAttemptsPerMinutePerIp { get; set; } = 20;
+
     /// <summary>How long a close handshake may take before the connection is aborted, ms. Default 2000.</summary>
     [Range(10, 60_000)]
     public int CloseTimeoutMs { get; set; } = 2000;

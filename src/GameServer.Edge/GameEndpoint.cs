@@ -23,12 +23,14 @@ internal sealed partial class GameEndpoint
     private readonly CancellationToken _stopping;
     private readonly OriginPolicy _origins;
     private readonly ConnectionLimits _limits;
+    private readonly CodeGuessLimits _codeGuesses;
 
     public GameEndpoint(
         IGrainFactory grains,
         RoomLinks links,
         SessionRegistry sessions,
         ConnectionLimits limits,
+        CodeGuessLimits codeGuesses,
         IOptions<EdgeOptions> options,
         EdgeMetrics metrics,
         IHostApplicationLifetime lifetime,
@@ -43,6 +45,7 @@ internal sealed partial class GameEndpoint
         _stopping = lifetime.ApplicationStopping;
         _origins = new OriginPolicy(_options);
         _limits = limits;
+        _codeGuesses = codeGuesses;
         // Draining: every player is told to reconnect elsewhere and resume (their seats wait in the rooms).
         lifetime.ApplicationStopping.Register(sessions.DrainAll);
     }
@@ -110,7 +113,8 @@ internal sealed partial class GameEndpoint
             KeepAliveInterval = TimeSpan.FromSeconds(_options.KeepAliveIntervalSeconds),
             KeepAliveTimeout = _options.KeepAliveTimeoutSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(_options.KeepAliveTimeoutSeconds),
         }).ConfigureAwait(false);
-        var session = new PlayerSession(socket, playerId, _grains, _links, _options, _metrics, _logger);
+        using var codeGate = _codeGuesses.ForConnection(context.Connection.RemoteIpAddress);
+        var session = new PlayerSession(socket, playerId, _grains, _links, _options, _metrics, _logger, codeGate);
         _sessions.Add(session);
         _metrics.Connected();
         try

@@ -28,7 +28,9 @@ internal sealed partial class PlayerSession
     private bool _releaseSeatOnEnd;
     private string _endReason = "lost";
 
-    public PlayerSession(WebSocket socket, string playerId, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
+    public PlayerSession(
+        WebSocket socket, string playerId, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger,
+        CodeGuessLimits.Gate? codeGuesses = null)
     {
         _socket = socket;
         PlayerId = playerId;
@@ -38,7 +40,7 @@ internal sealed partial class PlayerSession
         _metrics = metrics;
         _logger = logger;
         Sender = new ConnectionSender(socket, options, metrics);
-        _membership = new RoomMembership(this, _seat, grains, links, options, metrics, logger);
+        _membership = new RoomMembership(this, _seat, grains, links, options, metrics, logger, codeGuesses);
     }
 
     /// <summary>Why the connection ended, for the closed-connections metric; "lost" until something else is known.</summary>
@@ -198,6 +200,12 @@ internal sealed partial class PlayerSession
                 break;
             case Resume resume:
                 await _membership.ResumeAsync(resume).ConfigureAwait(false);
+                break;
+            case Create create:
+                await _membership.CreateAsync(create).ConfigureAwait(false);
+                break;
+            case JoinByCode byCode:
+                await _membership.JoinByCodeAsync(byCode).ConfigureAwait(false);
                 break;
             case Leave:
                 var roomId = RoomId;

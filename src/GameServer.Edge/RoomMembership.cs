@@ -22,9 +22,13 @@ internal sealed partial class RoomMembership
     private readonly EdgeOptions _options;
     private readonly EdgeMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly CodeGuessLimits.Gate? _codeGuesses;
 
-    public RoomMembership(PlayerSession session, SessionSeat seat, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger)
+    public RoomMembership(
+        PlayerSession session, SessionSeat seat, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger,
+        CodeGuessLimits.Gate? codeGuesses)
     {
+        _codeGuesses = codeGuesses; // null only for a session tested on its own, without an endpoint
         _session = session;
         _seat = seat;
         _grains = grains;
@@ -60,30 +64,131 @@ internal sealed partial class RoomMembership
             return;
         }
         var byType = join.RoomType is not null;
-        JoinResult? result;
+        var roomType = join.RoomType ?? RoomIds.TypeOf(join.RoomId!)!;
         try
         {
-            result = byType ? await MatchmakeAsync(join.RoomType!).ConfigureAwait(false) : await _grains.GetGrain<IRoomGrain>(join.RoomId!).Join(PlayerId).ConfigureAwait(false);
+            if (byType)
+            {
+                await MatchmakeAsync(roomType, join.Properties).ConfigureAwait(false);
+            }
+            else
+            {
+                await AnswerJoinAsync(roomType, await _grains.GetGrain<IRoomGrain>(join.RoomId!).Join(PlayerId).ConfigureAwait(false)).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
             Log.JoinFailed(_logger, ex, PlayerId);
             SendError(ErrorCode.InternalError, "Joining failed on the server; try again.");
+        }
+    }
+
+    /// <summary>Opens a new room, public or private (with a code for friends), and seats the player in it.</summary>
+    public async Task CreateAsync(Create create)
+    {
+        if (RoomRequestChecks.CheckCreate(create, _seat.RoomId) is { } refused)
+        {
+            SendError(refused.Code, refused.Message);
             return;
         }
-        switch (result?.Status)
+        try
         {
-            case null:
-            case JoinStatus.UnknownRoomType:
-                SendError(ErrorCode.UnknownRoomType, $"No game is registered for room type '{join.RoomType ?? RoomIds.TypeOf(join.RoomId!)}'.");
+            var ticket = await _grains.GetGrain<IMatchmakerGrain>(create.RoomType)
+                .CreateRoom(PlayerId, create.Private, ToDictionary(create.Properties)).ConfigureAwait(false);
+            if (RefuseTicket(create.RoomType, ticket))
+            {
+                return;
+            }
+            var result = await _grains.GetGrain<IRoomGrain>(ticket.RoomId!).Open(PlayerId, ticket.Options!).ConfigureAwait(false);
+            await AnswerJoinAsync(create.RoomType, result).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.JoinFailed(_logger, ex, PlayerId);
+            SendError(ErrorCode.InternalError, "Creating the room failed on the server; try again.");
+        }
+    }
+
+    /// <summary>Seats the player in the private (or public) room a friend's code leads to.</summary>
+    public async Task JoinByCodeAsync(JoinByCode byCode)
+    {
+        if (RoomRequestChecks.CheckJoinByCode(byCode, _seat.RoomId) is { } refused)
+        {
+            SendError(refused.Code, refused.Message);
+            return;
+        }
+        if (_codeGuesses is not null && !_codeGuesses.TryAttempt())
+        {
+            _metrics.CodeJoin("limited");
+            SendError(ErrorCode.TooManyCodeGuesses,
+                $"Too many room codes tried (limit {_options.CodeAttemptsPerMinute} a minute per connection, {_options.CodeAttemptsPerMinutePerIp} per address); wait a minute.");
+            return;
+        }
+        var code = RoomCodes.Normalize(byCode.Code);
+        if (code is null)
+        {
+            _metrics.CodeJoin("unknown");
+            SendError(ErrorCode.RoomCodeUnknown, $"A room code is {RoomCodes.Length} characters from {RoomCodes.Alphabet}; check the code and try again.");
+            return;
+        }
+        try
+        {
+            var roomId = await _grains.GetGrain<IRoomCodeGrain>(code).Resolve().ConfigureAwait(false);
+            var result = roomId is null ? null : await _grains.GetGrain<IRoomGrain>(roomId).JoinByCode(PlayerId, code).ConfigureAwait(false);
+            if (result is null or { Status: JoinStatus.CodeUnknown })
+            {
+                _metrics.CodeJoin("unknown");
+                SendError(ErrorCode.RoomCodeUnknown, $"No open room has code {code}; check it with your friend (codes end with their room).");
+                return;
+            }
+            _metrics.CodeJoin(result.Status == JoinStatus.Joined ? "joined" : "full");
+            await AnswerJoinAsync(RoomIds.TypeOf(roomId!)!, result).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.JoinFailed(_logger, ex, PlayerId);
+            SendError(ErrorCode.InternalError, "Joining by code failed on the server; try again.");
+        }
+    }
+
+    /// <summary>Sends the error for a ticket the matchmaker refused; false for a ticket to use.</summary>
+    private bool RefuseTicket(string roomType, RoomTicket ticket)
+    {
+        switch (ticket.Status)
+        {
+            case TicketStatus.Ok:
+                return false;
+            case TicketStatus.InvalidProperties:
+                SendError(ErrorCode.InvalidJoin, ticket.Problem ?? "The properties are not ones this room type allows.");
+                return true;
+            case TicketStatus.NoCodeAvailable:
+                SendError(ErrorCode.InternalError, "No free room code was found; try again.");
+                return true;
+            default:
+                SendError(ErrorCode.UnknownRoomType, $"No game is registered for room type '{roomType}'.");
+                return true;
+        }
+    }
+
+    /// <summary>Seats the player on success, or sends the error a refused join gets.</summary>
+    private async Task AnswerJoinAsync(string roomType, JoinResult result)
+    {
+        switch (result.Status)
+        {
+            case JoinStatus.Joined:
+                await TakeSeatAsync(result).ConfigureAwait(false);
                 return;
             case JoinStatus.RoomFull:
                 SendError(ErrorCode.RoomFull, $"Room {result.RoomId} is full.");
                 return;
+            default:
+                SendError(ErrorCode.UnknownRoomType, $"No game is registered for room type '{roomType}'.");
+                return;
         }
-
-        await TakeSeatAsync(result).ConfigureAwait(false);
     }
+
+    private static Dictionary<string, string>? ToDictionary(IReadOnlyDictionary<string, string>? map) =>
+        map is null ? null : new Dictionary<string, string>(map, StringComparer.Ordinal);
 
     public async Task ResumeAsync(Resume resume)
     {
@@ -127,7 +232,8 @@ internal sealed partial class RoomMembership
         // Welcome goes out before the link is attached, so it precedes the first snapshot.
         Sender.EnqueueControl(MessageCodec.Encode(new Welcome(
             PlayerId, result.RoomId, result.RoomType, result.EntityId, result.TickRateHz, result.SnapshotEveryTicks,
-            result.CurrentTick, result.ResumeToken, result.MaxPlayers, result.Resumed, (int)Math.Ceiling(result.ReconnectGraceSeconds))));
+            result.CurrentTick, result.ResumeToken, result.MaxPlayers, result.Resumed, (int)Math.Ceiling(result.ReconnectGraceSeconds),
+            result.Options?.Code, result.Options?.Properties is { Count: > 0 } properties ? properties : null)));
         RoomLink link;
         try
         {
@@ -146,24 +252,26 @@ internal sealed partial class RoomMembership
         Log.Joined(_logger, PlayerId, result.RoomId, result.EntityId);
     }
 
-    private async Task<JoinResult?> MatchmakeAsync(string roomType)
+    /// <summary>Join-or-create by room type and criteria; a room that turned out full sends the player back to the matchmaker.</summary>
+    private async Task MatchmakeAsync(string roomType, IReadOnlyDictionary<string, string>? criteria)
     {
         var matchmaker = _grains.GetGrain<IMatchmakerGrain>(roomType);
+        var wanted = ToDictionary(criteria);
         JoinResult? result = null;
         for (var attempt = 0; attempt < MatchmakingAttempts; attempt++)
         {
-            var roomId = await matchmaker.FindRoom(PlayerId).ConfigureAwait(false);
-            if (roomId is null)
+            var ticket = await matchmaker.FindRoom(PlayerId, wanted).ConfigureAwait(false);
+            if (RefuseTicket(roomType, ticket))
             {
-                return null;
+                return;
             }
-            result = await _grains.GetGrain<IRoomGrain>(roomId).Join(PlayerId).ConfigureAwait(false);
+            result = await _grains.GetGrain<IRoomGrain>(ticket.RoomId!).Open(PlayerId, ticket.Options!).ConfigureAwait(false);
             if (result.Status != JoinStatus.RoomFull)
             {
-                return result;
+                break;
             }
         }
-        return result;
+        await AnswerJoinAsync(roomType, result!).ConfigureAwait(false);
     }
 
     /// <summary>The connection ended without a goodbye: the room keeps the seat for the grace window.</summary>

@@ -32,8 +32,51 @@ internal static class RoomRequestChecks
                 ? "roomType must be 1-32 letters, digits, '-' or '_'."
                 : "roomId must look like '<roomType>:<id>' with letters, digits, '-' or '_'.");
         }
+        if (join.Properties is not null && !byType)
+        {
+            return new(ErrorCode.InvalidJoin, "properties (field 2) are matchmaking criteria: send them with a roomType, not a roomId.");
+        }
+        return CheckProperties(join.Properties, "field 2");
+    }
+
+    public static RequestError? CheckCreate(Create create, string? currentRoomId)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        if (currentRoomId is not null)
+        {
+            return new(ErrorCode.AlreadyInRoom, $"Already in room {currentRoomId}; leave it first.");
+        }
+        if (!RoomIds.IsValidRoomType(create.RoomType))
+        {
+            return new(ErrorCode.InvalidJoin, "Create needs roomType (field 0): 1-32 letters, digits, '-' or '_'.");
+        }
+        return CheckProperties(create.Properties, "field 2");
+    }
+
+    public static RequestError? CheckJoinByCode(JoinByCode byCode, string? currentRoomId)
+    {
+        ArgumentNullException.ThrowIfNull(byCode);
+        return currentRoomId is null ? null : new(ErrorCode.AlreadyInRoom, $"Already in room {currentRoomId}; leave it first.");
+    }
+
+    /// <summary>Property names as room types spell them, values 1-64 characters; the room type's own rules are the matchmaker's.</summary>
+    private static RequestError? CheckProperties(IReadOnlyDictionary<string, string>? properties, string field)
+    {
+        foreach (var (name, value) in properties ?? new Dictionary<string, string>())
+        {
+            if (!RoomIds.IsValidRoomType(name))
+            {
+                return new(ErrorCode.InvalidJoin, $"Property names ({field}) must be 1-32 letters, digits, '-' or '_'; got '{Shorten(name)}'.");
+            }
+            if (value.Length is 0 or > 64)
+            {
+                return new(ErrorCode.InvalidJoin, $"Property '{name}' ({field}) needs a value of 1-64 characters.");
+            }
+        }
         return null;
     }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     public static RequestError? CheckResume(Resume resume, string? currentRoomId)
     {

@@ -19,6 +19,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<RoomMetrics>();
         services.TryAddSingleton<RoomConfigRules>();
+        services.TryAddSingleton<RoomPropertyRules>();
         services.TryAddSingleton<LocalRooms>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, RoomHandoverParticipant>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoomsOptions>, RoomsOptionsValidator>());

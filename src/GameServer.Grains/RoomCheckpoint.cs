@@ -25,6 +25,8 @@ internal sealed class RoomCheckpoint
     /// save: the next activation continues where the room stopped, which is normal operation, not a recovery.
     /// </summary>
     [Id(8)] public bool HandedOver { get; set; }
+    /// <summary>Private or not, the room's code and properties (null in checkpoints from before rooms had them: public, defaults).</summary>
+    [Id(9)] public RoomOptions? Options { get; set; }
 }
 
 /// <summary>One seat: who sits in it, the secret to resume it, and how long its player has been gone.</summary>

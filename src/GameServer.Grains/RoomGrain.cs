@@ -33,6 +33,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private readonly ILogger<RoomGrain> _logger;
     private readonly ObserverManager<IRoomObserver> _observers;
 
+    private readonly RoomPropertyRules _properties;
     private readonly RoomConfigState _config;
     private readonly RoomSeats _seats = new();
     private readonly RoomCheckpoints _checkpoints;
@@ -46,17 +47,24 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private readonly long _activation = RandomNumberGenerator.GetInt32(int.MaxValue) + 1L;
     private long _statusSequence;
     private int _seed;
+    private IGame? _game;
+    private GameRoomContext? _context;
+    // Private or not, code and properties: from the opener (Open), the checkpoint, or the type's defaults (Options).
+    private RoomOptions? _options;
+    private IReadOnlyDictionary<string, string>? _announcedMetadata;
     private RoomRuntime? _runtime;
     private IGrainTimer? _tickTimer;
     private IGrainTimer? _closeTimer;
     private InputCounts _reportedInputs;
     private bool _closed;
+    private bool _opened; // a player joined or Open set the options: later Opens do not replace them
     private bool _movedOut;
 
     public RoomGrain(
         [PersistentState("checkpoint", RoomStorage.Checkpoints)] IPersistentState<RoomCheckpoint> checkpoint,
         GameCatalog catalog,
         RoomConfigRules rules,
+        RoomPropertyRules properties,
         RoomMetrics metrics,
         LocalRooms localRooms,
         ILogger<RoomGrain> logger)
@@ -64,6 +72,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         _roomId = this.GetPrimaryKeyString();
         _roomType = RoomIds.TypeOf(_roomId) ?? "";
         _catalog = catalog;
+        _properties = properties;
         _metrics = metrics;
         _localRooms = localRooms;
         _logger = logger;
@@ -74,9 +83,19 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
     private IMatchmakerGrain Matchmaker => GrainFactory.GetGrain<IMatchmakerGrain>(_roomType);
 
-    /// <summary>Tells the matchmaker who holds this room's seats (after a join or leave, and every few seconds).</summary>
-    private void AnnounceSeats() =>
-        _ = Matchmaker.RoomUpdated(new RoomStatus(_roomId, _activation, ++_statusSequence, _seats.PlayerIds(), _runtime!.Settings.MaxPlayers));
+    /// <summary>The room's options; a room opened without any (by id, or an old checkpoint) is public with the default properties.</summary>
+    private RoomOptions Options => _options ??= new RoomOptions(false, null, _properties.Resolve(_roomType, null).Values ?? new Dictionary<string, string>());
+
+    /// <summary>
+    /// Tells the matchmaker who holds this room's seats, its options and the game's metadata for the lobby (after a join
+    /// or leave, when the metadata changes, and every few seconds).
+    /// </summary>
+    private void AnnounceSeats()
+    {
+        _announcedMetadata = _runtime!.Metadata;
+        var metadata = _announcedMetadata is null ? null : new Dictionary<string, string>(_announcedMetadata, StringComparer.Ordinal);
+        _ = Matchmaker.RoomUpdated(new RoomStatus(_roomId, _activation, ++_statusSequence, _seats.PlayerIds(), _runtime.Settings.MaxPlayers, Options, metadata));
+    }
 
     // A ticking room takes new settings at its next tick boundary; an idle one at once.
     private bool IsTicking => _tickTimer is not null;
@@ -94,7 +113,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var config = _config.Open(typeConfig, saved?.Overrides);
         var settings = RoomConfigRules.ToSettings(config);
         _seed = saved?.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
-        var context = new GameRoomContext(_roomId, _seed, settings) { Tunables = config.Tunables };
+        _options = saved?.Options;
+        var context = new GameRoomContext(_roomId, _seed, settings) { Tunables = config.Tunables, Properties = Options.Properties };
+        _game = game;
+        _context = context;
         _clock = new RoomClock(settings.TickInterval, settings.MaxCatchUpSteps, _startedAt, saved?.ServerTimeMs ?? 0);
         _metrics.RoomOpened(_roomType);
         if (saved is null)
@@ -169,6 +191,37 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         _movedOut = true;
     }
 
+    public Task<JoinResult> Open(string playerId, RoomOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfMovedOut();
+        if (_runtime is { PlayerCount: 0 } && !_closed && _seats.Count == 0 && _checkpoints.Saved is null && !_opened)
+        {
+            // Nobody has played here: the game starts again with the opener's properties.
+            _opened = true;
+            _options = options;
+            var settings = _runtime.Settings;
+            _runtime.Dispose();
+            _context = _context! with { Properties = options.Properties };
+            _runtime = new RoomRuntime(_game!.CreateRoom(_context), settings);
+        }
+        return Join(playerId);
+    }
+
+    public Task<JoinResult> JoinByCode(string playerId, string code)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(code);
+        ThrowIfMovedOut();
+        if (_options?.Code != code)
+        {
+            // The code leads here but the room does not hold it: its opener never arrived (or the room ended without
+            // releasing it). Free the code so it cannot send anyone to an empty room again.
+            _ = GrainFactory.GetGrain<IRoomCodeGrain>(code).Release(_roomId);
+            return Task.FromResult(Refused(JoinStatus.CodeUnknown));
+        }
+        return Join(playerId);
+    }
+
     public Task<JoinResult> Join(string playerId)
     {
         ArgumentException.ThrowIfNullOrEmpty(playerId);
@@ -188,6 +241,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             return Task.FromResult(Refused(JoinStatus.RoomFull));
         }
         var seat = _seats.Add(entityId.Value, playerId, Environment.TickCount64);
+        _opened = true;
         _metrics.PlayerJoined(_roomType);
         StartTicking();
         AnnounceSeats();
@@ -286,7 +340,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var settings = _runtime!.Settings;
         return new JoinResult(
             JoinStatus.Joined, _roomId, _roomType, entityId, settings.TickRateHz, settings.SnapshotEveryTicks,
-            _runtime.Tick, settings.MaxPlayers, seat.Token, seat.Generation, settings.ReconnectGraceSeconds, resumed);
+            _runtime.Tick, settings.MaxPlayers, seat.Token, seat.Generation, settings.ReconnectGraceSeconds, resumed, Options);
     }
 
     /// <summary>Frees a seat: the entity leaves the game and the slot opens for new players.</summary>
@@ -309,6 +363,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         foreach (var entityId in _seats.Expired(_runtime!.Settings.ReconnectGraceSeconds, Environment.TickCount64) ?? [])
         {
             Release(entityId, "grace window passed");
+        }
+        if (!MetadataEquals(_runtime.Metadata, _announcedMetadata))
+        {
+            AnnounceSeats(); // the lobby shows it
         }
     }
 
@@ -468,6 +526,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             GameState = runtime.GameState,
             Seed = _seed,
             Overrides = _config.Overrides,
+            Options = _options,
             SavedAt = DateTimeOffset.UtcNow,
             ServerTimeMs = _clock!.ServerTimeMs(now),
         };
@@ -562,12 +621,20 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             if (tellMatchmaker)
             {
                 _ = Matchmaker.RoomClosed(_roomId);
+                if (_options?.Code is { } code)
+                {
+                    // The code ends with the room. (Left held when the silo is going down: a later JoinByCode frees it.)
+                    _ = GrainFactory.GetGrain<IRoomCodeGrain>(code).Release(_roomId);
+                }
             }
             _metrics.RoomClosed(_roomType, _runtime.PlayerCount);
             _runtime.Dispose();
             Log.Closed(_logger, _roomId, reason, _runtime.Tick);
         }
     }
+
+    private static bool MetadataEquals(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
+        ReferenceEquals(a, b) || (a is not null && b is not null && a.Count == b.Count && a.All(e => b.TryGetValue(e.Key, out var v) && v == e.Value));
 
     private JoinResult Refused(JoinStatus status) => new(status, _roomId, _roomType, 0, 0, 0, 0, 0, "");
 

@@ -36,4 +36,10 @@ public sealed class RoomTypeOptions
 
     /// <summary>The game's tunables by name (see <c>IGame.Tunables</c>).</summary>
     public Dictionary<string, double> Tunables { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Allowed values of the game's room properties by name (see <c>IGame.Properties</c>), replacing the game's own;
+    /// the first is the default. E.g. <c>Rooms:arena:Properties:mode:0 = ffa</c>.
+    /// </summary>
+    public Dictionary<string, string[]> Properties { get; set; } = new(StringComparer.Ordinal);
 }

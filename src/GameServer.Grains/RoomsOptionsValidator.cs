@@ -20,7 +20,7 @@ internal sealed class RoomsOptionsValidator(GameCatalog catalog) : IValidateOpti
                 continue;
             }
             var config = RoomConfigRules.ToPatch(configured).ApplyTo(RoomConfigRules.Defaults(game));
-            foreach (var (field, message) in RoomConfigRules.Problems(game, config))
+            foreach (var (field, message) in RoomConfigRules.Problems(game, config).Concat(RoomPropertyRules.Problems(game, configured)))
             {
                 // Messages name the configuration path: Rooms:arena:TickRateHz, Rooms:arena:Tunables:MaxSpeed.
                 failures.Add($"{RoomsOptions.SectionName}:{roomType}:{field.Replace('.', ':')}: {message}");

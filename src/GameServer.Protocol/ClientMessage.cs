@@ -10,7 +10,24 @@ public abstract record ClientMessage;
 /// <summary>Join a room: either matchmake by <see cref="RoomType"/> (join-or-create) or enter <see cref="RoomId"/>.</summary>
 /// <param name="RoomType">Room type to matchmake into, e.g. <c>"arena"</c>; null when <paramref name="RoomId"/> is set.</param>
 /// <param name="RoomId">A specific room id, e.g. one a friend shared; null to matchmake.</param>
-public sealed record Join(string? RoomType, string? RoomId = null) : ClientMessage;
+/// <param name="Properties">
+/// Matchmaking criteria, e.g. <c>mode=duel</c>: only rooms with these values of the room type's declared properties
+/// (the others at their defaults) are filled, and a new room gets them. Null for the defaults.
+/// </param>
+public sealed record Join(string? RoomType, string? RoomId = null, IReadOnlyDictionary<string, string>? Properties = null) : ClientMessage;
+
+/// <summary>
+/// Open a new room and take its first seat. A private room gets a short code (in the <see cref="Welcome"/>) that friends
+/// join it by (<see cref="JoinByCode"/>); matchmaking never sends anyone there.
+/// </summary>
+/// <param name="RoomType">The room type, e.g. <c>"arena"</c>.</param>
+/// <param name="Private">True for a room reachable only by its code.</param>
+/// <param name="Properties">The room's values of the type's declared properties (the others at their defaults); null for the defaults.</param>
+public sealed record Create(string RoomType, bool Private, IReadOnlyDictionary<string, string>? Properties = null) : ClientMessage;
+
+/// <summary>Join the room a friend created, by the code its <see cref="Welcome"/> showed them.</summary>
+/// <param name="Code">The room code, e.g. <c>"K7QX2M"</c>; letters are matched case-insensitively.</param>
+public sealed record JoinByCode(string Code) : ClientMessage;
 
 /// <summary>One player input. Inputs are applied at the next tick boundary in <see cref="Seq"/> order.</summary>
 /// <param name="Seq">Client sequence number, starting at 1 and increasing by one per input.</param>

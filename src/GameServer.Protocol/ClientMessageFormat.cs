@@ -27,9 +27,24 @@ internal static class ClientMessageFormat
                 writer.Write(ping.ClientTimeMs);
                 break;
             case Join join:
-                FrameFormat.WriteHeader(ref writer, MessageType.Join, 2);
+                // Two fields unless there are criteria, so a plain Join is byte for byte what it was before them.
+                FrameFormat.WriteHeader(ref writer, MessageType.Join, join.Properties is null ? 2 : 3);
                 writer.Write(join.RoomType);
                 writer.Write(join.RoomId);
+                if (join.Properties is not null)
+                {
+                    FrameFormat.WriteStringMap(ref writer, join.Properties);
+                }
+                break;
+            case Create create:
+                FrameFormat.WriteHeader(ref writer, MessageType.Create, 3);
+                writer.Write(create.RoomType);
+                writer.Write(create.Private);
+                FrameFormat.WriteStringMap(ref writer, create.Properties);
+                break;
+            case JoinByCode byCode:
+                FrameFormat.WriteHeader(ref writer, MessageType.JoinByCode, 1);
+                writer.Write(byCode.Code);
                 break;
             case Leave:
                 FrameFormat.WriteHeader(ref writer, MessageType.Leave, 0);
@@ -76,8 +91,22 @@ internal static class ClientMessageFormat
             case MessageType.Join:
                 var roomType = count > 0 ? FrameFormat.ReadString(ref reader) : null;
                 var roomId = count > 1 ? FrameFormat.ReadString(ref reader) : null;
-                message = new Join(roomType, roomId);
-                known = 2;
+                var criteria = count > 2 ? FrameFormat.ReadStringMap(ref reader) : null;
+                message = new Join(roomType, roomId, criteria);
+                known = 3;
+                break;
+            case MessageType.Create:
+                // A missing or nil room type reads as null; the edge refuses it naming the field.
+                var createType = count > 0 ? FrameFormat.ReadString(ref reader) : null;
+                var isPrivate = count > 1 && reader.ReadBoolean();
+                var properties = count > 2 ? FrameFormat.ReadStringMap(ref reader) : null;
+                message = new Create(createType!, isPrivate, properties);
+                known = 3;
+                break;
+            case MessageType.JoinByCode:
+                var code = count > 0 ? FrameFormat.ReadString(ref reader) : null;
+                message = new JoinByCode(code!);
+                known = 1;
                 break;
             case MessageType.Leave:
                 message = new Leave();

@@ -29,6 +29,10 @@ public static class ErrorCode
     public const int ResumeExpired = 13;
     /// <summary>The resume token is not valid for this player and room (wrong, replaced by a later resume, or malformed).</summary>
     public const int ResumeRejected = 14;
+    /// <summary>No open room has the code sent with JoinByCode (mistyped, or the room closed).</summary>
+    public const int RoomCodeUnknown = 15;
+    /// <summary>Too many wrong room codes from this connection or address; wait before trying again.</summary>
+    public const int TooManyCodeGuesses = 16;
 
     /// <summary>The constant's name for a code (e.g. 5 → "RoomFull"), or the number itself for a code this version does not know.</summary>
     public static string Name(int code) => code switch
@@ -46,6 +50,8 @@ public static class ErrorCode
         JoinByIdNotAllowed => nameof(JoinByIdNotAllowed),
         ResumeExpired => nameof(ResumeExpired),
         ResumeRejected => nameof(ResumeRejected),
+        RoomCodeUnknown => nameof(RoomCodeUnknown),
+        TooManyCodeGuesses => nameof(TooManyCodeGuesses),
         _ => code.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -171,7 +171,8 @@ public static class MessageCodec
     }
 
     private static bool IsClientType(int type) =>
-        type is MessageType.Join or MessageType.Input or MessageType.Ping or MessageType.Leave or MessageType.Resume;
+        type is MessageType.Join or MessageType.Input or MessageType.Ping or MessageType.Leave or MessageType.Resume
+            or MessageType.Create or MessageType.JoinByCode;
 
     private static bool IsServerType(int type) =>
         type is MessageType.Welcome or MessageType.Snapshot or MessageType.Pong or MessageType.Error or MessageType.Left
@@ -184,6 +185,8 @@ public static class MessageCodec
         MessageType.Ping => nameof(MessageType.Ping),
         MessageType.Leave => nameof(MessageType.Leave),
         MessageType.Resume => nameof(MessageType.Resume),
+        MessageType.Create => nameof(MessageType.Create),
+        MessageType.JoinByCode => nameof(MessageType.JoinByCode),
         MessageType.Welcome => nameof(MessageType.Welcome),
         MessageType.Snapshot => nameof(MessageType.Snapshot),
         MessageType.Pong => nameof(MessageType.Pong),

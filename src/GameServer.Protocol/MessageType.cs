@@ -11,6 +11,8 @@ public static class MessageType
     public const int Ping = 3;
     public const int Leave = 4;
     public const int Resume = 5;
+    public const int Create = 6;
+    public const int JoinByCode = 7;
 
     public const int Welcome = 10;
     public const int Snapshot = 11;

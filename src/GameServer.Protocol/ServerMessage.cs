@@ -19,6 +19,8 @@ public abstract record ServerMessage;
 /// <param name="MaxPlayers">The room's capacity.</param>
 /// <param name="Resumed">True when this answers a <see cref="Resume"/>: the same entity, the input sequence continues.</param>
 /// <param name="ReconnectGraceSeconds">How long the room keeps the seat after a disconnect; resume within it.</param>
+/// <param name="RoomCode">A private room's code, for friends to join by (<see cref="JoinByCode"/>); null for a public room.</param>
+/// <param name="Properties">The room's values of its type's declared properties (e.g. <c>mode</c>); null when the type declares none.</param>
 public sealed record Welcome(
     string PlayerId,
     string RoomId,
@@ -30,7 +32,9 @@ public sealed record Welcome(
     string ResumeToken,
     int MaxPlayers,
     bool Resumed = false,
-    int ReconnectGraceSeconds = 0) : ServerMessage;
+    int ReconnectGraceSeconds = 0,
+    string? RoomCode = null,
+    IReadOnlyDictionary<string, string>? Properties = null) : ServerMessage;
 
 /// <summary>
 /// The room's authoritative state after a tick. Serialized once per room per tick and sent as the same bytes to every player.

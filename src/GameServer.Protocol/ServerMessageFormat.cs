@@ -22,7 +22,9 @@ internal static class ServerMessageFormat
                 EmbeddedValue.Write(ref writer, snapshot.GameState.Span);
                 break;
             case Welcome welcome:
-                FrameFormat.WriteHeader(ref writer, MessageType.Welcome, 11);
+                // Eleven fields for a public room of a type without properties: byte for byte the welcome of before rooms had them.
+                var fields = welcome.Properties is not null ? 13 : welcome.RoomCode is not null ? 12 : 11;
+                FrameFormat.WriteHeader(ref writer, MessageType.Welcome, fields);
                 writer.Write(welcome.PlayerId);
                 writer.Write(welcome.RoomId);
                 writer.Write(welcome.RoomType);
@@ -34,6 +36,14 @@ internal static class ServerMessageFormat
                 writer.Write(welcome.MaxPlayers);
                 writer.Write(welcome.Resumed);
                 writer.Write(welcome.ReconnectGraceSeconds);
+                if (fields > 11)
+                {
+                    writer.Write(welcome.RoomCode);
+                }
+                if (fields > 12)
+                {
+                    FrameFormat.WriteStringMap(ref writer, welcome.Properties);
+                }
                 break;
             case Pong pong:
                 FrameFormat.WriteHeader(ref writer, MessageType.Pong, 2);
@@ -89,9 +99,12 @@ internal static class ServerMessageFormat
                 var maxPlayers = count > 8 ? reader.ReadInt32() : 0;
                 var resumed = count > 9 && reader.ReadBoolean();
                 var graceSeconds = count > 10 ? reader.ReadInt32() : 0;
+                var roomCode = count > 11 ? FrameFormat.ReadString(ref reader) : null;
+                var roomProperties = count > 12 ? FrameFormat.ReadStringMap(ref reader) : null;
                 message = new Welcome(
-                    playerId!, roomId!, roomType!, entityId, tickRateHz, snapshotEveryTicks, currentTick, resumeToken!, maxPlayers, resumed, graceSeconds);
-                known = 11;
+                    playerId!, roomId!, roomType!, entityId, tickRateHz, snapshotEveryTicks, currentTick, resumeToken!, maxPlayers, resumed, graceSeconds,
+                    roomCode, roomProperties);
+                known = 13;
                 break;
             case MessageType.Pong:
                 var clientTimeMs = count > 0 ? reader.ReadDouble() : 0;

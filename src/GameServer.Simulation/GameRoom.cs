@@ -24,6 +24,8 @@ public abstract class GameRoom<TInput> : IGameRoom
     {
     }
 
+    public virtual IReadOnlyDictionary<string, string>? Metadata => null;
+
     public virtual void OnDispose()
     {
     }

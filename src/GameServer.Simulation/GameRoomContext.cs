@@ -9,6 +9,9 @@ public sealed record GameRoomContext(string RoomId, int Seed, RoomSettings Setti
     /// <summary>The room's tunable values by name (every one of <see cref="IGame.Tunables"/>); empty for games without tunables.</summary>
     public IReadOnlyDictionary<string, double> Tunables { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>The room's values of <see cref="IGame.Properties"/> (every declared one); empty for games without properties.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
     /// <summary>
     /// A deterministic random source for this room, seeded with <see cref="Seed"/>. Its state cannot be saved, so after a
     /// restore it starts again from the seed; prefer <see cref="CreateGameRandom"/>.

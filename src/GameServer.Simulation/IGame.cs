@@ -16,6 +16,9 @@ public interface IGame
     /// <summary>The game's own tunables (e.g. speed, arena size) with their ranges; none by default.</summary>
     IReadOnlyList<TunableDefinition> Tunables => [];
 
+    /// <summary>The properties players choose rooms by (e.g. a mode or a map); none by default.</summary>
+    IReadOnlyList<RoomPropertyDefinition> Properties => [];
+
     /// <summary>Creates the game state of a new room. Called once per room, before any player joins.</summary>
     IGameRoom CreateRoom(GameRoomContext context);
 }

@@ -49,6 +49,13 @@ public interface IGameRoom
     /// </summary>
     void RestoreState(ref MessagePackReader reader);
 
+    /// <summary>
+    /// What the lobby shows about the room besides its properties (e.g. <c>phase</c>: <c>waiting</c> or <c>playing</c>, a
+    /// map name); null for nothing. Read after joins and leaves and about once a second, so it should be cheap and
+    /// change rarely: a changed value is sent to the matchmaker.
+    /// </summary>
+    IReadOnlyDictionary<string, string>? Metadata => null;
+
     /// <summary>The room is closing; release anything held.</summary>
     void OnDispose();
 }

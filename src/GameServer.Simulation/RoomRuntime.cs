@@ -215,6 +215,9 @@ public sealed class RoomRuntime
         return runtime;
     }
 
+    /// <summary>What the game says about the room for the lobby (<see cref="IGameRoom.Metadata"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Metadata => _game.Metadata;
+
     public void Dispose() => _game.OnDispose();
 
     private int IndexOf(int entityId)

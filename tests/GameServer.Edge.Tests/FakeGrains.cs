@@ -48,8 +48,11 @@ internal sealed class FakeGrains
         Calls.Add($"{key}.{method.Name}");
         return method.Name switch
         {
-            nameof(IMatchmakerGrain.FindRoom) => Task.FromResult(FoundRooms.Count > 0 ? FoundRooms.Dequeue() : null),
-            nameof(IRoomGrain.Join) => Task.FromResult(Join(key, (string)args[0]!)),
+            nameof(IMatchmakerGrain.FindRoom) => Task.FromResult(FoundRooms.Count > 0 && FoundRooms.Dequeue() is { } roomId
+                ? new RoomTicket(TicketStatus.Ok, roomId, new RoomOptions(false, null, []))
+                : RoomTicket.Refused(TicketStatus.UnknownRoomType)),
+            // A matchmade join opens the room with the ticket's options: the same answer as a Join.
+            nameof(IRoomGrain.Join) or nameof(IRoomGrain.Open) => Task.FromResult(Join(key, (string)args[0]!)),
             nameof(IRoomGrain.Resume) => Task.FromResult(Resume(key, (string)args[0]!, (string)args[1]!)),
             _ when method.ReturnType == typeof(Task) => Task.CompletedTask,
             _ => throw new NotSupportedException($"FakeGrains does not do {method}."),

@@ -25,7 +25,7 @@ public sealed class RoomMembershipTests : IDisposable
         var options = new EdgeOptions();
         var links = new RoomLinks(_grains.Factory, Options.Create(options), _metrics.Edge, NullLogger<RoomLink>.Instance);
         var session = new PlayerSession(_socket, "p1", _grains.Factory, links, options, _metrics.Edge, NullLogger.Instance);
-        _membership = new RoomMembership(session, _seat, _grains.Factory, links, options, _metrics.Edge, NullLogger.Instance);
+        _membership = new RoomMembership(session, _seat, _grains.Factory, links, options, _metrics.Edge, NullLogger.Instance, codeGuesses: null);
     }
 
     public void Dispose() => _metrics.Dispose();
@@ -47,7 +47,7 @@ public sealed class RoomMembershipTests : IDisposable
 
         await _membership.JoinAsync(new Join("arena"));
 
-        Assert.Equal(["arena:r1", "arena:r2", "arena:r3", "arena:r4"], _grains.Calls.Where(c => c.EndsWith(".Join", StringComparison.Ordinal)).Select(c => c[..^5]));
+        Assert.Equal(["arena:r1", "arena:r2", "arena:r3", "arena:r4"], _grains.Calls.Where(c => c.EndsWith(".Open", StringComparison.Ordinal)).Select(c => c[..^5]));
         var error = SentError();
         Assert.Equal(ErrorCode.RoomFull, error.Code);
         Assert.Equal("Room arena:r4 is full.", error.Message);

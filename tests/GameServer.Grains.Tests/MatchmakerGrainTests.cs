@@ -17,7 +17,7 @@ public sealed class MatchmakerGrainTests(ClusterFixture fixture)
         var run = Guid.NewGuid().ToString("N")[..6];
         for (var i = 0; i < 9; i++)
         {
-            var roomId = await matchmaker.FindRoom($"mm-{run}-{i}");
+            var roomId = (await matchmaker.FindRoom($"mm-{run}-{i}", null)).RoomId;
             Assert.NotNull(roomId);
             var joined = await fixture.Client.GetGrain<IRoomGrain>(roomId).Join($"mm-{run}-{i}");
             Assert.Equal(JoinStatus.Joined, joined.Status);
@@ -67,18 +67,18 @@ public sealed class MatchmakerGrainTests(ClusterFixture fixture)
     {
         var matchmaker = fixture.Client.GetGrain<IMatchmakerGrain>(ArenaGame.Type);
         var player = "seated-" + Guid.NewGuid().ToString("N")[..8];
-        var reserved = (await matchmaker.FindRoom(player))!;
+        var reserved = (await matchmaker.FindRoom(player, null)).RoomId!;
         async Task<RoomOccupancy> Occupancy() => (await matchmaker.GetRooms()).Single(r => r.RoomId == reserved);
         var before = await Occupancy();
 
         // On the way (a second tab joining at once): the same room, the same single reservation.
-        Assert.Equal(reserved, await matchmaker.FindRoom(player));
+        Assert.Equal(reserved, (await matchmaker.FindRoom(player, null)).RoomId);
         Assert.Equal(before, await Occupancy());
 
         // Seated: still that room, even when another room would be first in line.
         Assert.Equal(JoinStatus.Joined, (await fixture.Client.GetGrain<IRoomGrain>(reserved).Join(player)).Status);
         await Eventually.TrueAsync(async () => (await Occupancy()).Reserved == before.Reserved - 1, TimeSpan.FromSeconds(10));
-        Assert.Equal(reserved, await matchmaker.FindRoom(player));
+        Assert.Equal(reserved, (await matchmaker.FindRoom(player, null)).RoomId);
         Assert.Equal(before.Reserved - 1, (await Occupancy()).Reserved);
 
         // The seat's second join hands it over: still one seat.
@@ -89,8 +89,10 @@ public sealed class MatchmakerGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task FindRoom_ForUnknownRoomType_ReturnsNull()
+    public async Task FindRoom_ForUnknownRoomType_IsRefused()
     {
-        Assert.Null(await fixture.Client.GetGrain<IMatchmakerGrain>("no-such-game").FindRoom("p1"));
+        var ticket = await fixture.Client.GetGrain<IMatchmakerGrain>("no-such-game").FindRoom("p1", null);
+
+        Assert.Equal((TicketStatus.UnknownRoomType, null), (ticket.Status, ticket.RoomId));
     }
 }

@@ -15,7 +15,7 @@ public sealed class RoomSettingsTests(ClusterFixture fixture)
     [Fact]
     public async Task TypeChange_ReachesItsRunningRoomsAtATickBoundary_TellsTheirEdges_AndIsAudited()
     {
-        var roomId = (await fixture.Client.GetGrain<IMatchmakerGrain>(SlowTickGame.Type).FindRoom("settings-" + Guid.NewGuid().ToString("N")[..8]))!;
+        var roomId = (await fixture.Client.GetGrain<IMatchmakerGrain>(SlowTickGame.Type).FindRoom("settings-" + Guid.NewGuid().ToString("N")[..8], null)).RoomId!;
         var room = fixture.Client.GetGrain<IRoomGrain>(roomId);
         var collector = new SnapshotCollector();
         await using var subscription = await RoomSubscription.StartAsync(fixture.Client, room, collector);
@@ -63,7 +63,7 @@ public sealed class RoomSettingsTests(ClusterFixture fixture)
     public async Task RoomOverride_AppliesToThatRoomOnly_UntilReset()
     {
         var matchmaker = fixture.Client.GetGrain<IMatchmakerGrain>(SlowTickGame.Type);
-        var roomId = (await matchmaker.FindRoom("settings-" + Guid.NewGuid().ToString("N")[..8]))!;
+        var roomId = (await matchmaker.FindRoom("settings-" + Guid.NewGuid().ToString("N")[..8], null)).RoomId!;
         var room = fixture.Client.GetGrain<IRoomGrain>(roomId);
         await room.Join("p2");
 
@@ -100,7 +100,7 @@ public sealed class RoomSettingsTests(ClusterFixture fixture)
                 }
                 else
                 {
-                    var roomId = (await matchmaker.FindRoom("settings-" + Guid.NewGuid().ToString("N")[..8]))!;
+                    var roomId = (await matchmaker.FindRoom("settings-" + Guid.NewGuid().ToString("N")[..8], null)).RoomId!;
                     await fixture.Client.GetGrain<IRoomGrain>(roomId).Join($"p-{i}");
                 }
             });

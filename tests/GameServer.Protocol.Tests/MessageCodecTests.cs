@@ -319,7 +319,17 @@ public class MessageCodecTests
         { "Pong", "92 0c 92 cb 40 93 4a 00 00 00 00 00 cf 00 00 01 9b 76 da a8 7b" },
         { "Error", "92 0d 92 04 b2 41 6c 72 65 61 64 79 20 69 6e 20 61 20 72 6f 6f 6d 2e" },
         { "Left", "92 0e 92 ac 61 72 65 6e 61 3a 35 66 32 63 30 61 a4 6c 65 66 74" },
+        { "JoinWithCriteria", "92 01 93 a5 61 72 65 6e 61 c0 81 a4 6d 6f 64 65 a4 64 75 65 6c" },
+        { "Create", "92 06 93 a5 61 72 65 6e 61 c3 81 a4 6d 6f 64 65 a4 64 75 65 6c" },
+        { "JoinByCode", "92 07 91 a6 4b 37 51 58 32 4d" },
+        {
+            "WelcomePrivate",
+            "92 0a 9d a3 70 2d 37 ac 61 72 65 6e 61 3a 35 66 32 63 30 61 a5 61 72 65 6e 61 03 14 01 cd 04 b0 b6 71 39 58 63 32 4c 6d " +
+            "41 30 73 54 74 37 56 76 42 31 6e 59 77 5a 67 08 c2 1e a6 4b 37 51 58 32 4d 81 a4 6d 6f 64 65 a4 64 75 65 6c"
+        },
     };
+
+    private static readonly Dictionary<string, string> s_duel = new() { ["mode"] = "duel" };
 
     [Theory]
     [MemberData(nameof(DocumentedExamples))]
@@ -343,10 +353,50 @@ public class MessageCodecTests
             "Pong" => MessageCodec.Encode(new Pong(1234.5, 1_767_225_600_123)),
             "Error" => MessageCodec.Encode(new Error(ErrorCode.AlreadyInRoom, "Already in a room.")),
             "Left" => MessageCodec.Encode(new Left("arena:5f2c0a", "left")),
+            "JoinWithCriteria" => MessageCodec.Encode(new Join("arena", null, s_duel)),
+            "Create" => MessageCodec.Encode(new Create("arena", Private: true, s_duel)),
+            "JoinByCode" => MessageCodec.Encode(new JoinByCode("K7QX2M")),
+            "WelcomePrivate" => MessageCodec.Encode(new Welcome("p-7", "arena:5f2c0a", "arena", 3, 20, 1, 1200, "q9Xc2LmA0sTt7VvB1nYwZg", 8, false, 30, "K7QX2M", s_duel)),
             _ => throw new ArgumentOutOfRangeException(nameof(example), example, null),
         };
 
         Assert.Equal(Hex(hex), bytes);
+    }
+
+    [Fact]
+    public void RoomMessages_RoundTrip_WithTheirPropertiesAndCode()
+    {
+        var create = Assert.IsType<Create>(MessageCodec.DecodeClient(MessageCodec.Encode(new Create("arena", true, s_duel))));
+        var join = Assert.IsType<Join>(MessageCodec.DecodeClient(MessageCodec.Encode(new Join("arena", null, s_duel))));
+        var byCode = Assert.IsType<JoinByCode>(MessageCodec.DecodeClient(MessageCodec.Encode(new JoinByCode("k7qx-2m"))));
+        var welcome = Assert.IsType<Welcome>(MessageCodec.DecodeServer(MessageCodec.Encode(
+            new Welcome("p", "arena:x", "arena", 1, 20, 1, 0, "t", 8, RoomCode: "K7QX2M", Properties: s_duel))));
+
+        Assert.Equal(("arena", true, "duel"), (create.RoomType, create.Private, create.Properties!["mode"]));
+        Assert.Equal(("arena", (string?)null, "duel"), (join.RoomType, join.RoomId, join.Properties!["mode"]));
+        Assert.Equal("k7qx-2m", byCode.Code); // normalized by the server, not the codec
+        Assert.Equal(("K7QX2M", "duel"), (welcome.RoomCode, welcome.Properties!["mode"]));
+    }
+
+    [Theory]
+    [InlineData("92 06 91 a5 61 72 65 6e 61", "arena", false)] // Create with only a room type: public, default properties
+    [InlineData("92 06 92 c0 c3", null, true)] // nil room type reads as null; the edge refuses it naming the field
+    public void Create_WithMissingFields_ReadsDefaults(string hex, string? roomType, bool isPrivate)
+    {
+        var create = Assert.IsType<Create>(MessageCodec.DecodeClient(Hex(hex)));
+
+        Assert.Equal((roomType, isPrivate, (IReadOnlyDictionary<string, string>?)null), (create.RoomType, create.Private, create.Properties));
+    }
+
+    [Theory]
+    [InlineData("92 06 93 a5 61 72 65 6e 61 c3 81 a4 6d 6f 64 65 01")] // a property value that is not a string
+    [InlineData("92 06 93 a5 61 72 65 6e 61 c3 91 a4 6d 6f 64 65")] // properties as an array, not a map
+    [InlineData("92 01 93 a5 61 72 65 6e 61 c0 de 00 11")] // a map of 17 entries: more than a room type may declare
+    public void RoomMessages_WithMalformedProperties_AreMalformed(string hex)
+    {
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.DecodeClient(Hex(hex)));
+
+        Assert.Equal(ErrorCode.MalformedMessage, error.ErrorCode);
     }
 
     [Fact]

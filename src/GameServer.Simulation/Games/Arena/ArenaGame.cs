@@ -27,5 +27,11 @@ public sealed class ArenaGame : IGame
 
     IReadOnlyList<TunableDefinition> IGame.Tunables => ArenaTunables.Definitions;
 
+    /// <summary>The kind of match a player asks for: the rules are the same, matchmaking keeps the kinds apart.</summary>
+    public IReadOnlyList<RoomPropertyDefinition> Properties { get; } =
+    [
+        new("mode", ["ffa", "duel"], "The kind of match: players who ask for different modes never share a room."),
+    ];
+
     public IGameRoom CreateRoom(GameRoomContext context) => new ArenaRoom(context, Tunables.With(context.Tunables));
 }

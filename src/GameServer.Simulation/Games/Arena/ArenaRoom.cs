@@ -23,6 +23,12 @@ internal sealed class ArenaRoom : GameRoom<ArenaInput>
 
     public IReadOnlyList<Body> Bodies => _bodies;
 
+    // The lobby's view: a lone player waits for an opponent. Two fixed maps, so reading it allocates nothing.
+    private static readonly IReadOnlyDictionary<string, string> s_waiting = new Dictionary<string, string> { ["phase"] = "waiting" };
+    private static readonly IReadOnlyDictionary<string, string> s_playing = new Dictionary<string, string> { ["phase"] = "playing" };
+
+    public override IReadOnlyDictionary<string, string>? Metadata => _bodies.Count < 2 ? s_waiting : s_playing;
+
     public override void OnJoin(int entityId)
     {
         var size = _tunables.ArenaSize;
