@@ -596,14 +596,16 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         });
     }
 
-    private Task CloseIfStillEmpty()
+    private async Task CloseIfStillEmpty()
     {
         if (_runtime is { PlayerCount: 0 })
         {
+            // Checkpoint gone before the matchmaker and the lobby drop the room: a room nobody lists is also one nothing
+            // can restore, and a host stopping right after sees no storage call still in flight.
+            await _checkpoints.ForgetAsync().ConfigureAwait(true);
             Close("empty past its grace period", tellMatchmaker: true);
             DeactivateOnIdle();
         }
-        return Task.CompletedTask;
     }
 
     private void Close(string reason, bool tellMatchmaker)
