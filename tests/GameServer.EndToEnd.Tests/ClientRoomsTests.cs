@@ -91,6 +91,51 @@ public sealed class ClientRoomsTests(ClientRoomsTests.RoomsHost host) : IClassFi
         Assert.Equal(matched.RoomId, client.Room!.RoomId);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task WithRejoinAfterResumeFailure_ALostSeat_GoesBackByCodeToAPrivateRoom_AndByMatchmakingInTheSameModeToAPublicOne(bool privateRoom)
+    {
+        // A scripted server: the real one cannot be made to refuse a resume while the room stays open on demand.
+        var rejoin = new TaskCompletionSource<ClientMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var duel = new Dictionary<string, string> { ["mode"] = "duel" };
+        var welcome = new Welcome("p-test", "arena:test", ArenaGame, 3, 20, 1, 10, "t1", 2, ReconnectGraceSeconds: 30,
+            RoomCode: privateRoom ? "ABC234" : null, Properties: duel);
+        await using var server = await ScriptedServer.StartAsync(async (connection, index) =>
+        {
+            if (index == 0)
+            {
+                await connection.ReceiveAsync();
+                await connection.SendAsync(welcome);
+                await connection.CloseAsync(CloseCode.Draining, "draining");
+            }
+            else
+            {
+                Assert.IsType<Resume>(await connection.ReceiveAsync());
+                await connection.SendAsync(new Error(ErrorCode.ResumeExpired, "seat gone"));
+                rejoin.TrySetResult(await connection.ReceiveAsync());
+            }
+            await connection.DrainUntilClosedAsync();
+        });
+        await using var client = new GameClient(new GameClientOptions { Reconnect = { RejoinAfterResumeFailure = true } });
+        await client.ConnectAsync(server.WebSocketUri);
+        _ = privateRoom ? await client.CreateRoomAsync(ArenaGame, isPrivate: true, duel) : await client.JoinAsync(ArenaGame, duel);
+
+        var sent = await rejoin.Task.WaitAsync(Wait.Timeout);
+
+        if (privateRoom)
+        {
+            Assert.Equal("ABC234", Assert.IsType<JoinByCode>(sent).Code);
+        }
+        else
+        {
+            var join = Assert.IsType<Join>(sent);
+            Assert.Equal(ArenaGame, join.RoomType);
+            Assert.Null(join.RoomId);
+            Assert.Equal("duel", Assert.IsAssignableFrom<IReadOnlyDictionary<string, string>>(join.Properties)["mode"]);
+        }
+    }
+
     private static bool Sees(ConcurrentQueue<Snapshot> view, int[] entityIds) =>
         view.LastOrDefault() is { } latest && entityIds.All(id => ArenaState.Read(latest.GameState).Any(e => e.EntityId == id));
 
