@@ -182,6 +182,9 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>The current room's welcome (the resumed one after a resume), or null when not in a room. Kept while reconnecting.</summary>
     public Welcome? Room => _welcome;
 
+    /// <summary>The current room's code when it is private (give it to friends for <see cref="JoinByCodeAsync"/>), else null.</summary>
+    public string? RoomCode => _welcome?.RoomCode;
+
     /// <summary>The sequence number of the last input sent (0 before the first). Inputs dropped while reconnecting take no number.</summary>
     public uint LastSentSeq => (uint)Volatile.Read(ref _nextSeq);
 
@@ -295,6 +298,44 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>Matchmakes into a room of <paramref name="roomType"/> (join-or-create).</summary>
     public Task<Welcome> JoinAsync(string roomType, CancellationToken cancellationToken = default) =>
         JoinCoreAsync(new Join(roomType), cancellationToken);
+
+    /// <summary>
+    /// Matchmakes into a public room of <paramref name="roomType"/> whose properties match <paramref name="properties"/>
+    /// (join-or-create), e.g. <c>{ mode: duel }</c> for the arena; players asking for different values never share a
+    /// room. A property the room type declares but the criteria leave out takes its default. Throws
+    /// <see cref="GameServerException"/> with <see cref="ErrorCode.InvalidJoin"/> for a property or value the room type
+    /// does not declare.
+    /// </summary>
+    public Task<Welcome> JoinAsync(string roomType, IReadOnlyDictionary<string, string>? properties, CancellationToken cancellationToken = default) =>
+        JoinCoreAsync(new Join(RequireRoomType(roomType), null, properties), cancellationToken);
+
+    /// <summary>
+    /// Opens a new room of <paramref name="roomType"/> and seats the player in it. A private room is left out of
+    /// matchmaking and the lobby; its <see cref="Welcome.RoomCode"/> (also <see cref="RoomCode"/>) is the 6-character code
+    /// friends pass to <see cref="JoinByCodeAsync"/>.
+    /// </summary>
+    /// <param name="roomType">The room type, e.g. <c>arena</c>.</param>
+    /// <param name="isPrivate">True for a room reached only by its code.</param>
+    /// <param name="properties">The room's property values (e.g. <c>{ mode: duel }</c>); null or left out take the room type's defaults.</param>
+    /// <param name="cancellationToken">Cancels the wait for the welcome.</param>
+    public Task<Welcome> CreateRoomAsync(
+        string roomType, bool isPrivate, IReadOnlyDictionary<string, string>? properties = null, CancellationToken cancellationToken = default) =>
+        JoinCoreAsync(new Create(RequireRoomType(roomType), isPrivate, properties), cancellationToken);
+
+    /// <summary>
+    /// Joins the room a friend's code leads to (<see cref="Welcome.RoomCode"/> from their <see cref="CreateRoomAsync"/>).
+    /// Throws <see cref="GameServerException"/> with <see cref="ErrorCode.RoomCodeUnknown"/> when no open room has the
+    /// code, <see cref="ErrorCode.RoomFull"/> when it is full, or <see cref="ErrorCode.TooManyCodeGuesses"/> after too
+    /// many attempts (the server allows a few a minute).
+    /// </summary>
+    public Task<Welcome> JoinByCodeAsync(string code, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(code))
+        {
+            throw new ArgumentException("Give the room's code, e.g. from the creator's Welcome.RoomCode.", nameof(code));
+        }
+        return JoinCoreAsync(new JoinByCode(code), cancellationToken);
+    }
 
     /// <summary>Joins a specific room by id.</summary>
     public Task<Welcome> JoinRoomAsync(string roomId, CancellationToken cancellationToken = default) =>
@@ -447,6 +488,17 @@ public sealed class GameClient : IAsyncDisposable
     private bool CloseRequested => Volatile.Read(ref _closeRequested) != 0;
 
     private bool MayReconnect => _reconnect.Enabled && _reconnect.MaxAttempts > 0 && !CloseRequested && State != ConnectionState.Closed;
+
+    private static string RequireRoomType(string roomType) =>
+        string.IsNullOrWhiteSpace(roomType) ? throw new ArgumentException("Give a room type, e.g. \"arena\".", nameof(roomType)) : roomType;
+
+    /// <summary>
+    /// How to get back into a game after the seat in <paramref name="lost"/> could not be resumed: a private room by
+    /// its code (matchmaking would never lead back to the friends in it), a public one by matchmaking with its
+    /// properties (the same mode, not the room type's default).
+    /// </summary>
+    private static ClientMessage RejoinMessage(Welcome lost) =>
+        lost.RoomCode is { } code ? new JoinByCode(code) : new Join(lost.RoomType, null, lost.Properties);
 
     private async Task<Welcome> JoinCoreAsync(ClientMessage join, CancellationToken cancellationToken)
     {
@@ -780,7 +832,7 @@ public sealed class GameClient : IAsyncDisposable
             _socket = reader.Socket;
             Volatile.Write(ref _endpoint, reader.Endpoint);
             previous?.Dispose();
-            var lostSeatOf = _welcome?.RoomType;
+            var lostSeatOf = _welcome;
             if (_welcome is { ReconnectGraceSeconds: <= 0 } seatless)
             {
                 // The server keeps no seat after a disconnect (reconnectGraceSeconds 0: no resume support), so there is
@@ -820,10 +872,10 @@ public sealed class GameClient : IAsyncDisposable
             Raise(Reconnected, new ReconnectedEventArgs(reader.Endpoint, attempt + 1, _clock.Elapsed - outageStart));
             if (lostSeatOf is not null && _welcome is null && _reconnect.RejoinAfterResumeFailure)
             {
-                // The seat is gone: matchmake into the same room type; the receive loop raises the welcome.
+                // The seat is gone: back into the same game; the receive loop raises the welcome (or the error).
                 try
                 {
-                    await SendFrameAsync(reader.Socket, MessageCodec.Encode(new Join(lostSeatOf)), _stopping.Token).ConfigureAwait(false);
+                    await SendFrameAsync(reader.Socket, MessageCodec.Encode(RejoinMessage(lostSeatOf)), _stopping.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
                 {

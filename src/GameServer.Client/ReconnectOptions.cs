@@ -25,9 +25,10 @@ public sealed class ReconnectOptions
     public int MaxAttempts { get; set; } = 10;
 
     /// <summary>
-    /// When the seat cannot be resumed after a reconnect (<see cref="GameClient.ResumeFailed"/>), join the same room
-    /// type afresh by itself: a new entity, inputs numbered from 1 again. For games where "back in a match" beats "back
-    /// in the menu". Default false: the client stays connected, out of a room, and the app decides.
+    /// When the seat cannot be resumed after a reconnect (<see cref="GameClient.ResumeFailed"/>), join the same game
+    /// afresh by itself: a private room again by its code, a public one by matchmaking with the lost room's properties
+    /// (same room type and mode). A new entity, inputs numbered from 1 again. For games where "back in a match" beats
+    /// "back in the menu". Default false: the client stays connected, out of a room, and the app decides.
     /// </summary>
     public bool RejoinAfterResumeFailure { get; set; }
 

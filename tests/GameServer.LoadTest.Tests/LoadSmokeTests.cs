@@ -91,6 +91,25 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task Run_PrivateScenario_EachGroupPlaysInTheRoomItsFirstPlayerCreated()
+    {
+        // 3 groups of 4: every player's room is its group's (3 rooms, not more), reached by code, without an error;
+        // the --property is sent as the created rooms' value.
+        var (exit, output) = await RunAsync(
+            "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "3", "--players-per-room", "4",
+            "--scenario", "private", "--property", "mode=ffa",
+            "--ramp", "1s", "--warmup", "1s", "--duration", "3s", "--slo-p99-ms", "500", "--slo-min-snapshot-rate", "15");
+
+        Assert.True(exit == ExitCodes.Passed, $"exit code {exit}:{Environment.NewLine}{output}");
+        var result = ReadResult();
+        Assert.Equal(0, result.Errors.Total);
+        Assert.Equal(12, result.Summary.PlayersJoined);
+        Assert.Equal(3, result.Summary.RoomsJoined);
+        Assert.Contains("private rooms", output);
+        Assert.Contains("room properties mode=ffa", output);
+    }
+
+    [Fact]
     public async Task Run_WithAServerSettingTheToolAlsoSets_TheSpawnedServerUsesTheUsersValue()
     {
         // The tool lifts Edge:MaxConnectionsPerIp to 1000000; the user's 4, given after it, must win: of the 8 bots

@@ -30,6 +30,10 @@ public sealed class LoadTestCliTests
     [InlineData("--slo-min-resumed", "all")]
     [InlineData("--server-management-url", "ws://127.0.0.1:5090")]
     [InlineData("--server-management-url", "http://127.0.0.1:5090")] // without --server-pid nothing is scraped
+    [InlineData("--scenario", "lobby")]
+    [InlineData("--property", "mode")]
+    [InlineData("--property", "=duel")]
+    [InlineData("--property", "mode=")]
     public async Task Run_WithABadOption_ExitsWith2AndNamesTheProblem(string option, string value)
     {
         var output = new StringWriter();
@@ -79,7 +83,7 @@ public sealed class LoadTestCliTests
             "--seed", "--slo-p99-ms", "--slo-max-error-rate", "--slo-min-snapshot-rate", "--out", "--json", "--html", "--spawn-server", "--no-build",
             "--server-port", "--server-cpus", "--bot-cpus", "--server-pid", "--server-management-url", "--plain", "--no-progress", "[default: 30s]", "[default: 60]", "Exit codes",
             "--token-key", "--token-issuer", "--token-audience", "[default: gameserver]", "GAMESERVER_TOKEN_KEY", "/auth/dev-token",
-            "--slo-max-recovery", "--slo-max-game-time-lost", "--slo-min-resumed", "comma-separated" })
+            "--slo-max-recovery", "--slo-max-game-time-lost", "--slo-min-resumed", "comma-separated", "--scenario", "[default: matchmade]", "--property", "name=value" })
         {
             Assert.Contains(expected, help);
         }
@@ -231,6 +235,59 @@ public sealed class LoadTestCliTests
         Assert.Equal(["ws://10.0.0.5:5000/ws", "ws://10.0.0.6:5000/ws", "wss://edge-3.example/ws"], options.Urls.Select(u => u.ToString()));
         Assert.Equal(new Uri("ws://10.0.0.5:5000/ws"), options.Url);
         Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Bind_Property_IsRepeatable_AndScenarioPrivateIsRead()
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var options = command.Bind(command.Root.Parse(["--scenario", "private", "--property", "mode=duel", "--property", " map = ruins=2 "]));
+
+        Assert.Equal(Bots.RoomScenario.Private, options.Scenario);
+        Assert.Equal(new Dictionary<string, string> { ["mode"] = "duel", ["map"] = "ruins=2" }, options.Properties);
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Bind_WithoutScenarioOrProperty_MatchmakesWithNoCriteria()
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var options = command.Bind(command.Root.Parse([]));
+
+        Assert.Equal(Bots.RoomScenario.Matchmade, options.Scenario);
+        Assert.Empty(options.Properties);
+    }
+
+    [Fact]
+    public void Parse_TheSamePropertyTwice_IsAnErrorNamingIt()
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var parse = command.Root.Parse(["--property", "mode=duel", "--property", "mode=ffa"]);
+
+        Assert.Contains(parse.Errors, e => e.Message.Contains("--property mode is given twice", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_PrivateScenarioWithChurn_IsRefused()
+    {
+        var errors = new LoadTestOptions { Scenario = Bots.RoomScenario.Private, Churn = true }.Validate();
+
+        Assert.Contains(errors, e => e.Contains("--scenario private", StringComparison.Ordinal) && e.Contains("--churn", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SpawnedServerSettings_PrivateScenario_LiftTheCodeAttemptLimitPerAddress()
+    {
+        var key = GameTokenIssuer.NewSigningKey();
+
+        var privateRooms = LoadTestCli.SpawnedServerSettings(new LoadTestOptions { Scenario = Bots.RoomScenario.Private }, key);
+        var matchmade = LoadTestCli.SpawnedServerSettings(new LoadTestOptions(), key);
+
+        Assert.Contains("--Edge:CodeAttemptsPerMinutePerIp=100000", privateRooms);
+        Assert.DoesNotContain(matchmade, s => s.StartsWith("--Edge:CodeAttemptsPerMinutePerIp=", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -175,6 +175,38 @@ namespace GameServer.UnitySample.Tests
             Assert.Equal(0, log.RaisedOutsideDrain);
         }
 
+        [Fact]
+        public async Task CreatePrivateRoom_ShowsACode_AFriendJoinsByIt_AndEachSeesTheOther_WithEveryEventRaisedInADrain()
+        {
+            // The sample's Room Entry choices: one player opens a private room (ffa), a friend types its code.
+            await using var creator = NewClient(Host.NewToken());
+            await using var friend = NewClient(Host.NewToken());
+            var creatorLog = new EventLog(creator);
+            var friendLog = new EventLog(friend);
+            await creator.ConnectAsync(Host.WebSocketUri);
+            await friend.ConnectAsync(Host.WebSocketUri);
+
+            var created = creator.CreateRoomAsync(ArenaRoomType, true, new Dictionary<string, string> { ["mode"] = "ffa" });
+            await GameLoop.RunUntilAsync(() => creatorLog.Welcomes.Count == 1, "the private room's welcome", creator);
+            var code = (await created).RoomCode;
+            Assert.NotNull(code);
+            var joined = friend.JoinByCodeAsync(code!);
+            await GameLoop.RunUntilAsync(() => friendLog.Welcomes.Count == 1, "the friend's welcome", friend);
+            var creatorEntity = creatorLog.Welcomes[0].EntityId;
+            var friendEntity = friendLog.Welcomes[0].EntityId;
+            await GameLoop.RunUntilAsync(
+                () => creatorLog.Snapshots.Any(s => TryGetEntity(s, friendEntity, out _)) && friendLog.Snapshots.Any(s => TryGetEntity(s, creatorEntity, out _)),
+                "each sees the other's entity", creator, friend);
+
+            Assert.Equal(code, creator.RoomCode);
+            Assert.Equal(creatorLog.Welcomes[0].RoomId, (await joined).RoomId);
+            Assert.Equal(code, friend.RoomCode);
+            Assert.Empty(creatorLog.Errors);
+            Assert.Empty(friendLog.Errors);
+            Assert.Equal(0, creatorLog.RaisedOutsideDrain);
+            Assert.Equal(0, friendLog.RaisedOutsideDrain);
+        }
+
         /// <summary>A client set up as the sample's <c>ArenaClient.Connect</c> sets it up.</summary>
         private static GameClient NewClient(string token, Action<GameClientOptions>? configure = null)
         {

@@ -121,7 +121,8 @@ internal sealed class Bot
 
     /// <summary>Connects and joins; a failure is recorded as an error and leaves the bot closed. Never throws.</summary>
     /// <param name="endpoints">The edges, this bot's first; the SDK moves to the next on each reconnect attempt.</param>
-    public async Task<bool> JoinAsync(IReadOnlyList<Uri> endpoints, string roomType, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    /// <param name="entry">How this bot gets its seat (matchmaking, or a private room of its group).</param>
+    public async Task<bool> JoinAsync(IReadOnlyList<Uri> endpoints, RoomEntry entry, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         var started = Clock.Now;
         try
@@ -136,6 +137,7 @@ internal sealed class Bot
                 ? cancellationToken.IsCancellationRequested ? "cancelled: the ramp deadline passed or the run was stopped" : $"no connection within {connectTimeout.TotalSeconds:0.#} s"
                 : Describe(ex);
             MarkErrored();
+            entry.GaveUp(Index, why);
             _measurements.Errors.ConnectFailed(Name, why);
             await CloseAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
             return false;
@@ -149,7 +151,7 @@ internal sealed class Bot
         Welcome welcome;
         try
         {
-            welcome = await Client.JoinAsync(roomType, cancellationToken).ConfigureAwait(false);
+            welcome = await entry.SeatAsync(Index, Client, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -23,6 +23,7 @@ internal sealed class BotFleet
             throw new ArgumentException($"{accessTokens.Count} tokens for {options.TargetPlayers} players.", nameof(accessTokens));
         }
         _bots = new Bot[options.TargetPlayers];
+        Entry = new RoomEntry(options, options.TargetPlayers);
         var players = options.TargetPlayers;
         // Rooms fill in join order and joins start in index order, so the first M indexes of every room's worth of
         // players are (nearly always) the first M players to land in each room: those observe. A replacement keeps its
@@ -55,6 +56,9 @@ internal sealed class BotFleet
     }
 
     public IReadOnlyList<Bot> Bots => _bots;
+
+    /// <summary>How the bots (and, with --churn, their replacements) get their seats.</summary>
+    public RoomEntry Entry { get; }
 
     public FleetTotals Totals()
     {

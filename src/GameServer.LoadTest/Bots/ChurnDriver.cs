@@ -171,7 +171,7 @@ internal sealed class ChurnDriver(BotFleet fleet, InputPump pump, LoadTestOption
             try
             {
                 // Not cancelled by the end of the run: a join cut short would be counted as an error. Each is bounded.
-                if (await next.JoinAsync(EdgeRotation.For(options.Urls, next.Index), options.RoomType, options.ConnectTimeout, CancellationToken.None).ConfigureAwait(false))
+                if (await next.JoinAsync(EdgeRotation.For(options.Urls, next.Index), fleet.Entry, options.ConnectTimeout, CancellationToken.None).ConfigureAwait(false))
                 {
                     pump.Add(next);
                 }

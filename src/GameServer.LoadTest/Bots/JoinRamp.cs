@@ -41,7 +41,9 @@ internal sealed class JoinRamp(BotFleet fleet, InputPump pump, IReadOnlyList<Uri
         {
             foreach (var bot in fleet.Bots.Skip(joins.Count))
             {
-                bot.GiveUp("never started: the ramp deadline passed or the run was stopped");
+                const string why = "never started: the ramp deadline passed or the run was stopped";
+                fleet.Entry.GaveUp(bot.Index, why);
+                bot.GiveUp(why);
             }
         }
     }
@@ -50,7 +52,7 @@ internal sealed class JoinRamp(BotFleet fleet, InputPump pump, IReadOnlyList<Uri
     {
         try
         {
-            if (await bot.JoinAsync(EdgeRotation.For(urls, bot.Index), options.RoomType, options.ConnectTimeout, cancellationToken).ConfigureAwait(false))
+            if (await bot.JoinAsync(EdgeRotation.For(urls, bot.Index), fleet.Entry, options.ConnectTimeout, cancellationToken).ConfigureAwait(false))
             {
                 pump.Add(bot);
             }

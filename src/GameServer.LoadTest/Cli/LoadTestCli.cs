@@ -171,6 +171,11 @@ internal static class LoadTestCli
             "--Edge:MaxConnectionsPerIp=1000000",
             "--Edge:MaxConnections=1000000",
         };
+        if (options.Scenario == RoomScenario.Private)
+        {
+            // Every bot tries its group's code from 127.0.0.1; the default of 20 code attempts a minute per address would refuse most.
+            settings.Add("--Edge:CodeAttemptsPerMinutePerIp=100000");
+        }
         // The default (30/s, burst 10) fits 20 Hz with jitter; faster bots get 1.5× their rate so jitter is never trimmed.
         var inputsPerSecond = (int)Math.Ceiling(options.InputRateHz * 1.5);
         if (inputsPerSecond > DefaultServerInputsPerSecond)

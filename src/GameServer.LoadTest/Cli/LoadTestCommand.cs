@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using GameServer.LoadTest.Bots;
 using GameServer.LoadTest.Server;
 
 namespace GameServer.LoadTest.Cli;
@@ -31,6 +32,7 @@ internal sealed class LoadTestCommand
           gameserver-loadtest --url ws://10.0.0.5:5000/ws,ws://10.0.0.6:5000/ws --token-key "$KEY" --rooms 20 --duration 2m \
             --slo-max-recovery 5s --slo-max-game-time-lost 1s --slo-min-resumed 100
           gameserver-loadtest --spawn-server --churn --rooms 20 --warmup 2m --duration 30m    # soak: rooms open and close all along
+          gameserver-loadtest --spawn-server --scenario private --property mode=duel --rooms 20 --players-per-room 2    # friends' private rooms
 
         Failures: the bots reconnect and resume their seats by themselves (Client SDK). A drop they recover from is
         not an error; the recovery figures (drops, outages, snapshot gaps, rooms restored) are in the summary, the
@@ -88,6 +90,23 @@ internal sealed class LoadTestCommand
         Description = "Room type to matchmake into (join-or-create).",
         DefaultValueFactory = _ => "arena",
         HelpName = "type",
+    };
+
+    private readonly Option<string> _scenario = new("--scenario")
+    {
+        Description = "How bots get into rooms: matchmade (join-or-create, the --property values as criteria) or private (bots in groups of "
+            + "--players-per-room: the first of each group creates a private room with the --property values, the others join it by its code). "
+            + "A server you started must allow that many code joins from the tool's one address: raise its Edge:CodeAttemptsPerMinutePerIp "
+            + "(default 20 a minute); a spawned server is set up for it.",
+        DefaultValueFactory = _ => "matchmade",
+        HelpName = "matchmade|private",
+    };
+
+    private readonly Option<string[]> _property = new("--property")
+    {
+        Description = "A room property as name=value, e.g. mode=duel; repeat for more. Matchmaking criteria with --scenario matchmade "
+            + "(players asking for different values never share a room), the created rooms' values with --scenario private. [default: none, the room type's defaults]",
+        HelpName = "name=value",
     };
 
     private readonly Option<int?> _seed = new("--seed")
@@ -319,11 +338,33 @@ internal sealed class LoadTestCommand
                 }
             }
         });
+        _scenario.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } text and not ("matchmade" or "private"))
+            {
+                result.AddError($"--scenario '{text}' is not a scenario: use matchmade (the default) or private.");
+            }
+        });
+        _property.Validators.Add(result =>
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var text in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!TryParseProperty(text, out var name, out _))
+                {
+                    result.AddError($"--property '{text}' is not name=value; e.g. --property mode=duel.");
+                }
+                else if (!names.Add(name))
+                {
+                    result.AddError($"--property {name} is given twice; give each property once.");
+                }
+            }
+        });
         AddDurationValidator(_sloMaxRecovery);
         AddDurationValidator(_sloMaxGameTimeLost);
         Root = new RootCommand(Description)
         {
-            _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _seed,
+            _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _scenario, _property, _seed,
             _sloP99, _sloErrorRate, _sloSnapshotRate, _sloMaxRecovery, _sloMaxGameTimeLost, _sloMinResumed, _out, _json, _html,
             _spawnServer, _noBuild, _serverPort, _serverCpus, _serverSettings, _botCpus, _serverPid, _serverManagementUrl, _tokenKey, _tokenIssuer, _tokenAudience,
             _plain, _noProgress, _churn, _matchMin, _matchMax, _rejoinDelayMax, _dropShare, _sampleEvery, _sloMaxGrowth, _watch,
@@ -357,6 +398,8 @@ internal sealed class LoadTestCommand
         InputRateHz = result.GetValue(_inputRate),
         ObserversPerRoom = result.GetValue(_observers),
         RoomType = result.GetValue(_roomType)!,
+        Scenario = result.GetValue(_scenario) == "private" ? RoomScenario.Private : RoomScenario.Matchmade,
+        Properties = Properties(result.GetValue(_property) ?? []),
         Seed = result.GetValue(_seed),
         SloP99Ms = result.GetValue(_sloP99),
         SloMaxErrorRate = result.GetValue(_sloErrorRate),
@@ -400,6 +443,25 @@ internal sealed class LoadTestCommand
     /// </summary>
     internal static IReadOnlyList<string> SplitUrls(IEnumerable<string> values) =>
         [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+
+    /// <summary>Splits <c>name=value</c> at the first '='; both sides trimmed and non-empty.</summary>
+    internal static bool TryParseProperty(string text, out string name, out string value)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        name = equals > 0 ? text[..equals].Trim() : "";
+        value = equals > 0 ? text[(equals + 1)..].Trim() : "";
+        return name.Length > 0 && value.Length > 0;
+    }
+
+    private static Dictionary<string, string> Properties(IEnumerable<string> texts)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            properties[TryParseProperty(text, out var name, out var value) ? name : throw new InvalidOperationException($"'{text}' passed validation but is not name=value.")] = value;
+        }
+        return properties;
+    }
 
     private static Option<string> DurationOption(string name, string defaultValue, string description)
     {

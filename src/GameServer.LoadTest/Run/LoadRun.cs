@@ -26,6 +26,8 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         view.Info($"seed {seed} (pass --seed {seed} to repeat the bots' random walks and send phases)");
         view.Info($"{options.TargetPlayers} players ({options.Rooms} rooms × {options.PlayersPerRoom}, {options.ObserversPerRoom} observer(s) per room) → {string.Join(", ", options.Urls)}; " +
             $"ramp {Cli.DurationParser.Format(options.Ramp)}, warm-up {options.WarmupSeconds}s, measure {options.MeasureSeconds}s, inputs at {options.InputRateHz:0.##} Hz"
+            + (options.Scenario == RoomScenario.Private ? "; private rooms: each group's first player creates, the others join by code" : "")
+            + (options.Properties.Count > 0 ? "; room properties " + string.Join(", ", options.Properties.Select(p => p.Key + "=" + p.Value)) : "")
             + (options.ServerSettings.Count > 0 ? "; server settings " + string.Join(", ", options.ServerSettings.Select(ServerSettings.Redact)) : ""));
 
         var serverSampler = serverPid is { } pid ? ProcessSampler.ForProcess(pid) : null;

@@ -39,6 +39,16 @@ namespace GameServer.UnityClient
 
         [SerializeField] private string roomType = ArenaRoomType;
 
+        [Header("Room")]
+        [Tooltip("How Play gets you into a room: matchmaking, a new private room (its code shows on screen for friends), or a friend's code.")]
+        [SerializeField] private RoomEntry roomEntry = RoomEntry.Matchmake;
+
+        [Tooltip("The arena's mode, ffa or duel: the matchmaking criterion, or the new room's mode. Empty for the default (ffa).")]
+        [SerializeField] private string mode = "";
+
+        [Tooltip("With Join By Code: the 6-character code a friend's private room shows.")]
+        [SerializeField] private string roomCode = "";
+
         [Header("View")]
         [Tooltip("How far behind the server to render, ms; 100 leaves one spare snapshot at 20 Hz.")]
         [SerializeField] private float interpolationDelayMs = (float)SnapshotInterpolator.DefaultDelayMs;
@@ -56,6 +66,40 @@ namespace GameServer.UnityClient
         private float _sincePing;
         private string _status = "starting";
         private string _lastProblem = "";
+
+        /// <summary>How <see cref="Start"/> gets the player into a room.</summary>
+        public enum RoomEntry
+        {
+            /// <summary>Join-or-create a public room with the <c>mode</c> as the criterion.</summary>
+            Matchmake,
+
+            /// <summary>Open a private room; friends join it with the code shown on screen.</summary>
+            CreatePrivateRoom,
+
+            /// <summary>Join the friend's private room whose code is in <c>roomCode</c>.</summary>
+            JoinByCode,
+        }
+
+        /// <summary>The current room's code when it is private (show it to friends), else null.</summary>
+        public string RoomCode => _connection != null ? _connection.RoomCode : null;
+
+        /// <summary>Leaves the current room, if any, and matchmakes into a public one with the <c>mode</c> criterion.</summary>
+        [ContextMenu("Matchmake")]
+        public void Matchmake() => Observe(SwitchRoomAsync(RoomEntry.Matchmake));
+
+        /// <summary>Leaves the current room, if any, and opens a private one; its code shows in the status line.</summary>
+        [ContextMenu("Create private room")]
+        public void CreatePrivateRoom() => Observe(SwitchRoomAsync(RoomEntry.CreatePrivateRoom));
+
+        /// <summary>Leaves the current room, if any, and joins the private room with <paramref name="code"/> (a UI text field's value).</summary>
+        public void JoinByCode(string code)
+        {
+            roomCode = code;
+            Observe(SwitchRoomAsync(RoomEntry.JoinByCode));
+        }
+
+        [ContextMenu("Join by code")]
+        private void JoinByCodeFromInspector() => JoinByCode(roomCode);
 
         private void Start()
         {
@@ -165,8 +209,39 @@ namespace GameServer.UnityClient
         private async Task ConnectAndJoinAsync()
         {
             await _connection.ConnectAsync(new Uri(serverUrl));
-            await _connection.JoinAsync(roomType);
+            await EnterAsync(roomEntry);
         }
+
+        private async Task SwitchRoomAsync(RoomEntry entry)
+        {
+            if (_connection == null)
+            {
+                roomEntry = entry; // not connected yet: Start enters this way
+                return;
+            }
+            if (_connection.Room != null)
+            {
+                await _connection.LeaveAsync(); // one room at a time: the server refuses a join from a seated player
+            }
+            await EnterAsync(entry);
+        }
+
+        /// <summary>All three ways in are the SDK's; each answers with the Welcome (raised as Welcomed) or throws the server's error.</summary>
+        private Task<Welcome> EnterAsync(RoomEntry entry)
+        {
+            switch (entry)
+            {
+                case RoomEntry.CreatePrivateRoom:
+                    return _connection.CreateRoomAsync(roomType, true, ModeProperty());
+                case RoomEntry.JoinByCode:
+                    return _connection.JoinByCodeAsync(roomCode.Trim());
+                default:
+                    return _connection.JoinAsync(roomType, ModeProperty());
+            }
+        }
+
+        private IReadOnlyDictionary<string, string> ModeProperty() =>
+            string.IsNullOrWhiteSpace(mode) ? null : new Dictionary<string, string> { ["mode"] = mode.Trim() };
 
         /// <summary>Surfaces a failed background call (refused handshake, full room) on screen and in the console.</summary>
         private void Observe(Task task)
@@ -211,7 +286,8 @@ namespace GameServer.UnityClient
             return direction.sqrMagnitude > 1 ? direction.normalized : direction; // same speed diagonally
         }
 
-        private static bool Held(KeyCode a, KeyCode b) => Input.GetKey(a) || Input.GetKey(b);
+        // Qualified: GameServer.Protocol has an Input message too, and both namespaces are imported.
+        private static bool Held(KeyCode a, KeyCode b) => UnityEngine.Input.GetKey(a) || UnityEngine.Input.GetKey(b);
 
         private void SyncCubes()
         {
@@ -286,6 +362,10 @@ namespace GameServer.UnityClient
             {
                 _status += "  room " + room.RoomId + "  entity " + room.EntityId + "  tick " + _connection.LastTick +
                     "  acked " + _connection.LastAckedSeq + "/" + _connection.LastSentSeq;
+                if (room.RoomCode != null)
+                {
+                    _status += "\nprivate room: friends join with code " + room.RoomCode;
+                }
             }
             if (rtt.HasValue)
             {
