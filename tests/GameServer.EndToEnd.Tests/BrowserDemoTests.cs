@@ -3,8 +3,9 @@ using Xunit.Abstractions;
 namespace GameServer.EndToEnd.Tests;
 
 /// <summary>
-/// The demo page in a real browser: browser/demo.spec.mjs drives headless Chromium (/usr/bin/chromium) through
-/// playwright-core against the shared host. The project's build installs browser/node_modules (npm ci).
+/// The demo page in a real browser: browser/demo.spec.mjs (playing) and browser/lobby.spec.mjs (the lobby, four tabs)
+/// drive headless Chromium (/usr/bin/chromium) through playwright-core against the shared host. The project's build
+/// installs browser/node_modules (npm ci).
 /// </summary>
 [Collection(HostCollection.Name)]
 [CheckLogs]
@@ -23,5 +24,18 @@ public sealed class BrowserDemoTests(HostFixture host, ITestOutputHelper output)
 
         output.WriteLine(log);
         Assert.True(exitCode == 0, $"node demo.spec.mjs {url} exited with {exitCode}:\n{log}");
+    }
+
+    [Fact]
+    public async Task DemoLobby_InHeadlessChromium_JoinsAPrivateRoomByItsCode_AndListsOnlyPublicRooms()
+    {
+        var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "browser-lobby.png");
+        var url = host.HttpUri.GetLeftPart(UriPartial.Authority);
+
+        var (exitCode, log) = await ChildProcess.NodeAsync(browserDir, Bound, "lobby.spec.mjs", url, screenshot);
+
+        output.WriteLine(log);
+        Assert.True(exitCode == 0, $"node lobby.spec.mjs {url} exited with {exitCode}:\n{log}");
     }
 }

@@ -1,4 +1,5 @@
-// The arena demo client: joins an "arena" room over the gameserver.v1 WebSocket protocol (docs/protocol.md),
+// The arena demo client: from a small lobby (quick play by mode, a private room joined by its code, the list of open
+// rooms from GET /rooms) it joins an "arena" room over the gameserver.v1 WebSocket protocol (docs/protocol.md),
 // sends the held direction at 20 Hz, and draws every player interpolated between the two snapshots around
 // "server time − 100 ms" (server time estimated from the snapshots' tick numbers and tickRateHz), so rendering runs
 // ~100 ms behind the newest snapshot and smooths over the 50 ms between snapshots and network jitter.
@@ -8,14 +9,16 @@
 import { encode, decode } from "@msgpack/msgpack";
 
 const SUB_PROTOCOL = "gameserver.v1";
-const MSG = { Join: 1, Input: 2, Ping: 3, Leave: 4, Resume: 5, Welcome: 10, Snapshot: 11, Pong: 12, Error: 13, Left: 14, SettingsChanged: 15 };
-const ERR = { InternalError: 9, RateLimited: 11, ResumeExpired: 13, ResumeRejected: 14 };
+const MSG = { Join: 1, Input: 2, Ping: 3, Leave: 4, Resume: 5, Create: 6, JoinByCode: 7, Welcome: 10, Snapshot: 11, Pong: 12, Error: 13, Left: 14, SettingsChanged: 15 };
+const ERR = { InternalError: 9, RateLimited: 11, ResumeExpired: 13, ResumeRejected: 14, RoomCodeUnknown: 15, TooManyCodeGuesses: 16 };
 const ROOM_TYPE = "arena";
 const ARENA_SIZE = 1000;          // arena units (ArenaTunables.ArenaSize)
 const POSITION_SCALE = 10;        // wire x, y are tenths of a unit (ArenaState.PositionScale)
 const INTERPOLATION_DELAY_MS = 100;
 const INPUT_INTERVAL_MS = 50;     // 20 Hz
 const PING_INTERVAL_MS = 1000;
+// The lobby endpoint serves each query from a cache at most once a second per edge; 2 s keeps the list fresh enough.
+const LOBBY_POLL_MS = 2000;
 // Dead-peer detection. Browsers cannot send WebSocket pings, and a dead path (frozen edge, NAT or mobile network that
 // dropped it) sends no close or reset: the socket stays OPEN, and after close() the browser waits a long time for the
 // close handshake. But a live connection is never quiet for long: the edge answers each Ping, and in a room snapshots
@@ -46,6 +49,10 @@ const demo = {
   entityId: null,
   playerId: null,
   roomId: null,
+  roomCode: null,                 // the private room's code from Welcome, else null
+  properties: null,               // the room's properties from Welcome, e.g. {mode: "duel"}
+  lobbyRooms: [],                 // the last GET /rooms answer's rooms, shown while not in a room
+  lobbyPolls: 0,                  // GET /rooms answers received
   tick: null,
   myPosition: null,               // {x, y} in arena units from the newest snapshot, or null
   snapshots: 0,                   // snapshots received since the last join
@@ -76,6 +83,11 @@ const ui = {
   state: $("conn-state"), rtt: $("rtt"), tick: $("tick"), snapRate: $("snap-rate"), bytesRate: $("bytes-rate"),
   roomId: $("room-id"), playerId: $("player-id"), entityId: $("entity-id"), players: $("player-count"),
   position: $("position"), inputAck: $("input-ack"), error: $("last-error"), action: $("action"), session: $("session"),
+  roomMode: $("room-mode"), leave: $("leave"),
+  lobby: $("lobby"), mode: $("mode"), quickPlay: $("quick-play"), createPrivate: $("create-private"),
+  codeForm: $("code-form"), codeInput: $("code-input"), lobbyMessage: $("lobby-message"),
+  roomList: document.querySelector("#room-list tbody"), roomListStatus: $("room-list-status"),
+  roomCodeBox: $("room-code-box"), roomCode: $("room-code"),
 };
 const canvas = $("arena");
 const ctx = canvas.getContext("2d");
@@ -102,6 +114,9 @@ let lastCloseCode = null;         // the close that started the outage
 let dropCause = null;             // what started the outage, for #session: "close 1006", or why the page gave up
 let afterSeatLost = false;        // the next welcome is the fresh seat that replaced a lost one
 let leaving = false;              // the page is being closed: never reconnect
+let leavingRoom = false;          // the player pressed Leave: the Left that follows is no error
+let requestPending = false;       // a Join, Create or JoinByCode is unanswered: the lobby buttons wait
+let lastMode = "ffa";             // the mode of the last room asked for, for joining afresh after a lost seat
 const snapshotTimes = [];         // arrival times over the last second
 const received = [];              // [time, bytes] over the last second
 
@@ -180,12 +195,13 @@ async function connect(isReconnect = false) {
       send([MSG.Resume, [seat.roomId, seat.resumeToken]]); // stays 'reconnecting' until the welcome (or an error)
       return;
     }
-    if (seat) {
+    const hadSeat = seat !== null;
+    if (hadSeat) {
       seatLost("this server keeps no seat after a disconnect (reconnectGraceSeconds 0)");
     }
     reconnected();
     setState("connected");
-    join();
+    if (hadSeat) join(lastMode); // the player was playing: play on; otherwise the lobby is up
   };
 
   socket.onmessage = (ev) => {
@@ -309,8 +325,27 @@ function seatLost(why) {
   showError(`could not resume the seat (${why}): joining afresh`);
 }
 
-function join() {
-  send([MSG.Join, [ROOM_TYPE, null]]);
+/** Quick play: the matchmaker seats the player in an open public room of the mode, or opens one. */
+function join(mode) {
+  lastMode = mode;
+  request([MSG.Join, [ROOM_TYPE, null, { mode }]]);
+}
+
+/** Opens a private room; its Welcome carries the code a friend joins it by. */
+function createPrivate(mode) {
+  lastMode = mode;
+  request([MSG.Create, [ROOM_TYPE, true, { mode }]]);
+}
+
+function joinByCode(code) {
+  request([MSG.JoinByCode, [code]]);
+}
+
+function request(message) {
+  clearLobbyMessage();
+  requestPending = true;
+  send(message);
+  renderStats();
 }
 
 function send(message) {
@@ -326,9 +361,10 @@ function sendPing() {
 function handle(type, body, now) {
   switch (type) {
     case MSG.Welcome: {
-      const [playerId, roomId, roomType, entityId, tickRateHz, snapshotEveryTicks, currentTick, resumeToken, maxPlayers, resumed, graceSeconds] = body;
+      const [playerId, roomId, roomType, entityId, tickRateHz, snapshotEveryTicks, currentTick, resumeToken, maxPlayers, resumed, graceSeconds, roomCode, properties] = body;
       const wasResume = resuming && resumed === true;
       resuming = false;
+      requestPending = false;
       resetRoom();
       room = {
         playerId, roomId, roomType,
@@ -342,7 +378,10 @@ function handle(type, body, now) {
       // Every welcome replaces the resume token. A resumed seat keeps its input sequence (the server continues from
       // it); a new seat starts again at 1.
       seat = { roomId, resumeToken, entityId: room.entityId, graceSeconds: num(graceSeconds) || 0 };
-      Object.assign(demo, { playerId, roomId, entityId: room.entityId, tick: lastTick, resumed: wasResume });
+      Object.assign(demo, {
+        playerId, roomId, entityId: room.entityId, tick: lastTick, resumed: wasResume,
+        roomCode: roomCode ?? null, properties: properties ?? null,
+      });
       if (wasResume) {
         const outageMs = Math.round(now - (droppedAt ?? now));
         reconnected();
@@ -386,7 +425,16 @@ function handle(type, body, now) {
         seatLost(`error ${code}${code === ERR.ResumeExpired ? " ResumeExpired" : code === ERR.ResumeRejected ? " ResumeRejected" : ""}: ${message}`);
         reconnected();
         setState("connected");
-        join();
+        join(lastMode);
+        break;
+      }
+      requestPending = false;
+      if (code === ERR.RoomCodeUnknown) {
+        showLobbyMessage("No open room has that code: check it with your friend (a code ends with its room).");
+        break;
+      }
+      if (code === ERR.TooManyCodeGuesses) {
+        showLobbyMessage(`Too many room codes tried: wait a minute before the next one (${message})`);
         break;
       }
       showError(`error ${code}: ${message}`);
@@ -409,7 +457,9 @@ function handle(type, body, now) {
       const [roomId, reason] = body;
       resetRoom();
       seat = null;
-      showError(`left room ${roomId} (${reason})`);
+      if (leavingRoom) clearError();
+      else showError(`left room ${roomId} (${reason})`);
+      leavingRoom = false;
       if (demo.state !== "closed") setState("connected");
       break;
     }
@@ -468,12 +518,13 @@ function onSnapshot(body, now) {
 
 function resetRoom() {
   clearInterval(inputTimer);
+  requestPending = false; // a new connection, a welcome or a Left: nothing is waiting for an answer any more
   room = null;
   snapshots = [];
   tickOffsetMs = null;
   snapshotTimes.length = 0;
   Object.assign(demo, {
-    entityId: null, playerId: null, roomId: null, tick: null, myPosition: null, snapshots: 0, players: 0, renderLagMs: null, rendered: [],
+    entityId: null, playerId: null, roomId: null, roomCode: null, properties: null, tick: null, myPosition: null, snapshots: 0, players: 0, renderLagMs: null, rendered: [],
   });
 }
 
@@ -630,7 +681,7 @@ function drawEntity(id, e, scale, radius, isMe) {
 function statusLine() {
   switch (demo.state) {
     case "connecting": return "connecting…";
-    case "connected": return "connected, not in a room";
+    case "connected": return "connected: pick a room in the lobby";
     case "in-room": return "waiting for snapshots…";
     case "reconnecting": return "connection lost: reconnecting…";
     default: return "disconnected";
@@ -645,9 +696,11 @@ function frame() {
 // ---- stats panel --------------------------------------------------------------------------------------------
 
 function setState(state) {
-  if (demo.state !== state || !demo.stateLog.length) demo.stateLog.push(state);
+  const entered = demo.state !== state;
+  if (entered || !demo.stateLog.length) demo.stateLog.push(state);
   demo.state = state;
   renderStats();
+  if (entered && state === "connected") pollRooms(); // back in the lobby: show the list at once
 }
 
 function showError(text) {
@@ -659,6 +712,54 @@ function showError(text) {
 function clearError() {
   demo.lastError = null;
   ui.error.hidden = true;
+}
+
+function showLobbyMessage(text) {
+  ui.lobbyMessage.textContent = text;
+  ui.lobbyMessage.hidden = false;
+}
+
+function clearLobbyMessage() {
+  ui.lobbyMessage.hidden = true;
+}
+
+// ---- lobby: open public rooms -------------------------------------------------------------------------------
+
+let polling = false;
+
+/** Fetches the open public arena rooms (GET /rooms, docs/protocol.md) and lists them; only while in the lobby. */
+async function pollRooms() {
+  if (polling || demo.state !== "connected") return;
+  polling = true;
+  try {
+    const token = await playerToken();
+    const response = await fetch(`/rooms?type=${ROOM_TYPE}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const { rooms, total } = await response.json();
+    demo.lobbyRooms = rooms;
+    demo.lobbyPolls += 1;
+    renderRooms(rooms, total);
+  } catch (err) {
+    ui.roomListStatus.textContent = `room list unavailable (${err.message})`;
+  } finally {
+    polling = false;
+  }
+}
+
+function renderRooms(rooms, total) {
+  ui.roomList.replaceChildren(...rooms.map((r) => {
+    const row = document.createElement("tr");
+    row.dataset.roomId = r.roomId;
+    row.dataset.mode = r.properties?.mode ?? "ffa";
+    row.title = `Quick play (${row.dataset.mode})`;
+    for (const text of [r.roomId, `${r.players} / ${r.capacity}`, row.dataset.mode, r.metadata?.phase ?? "–"]) {
+      row.append(Object.assign(document.createElement("td"), { textContent: text }));
+    }
+    return row;
+  }));
+  ui.roomListStatus.textContent = total === 0
+    ? "no open rooms: quick play opens one"
+    : `${total} open room${total === 1 ? "" : "s"}${total > rooms.length ? ` (first ${rooms.length} shown)` : ""}; click one to quick play its mode`;
 }
 
 function formatBytes(n) {
@@ -695,13 +796,33 @@ function renderStats() {
   ui.position.textContent = demo.myPosition ? `${demo.myPosition.x.toFixed(1)}, ${demo.myPosition.y.toFixed(1)}` : "–";
   ui.inputAck.textContent = room ? `${demo.inputSeq} / ${demo.lastAck}` : "–";
 
-  ui.action.hidden = demo.state === "in-room" || demo.state === "connecting" || demo.state === "reconnecting";
-  ui.action.textContent = demo.state === "closed" ? "Reconnect" : "Join a room";
+  ui.roomMode.textContent = demo.properties?.mode ?? "–";
+  ui.roomCode.textContent = demo.roomCode ?? "";
+  ui.roomCodeBox.hidden = !(demo.state === "in-room" && demo.roomCode);
+  ui.leave.hidden = demo.state !== "in-room";
+  ui.lobby.hidden = demo.state !== "connected";
+  for (const button of [ui.quickPlay, ui.createPrivate, $("join-by-code")]) button.disabled = requestPending;
+  ui.action.hidden = demo.state !== "closed";
 }
 
-ui.action.addEventListener("click", () => {
-  if (demo.state === "closed") connect();
-  else if (demo.state === "connected") join();
+ui.action.addEventListener("click", () => connect());
+ui.leave.addEventListener("click", () => {
+  leavingRoom = true;
+  clearInterval(inputTimer); // an input sent after the Leave would be answered with Error 3 NotInRoom
+  send([MSG.Leave, []]);
+});
+ui.quickPlay.addEventListener("click", () => join(ui.mode.value));
+ui.createPrivate.addEventListener("click", () => createPrivate(ui.mode.value));
+ui.codeForm.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const code = ui.codeInput.value.trim();
+  if (code) joinByCode(code);
+  else showLobbyMessage("Type the 6-character code your friend's page shows.");
+});
+// Joining by room id is off by default (EdgeOptions), so a listed room is a hint: quick play in its mode.
+ui.roomList.addEventListener("click", (ev) => {
+  const row = ev.target.closest("tr[data-mode]");
+  if (row && !requestPending) join(row.dataset.mode);
 });
 window.addEventListener("pagehide", () => {
   leaving = true;
@@ -710,5 +831,6 @@ window.addEventListener("pagehide", () => {
 });
 
 setInterval(renderStats, 250);
+setInterval(pollRooms, LOBBY_POLL_MS);
 connect();
 requestAnimationFrame(frame);

@@ -19,6 +19,12 @@ export async function openPage(viewport, problems, { describeResponse = (res) =>
     ],
     timeout: 30_000,
   });
+  const page = await newPage(browser, viewport, problems, { describeResponse });
+  return { browser, page };
+}
+
+/** Another page of `browser` in a context of its own (its own storage: another player), recording into `problems`. */
+export async function newPage(browser, viewport, problems, { describeResponse = (res) => `HTTP ${res.status()} for ${res.url()}` } = {}) {
   const page = await browser.newPage({ viewport });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   page.on("console", (msg) => {
@@ -28,5 +34,5 @@ export async function openPage(viewport, problems, { describeResponse = (res) =>
   page.on("response", (res) => {
     if (res.status() >= 400) problems.push(describeResponse(res));
   });
-  return { browser, page };
+  return page;
 }

@@ -36,6 +36,7 @@ async function main() {
   ({ browser, page } = await openPage({ width: 1100, height: 820 }, pageProblems));
 
   await page.goto(baseUrl, { waitUntil: "load", timeout: JOIN_TIMEOUT_MS });
+  await page.click("#quick-play", { timeout: JOIN_TIMEOUT_MS }); // the page opens in the lobby
 
   await waitForDemo(
     `state 'in-room' and ${MIN_SNAPSHOTS} snapshots`,

@@ -56,6 +56,7 @@ async function main() {
   ({ browser, page } = await openPage({ width: 1100, height: 820 }, pageProblems));
   const pageUrl = scenario === "freeze" ? new URL(`/?deadPeerMs=${FREEZE_DEAD_PEER_MS}`, baseUrl).href : baseUrl;
   await page.goto(pageUrl, { waitUntil: "load", timeout: JOIN_TIMEOUT_MS });
+  await page.click("#quick-play", { timeout: JOIN_TIMEOUT_MS }); // the page opens in the lobby
 
   await waitForDemo(
     `state 'in-room', ${MIN_SNAPSHOTS} snapshots and an acknowledged input`,
