@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace GameServer.Abstractions;
 
 /// <summary>
@@ -16,6 +14,5 @@ public interface IRoomCodeGrain : IGrainWithStringKey
     Task<string?> Resolve();
 
     /// <summary>The room closed: the code is free again (unless another room holds it by now).</summary>
-    [OneWay]
     Task Release(string roomId);
 }

@@ -181,9 +181,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         if (_runtime.PlayerCount == 0)
         {
-            // An empty room ends with its silo; forget its checkpoint while storage is still reachable.
+            // An empty room ends with its silo; forget its checkpoint and free its code while storage is still reachable.
             Close("silo shutting down with the room empty", tellMatchmaker: true);
             await _checkpoints.ForgetAsync().ConfigureAwait(true);
+            await ReleaseCodeAsync().ConfigureAwait(true);
             _movedOut = true;
             return;
         }
@@ -208,7 +209,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         return Join(playerId);
     }
 
-    public Task<JoinResult> JoinByCode(string playerId, string code)
+    public async Task<JoinResult> JoinByCode(string playerId, string code)
     {
         ArgumentException.ThrowIfNullOrEmpty(code);
         ThrowIfMovedOut();
@@ -216,10 +217,30 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             // The code leads here but the room does not hold it: its opener never arrived (or the room ended without
             // releasing it). Free the code so it cannot send anyone to an empty room again.
-            _ = GrainFactory.GetGrain<IRoomCodeGrain>(code).Release(_roomId);
-            return Task.FromResult(Refused(JoinStatus.CodeUnknown));
+            await GrainFactory.GetGrain<IRoomCodeGrain>(code).Release(_roomId).ConfigureAwait(true);
+            return Refused(JoinStatus.CodeUnknown);
         }
-        return Join(playerId);
+        return await Join(playerId).ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// The room's code ends with it. Awaited, so a stopping silo does not still have the write in flight; a failure
+    /// leaves the code held, and the next JoinByCode with it frees it (this room, reactivated, does not hold it).
+    /// </summary>
+    private async Task ReleaseCodeAsync()
+    {
+        if (_options?.Code is not { } code)
+        {
+            return;
+        }
+        try
+        {
+            await GrainFactory.GetGrain<IRoomCodeGrain>(code).Release(_roomId).ConfigureAwait(true);
+        }
+        catch (Exception ex)
+        {
+            Log.CodeReleaseFailed(_logger, ex, _roomId);
+        }
     }
 
     public Task<JoinResult> Join(string playerId)
@@ -603,6 +624,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             // Checkpoint gone before the matchmaker and the lobby drop the room: a room nobody lists is also one nothing
             // can restore, and a host stopping right after sees no storage call still in flight.
             await _checkpoints.ForgetAsync().ConfigureAwait(true);
+            await ReleaseCodeAsync().ConfigureAwait(true);
             Close("empty past its grace period", tellMatchmaker: true);
             DeactivateOnIdle();
         }
@@ -623,11 +645,6 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             if (tellMatchmaker)
             {
                 _ = Matchmaker.RoomClosed(_roomId);
-                if (_options?.Code is { } code)
-                {
-                    // The code ends with the room. (Left held when the silo is going down: a later JoinByCode frees it.)
-                    _ = GrainFactory.GetGrain<IRoomCodeGrain>(code).Release(_roomId);
-                }
             }
             _metrics.RoomClosed(_roomType, _runtime.PlayerCount);
             _runtime.Dispose();
@@ -682,5 +699,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
         [LoggerMessage(13, LogLevel.Information, "Room {RoomId}: player {PlayerId} joined again and took their seat (entity {EntityId}, generation {Generation}) over from their other connection")]
         public static partial void SeatTakenOver(ILogger logger, string roomId, string playerId, int entityId, int generation);
+
+        [LoggerMessage(14, LogLevel.Warning, "Room {RoomId}: releasing its code failed; the code stays held until someone tries it")]
+        public static partial void CodeReleaseFailed(ILogger logger, Exception ex, string roomId);
     }
 }

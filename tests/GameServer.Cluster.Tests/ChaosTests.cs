@@ -240,7 +240,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     }
 
     /// <summary>Sums a Prometheus metric's samples on a node's /metrics (optionally those whose labels contain a filter).</summary>
-    private static async Task<double> MetricAsync(ClusterNode node, string name, string? labelFilter = null)
+    internal static async Task<double> MetricAsync(ClusterNode node, string name, string? labelFilter = null)
     {
         using var http = new HttpClient { BaseAddress = node.ManagementUri, Timeout = TimeSpan.FromSeconds(5) };
         var text = await http.GetStringAsync("/metrics");

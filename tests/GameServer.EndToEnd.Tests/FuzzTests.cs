@@ -429,8 +429,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         private byte[] GarbageJoin()
         {
-            var join = random.Next(12) switch
+            ClientMessage join = random.Next(16) switch
             {
+                12 => new Create(RandomText(random.Next(0, 40)), random.Next(2) == 0),
+                13 => new Create("arena", true, new Dictionary<string, string> { ["mode"] = RandomText(random.Next(1, 80)) }),
+                14 => new JoinByCode(RandomText(random.Next(0, 40))),
+                15 => new Join("arena", null, new Dictionary<string, string> { [RandomText(random.Next(1, 40))] = RandomText(random.Next(1, 80)) }),
                 0 => new Join(RandomText(random.Next(0, 40))),
                 1 => new Join(null, RandomText(random.Next(0, 40))),
                 2 => new Join(null),
@@ -523,7 +527,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         private byte[] UnknownType()
         {
-            int[] codes = [0, 6, 8, 9, MessageType.Welcome, MessageType.Snapshot, MessageType.Pong, MessageType.Error, MessageType.Left, 99, 127];
+            int[] codes = [0, 8, 9, 16, MessageType.Welcome, MessageType.Snapshot, MessageType.Pong, MessageType.Error, MessageType.Left, 99, 127];
             var code = codes[random.Next(codes.Length)];
             return random.Next(3) switch
             {

@@ -105,6 +105,24 @@ public sealed class PrivateRoomsAndLobbyTests
     }
 
     [Fact]
+    public async Task ConfiguredPropertyValues_ReplaceTheGamesOwn_TheFirstBeingTheDefault()
+    {
+        await using var host = await TestHost.StartAsync("Development", new Dictionary<string, string?>
+        {
+            ["Rooms:arena:Properties:mode:0"] = "practice",
+            ["Rooms:arena:Properties:mode:1"] = "duel",
+        });
+        await using var plain = await RoomSocket.ConnectAsync(host, Player("plain"));
+        await using var ffa = await RoomSocket.ConnectAsync(host, Player("ffa"));
+
+        var byDefault = Assert.IsType<Welcome>(await plain.AskAsync(new Join("arena")));
+        var refused = Assert.IsType<Error>(await ffa.AskAsync(new Join("arena", null, Props("mode", "ffa"))));
+
+        Assert.Equal("practice", byDefault.Properties!["mode"]);
+        Assert.Contains("allowed: practice, duel", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheLobby_ListsOpenPublicRooms_AndStopsListingFullAndClosedOnes()
     {
         await using var host = await TestHost.StartAsync("Development", new Dictionary<string, string?>
