@@ -71,7 +71,7 @@ public sealed class FailoverTimingTests(ITestOutputHelper output)
                 // Any grain kind would do; a room type reads its state from Redis when it activates, as rooms do.
                 var grain = client.GetGrain<IRoomTypeGrain>($"failover-probe-{round}");
                 await grain.GetEffective();
-                var host = await management.GetActivationAddress(grain);
+                var host = await WhereAsync(management, grain);
                 Assert.NotNull(host);
                 var victim = cluster.Silos.Single(s => s.SiloPort == host.Endpoint.Port && !s.Process.HasExited);
                 var survivor = cluster.Silos.Single(s => s != victim && !s.Process.HasExited);
@@ -97,7 +97,7 @@ public sealed class FailoverTimingTests(ITestOutputHelper output)
                 {
                     ClusterProcesses.Kill(victim);
                 }
-                var nowOn = await management.GetActivationAddress(grain);
+                var nowOn = await WhereAsync(management, grain);
 
                 Assert.Equal(survivor.SiloPort, nowOn?.Endpoint.Port);
                 recovered.Add(probe.Answered);
@@ -191,5 +191,23 @@ public sealed class FailoverTimingTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromMilliseconds(20));
         }
         return s_giveUpAfter;
+    }
+
+    /// <summary>
+    /// The silo hosting <paramref name="grain"/>. The management grain answering it may itself have lived on the silo
+    /// just lost (or be activating on a silo just started); a call that times out then is retried, a few times.
+    /// </summary>
+    private static async Task<SiloAddress?> WhereAsync(IManagementGrain management, IAddressable grain)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await management.GetActivationAddress(grain);
+            }
+            catch (TimeoutException) when (attempt < 4)
+            {
+            }
+        }
     }
 }
