@@ -51,8 +51,15 @@ public sealed class FailoverTimingTests(ITestOutputHelper output)
         var how = loss switch { Loss.Killed => "kill -9", Loss.Stopped => "SIGTERM", _ => "SIGSTOP" };
         if (loss != Loss.Stopped)
         {
-            // A stopped silo leaves the cluster cleanly and the test allows nothing; a killed or frozen one is noticed.
+            // A killed or frozen silo is noticed; a stopped one leaves the cluster cleanly, with one exception below.
             SiloLossLogs.Allow(TestLogScope.Required, how);
+        }
+        else
+        {
+            // The location lookup that timed out and is retried (WhereAsync) is cancelled, and the cancellation may be sent
+            // to the silo that is just stopping, which no longer answers (seen once in CI).
+            TestLogScope.Required.Allow("Orleans.Runtime.GrainCallCancellationManager", 294010709,
+                "a timed-out lookup's cancellation cannot reach the silo that is stopping");
         }
         var settings = SiloSettingsFromEnvironment();
         output.WriteLine($"silo settings: {(settings.Count == 0 ? "defaults" : string.Join("; ", settings.Select(s => $"{s.Key}={s.Value}")))}");

@@ -155,10 +155,11 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
     public async Task Run_WithoutFailures_RecoveryIsZerosAndEveryPlayerIsInItsRoomAtTheEnd()
     {
         // The recovery SLOs on, as a failure drill would have them; the --url list is replaced by the spawned server's. Loose
-        // latency and snapshot-rate targets: this run checks the recovery figures, not how fast a busy CI machine is.
+        // latency and snapshot-rate targets: this run checks the recovery figures, not how fast a busy CI machine is (one
+        // 0.8 s stall of the whole machine in its 4 s window once put p99 at 818 ms; gaps over 1 s are checked below).
         var (exit, output) = await RunAsync(
             "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "2", "--url", "ws://127.0.0.1:1/ws,ws://127.0.0.1:2/ws",
-            "--ramp", "1s", "--warmup", "1s", "--duration", "4s", "--slo-p99-ms", "500", "--slo-min-snapshot-rate", "15",
+            "--ramp", "1s", "--warmup", "1s", "--duration", "4s", "--slo-p99-ms", "2000", "--slo-min-snapshot-rate", "15",
             "--slo-max-recovery", "5s", "--slo-max-game-time-lost", "1s", "--slo-min-resumed", "100");
 
         Assert.True(exit == ExitCodes.Passed, $"exit code {exit}:{Environment.NewLine}{output}");
