@@ -137,6 +137,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [AllowLog("Orleans.Persistence.RedisGrainStorage", 102203, "the storage provider reports the same failed writes")]
     [AllowLog("GameServer.Grains.RoomGrain", 10, "rooms say their checkpoint failed while redis is down, and carry on")]
     [AllowLog("Orleans.Runtime.MembershipService.MembershipTableManager", 100659, "silos cannot refresh the membership table while redis is down, and retry")]
+    [AllowLog("Orleans.Runtime.MembershipService.MembershipAgent", 100659, "a silo cannot update its own membership entry while redis is down, and retries")]
     public async Task RestartingRedis_TheClusterCarriesOnAndCheckpointsResume()
     {
         await using var cluster = await ClusterProcesses.StartAsync(silos: 2, edges: 2, output);
