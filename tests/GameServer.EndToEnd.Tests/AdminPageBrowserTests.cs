@@ -5,6 +5,7 @@ using GameServer.Auth;
 using GameServer.Abstractions;
 using GameServer.Client;
 using Xunit.Abstractions;
+using GameServer.Protocol.Arena;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -35,7 +36,7 @@ public sealed class AdminPageBrowserTests(HostFixture host, ITestOutputHelper ou
         // A third player whose connection is cut and who does not come back: the seat waits for a resume.
         await using (var proxy = TcpDropProxy.Start(host.WebSocketUri))
         {
-            await using var carol = host.NewClient(new GameClientOptions { Reconnect = { Enabled = false } });
+            await using var carol = host.NewClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, Reconnect = { Enabled = false } });
             await carol.ConnectAsync(proxy.WebSocketUri);
             await carol.JoinRoomAsync(roomId);
             proxy.DropAll();

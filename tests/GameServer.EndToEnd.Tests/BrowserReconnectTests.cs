@@ -1,5 +1,6 @@
 using GameServer.Client;
 using Xunit.Abstractions;
+using GameServer.Protocol.Arena;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -74,7 +75,7 @@ public sealed class BrowserReconnectTests(ITestOutputHelper output)
         settings["Edge:AllowJoinByRoomId"] = "true";
         await using var host = await TestHost.StartAsync("Development", settings);
         await using var proxy = TcpDropProxy.Start(host.HttpUri);
-        await using var observer = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+        await using var observer = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
         var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
         var screenshot = Path.Combine(AppContext.BaseDirectory, screenshotName);
         var url = proxy.HttpUri.GetLeftPart(UriPartial.Authority);

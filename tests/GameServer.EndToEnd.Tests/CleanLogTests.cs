@@ -23,8 +23,8 @@ public sealed class CleanLogTests
         {
             for (var round = 0; round < 3; round++)
             {
-                await using var alice = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
-                await using var bob = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+                await using var alice = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
+                await using var bob = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
                 await alice.ConnectAsync(host.WebSocketUri);
                 await bob.ConnectAsync(host.WebSocketUri);
                 await alice.JoinAsync("arena");

@@ -95,6 +95,7 @@ public sealed class ClientReconnectTests(HostFixture host)
         await using var proxy = TcpDropProxy.Start(host.WebSocketUri);
         await using var client = host.NewClient(new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             KeepAliveInterval = TimeSpan.FromMilliseconds(300),
             KeepAliveTimeout = TimeSpan.FromMilliseconds(700),
         });
@@ -126,9 +127,9 @@ public sealed class ClientReconnectTests(HostFixture host)
     [Fact]
     public void NegativeKeepAliveSettings_AreRefusedAtConstruction_NamingTheSetting()
     {
-        var interval = Assert.Throws<ArgumentOutOfRangeException>(() => new GameClient(new GameClientOptions { KeepAliveInterval = TimeSpan.FromSeconds(-1) }));
+        var interval = Assert.Throws<ArgumentOutOfRangeException>(() => new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, KeepAliveInterval = TimeSpan.FromSeconds(-1) }));
         Assert.Contains("KeepAliveInterval", interval.Message);
-        var timeout = Assert.Throws<ArgumentOutOfRangeException>(() => new GameClient(new GameClientOptions { KeepAliveTimeout = TimeSpan.FromSeconds(-1) }));
+        var timeout = Assert.Throws<ArgumentOutOfRangeException>(() => new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, KeepAliveTimeout = TimeSpan.FromSeconds(-1) }));
         Assert.Contains("KeepAliveTimeout", timeout.Message);
     }
 
@@ -141,8 +142,8 @@ public sealed class ClientReconnectTests(HostFixture host)
     public async Task AServerCloseThatMustNotBeRetried_EndsTheClientWithoutReconnecting(int code)
     {
         var player = NewPlayerId();
-        await using var client = new GameClient(new GameClientOptions { AccessToken = host.Host.NewToken(player) });
-        await using var otherDevice = new GameClient(new GameClientOptions { AccessToken = host.Host.NewToken(player) });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.Host.NewToken(player) });
+        await using var otherDevice = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.Host.NewToken(player) });
         var reconnecting = 0;
         var closed = new ConcurrentQueue<WebSocketCloseStatus?>();
         client.Reconnecting += _ => Interlocked.Increment(ref reconnecting);
@@ -184,8 +185,8 @@ public sealed class ClientReconnectTests(HostFixture host)
     public async Task AResumeWithAGarbageToken_IsRejectedWith14_AndTheClientStaysConnectedOutOfTheRoom()
     {
         var player = NewPlayerId();
-        await using var seated = new GameClient(new GameClientOptions { AccessToken = host.Host.NewToken(player) });
-        await using var client = new GameClient(new GameClientOptions { AccessToken = host.Host.NewToken(player) });
+        await using var seated = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.Host.NewToken(player) });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.Host.NewToken(player) });
         await seated.ConnectAsync(host.WebSocketUri);
         var welcome = await seated.JoinAsync(ArenaGame);
         await client.ConnectAsync(host.WebSocketUri);
@@ -205,8 +206,8 @@ public sealed class ClientReconnectTests(HostFixture host)
     {
         var player = NewPlayerId();
         await using var proxy = TcpDropProxy.Start(host.WebSocketUri);
-        await using var client = new GameClient(new GameClientOptions { AccessToken = host.Host.NewToken(player) });
-        await using var otherDevice = new GameClient(new GameClientOptions { AccessToken = host.Host.NewToken(player) });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.Host.NewToken(player) });
+        await using var otherDevice = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.Host.NewToken(player) });
         var failed = new ConcurrentQueue<Error>();
         var left = new ConcurrentQueue<Left>();
         client.ResumeFailed += failed.Enqueue;
@@ -244,10 +245,11 @@ public sealed class ClientReconnectTests(HostFixture host)
         await using var proxy = TcpDropProxy.Start(server.WebSocketUri);
         await using var client = new GameClient(new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             AccessToken = server.NewToken(),
             Reconnect = { MaxAttempts = 100, MaxDelay = TimeSpan.FromMilliseconds(500) },
         });
-        await using var observer = new GameClient(new GameClientOptions { AccessToken = server.NewToken() });
+        await using var observer = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = server.NewToken() });
         uint[] seen = [];
         observer.SnapshotReceived += s => Volatile.Write(ref seen, s.Acks.ToArray());
         var failed = new ConcurrentQueue<Error>();
@@ -281,6 +283,7 @@ public sealed class ClientReconnectTests(HostFixture host)
         await using var proxy = TcpDropProxy.Start(server.WebSocketUri);
         await using var client = new GameClient(new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             AccessToken = server.NewToken(),
             Reconnect = { MaxAttempts = 100, MaxDelay = TimeSpan.FromMilliseconds(500) },
         });
@@ -317,6 +320,7 @@ public sealed class ClientReconnectTests(HostFixture host)
         var tokens = 0;
         await using var client = new GameClient(new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             // The first connect gets a good token; every later one a bad one, as when a login service stops issuing.
             AccessTokenProvider = _ => new ValueTask<string>(Interlocked.Increment(ref tokens) == 1 ? host.Host.NewToken() : "not-a-token"),
             Reconnect = { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) },
@@ -343,6 +347,7 @@ public sealed class ClientReconnectTests(HostFixture host)
         await using var proxy = TcpDropProxy.Start(host.WebSocketUri);
         await using var client = host.NewClient(new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             Reconnect = { MaxAttempts = 3, InitialDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100) },
         });
         var reconnecting = new ConcurrentQueue<ReconnectingEventArgs>();
@@ -370,6 +375,7 @@ public sealed class ClientReconnectTests(HostFixture host)
         await using var proxy = TcpDropProxy.Start(host.WebSocketUri);
         await using var client = host.NewClient(new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             Reconnect = { InitialDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100) },
         });
         var reconnecting = new ConcurrentQueue<ReconnectingEventArgs>();
@@ -435,7 +441,7 @@ public sealed class ClientReconnectTests(HostFixture host)
             }
             await connection.DrainUntilClosedAsync();
         });
-        await using var client = new GameClient(new GameClientOptions { DecodeSnapshots = decodeSnapshots });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, DecodeSnapshots = decodeSnapshots });
         var events = new ConcurrentQueue<string>();
         client.SnapshotFrameReceived += (tick, _) => events.Enqueue($"snapshot {tick}");
         client.RoomRestored += r => events.Enqueue($"restored {r.LastTickBefore}->{r.FirstTickAfter}, acks {r.AckedSeqBefore}, {r.AckedSeqAtCheckpoint} at the checkpoint, {r.InputsLost} lost");
@@ -469,7 +475,7 @@ public sealed class ClientReconnectTests(HostFixture host)
             }
             await connection.DrainUntilClosedAsync();
         });
-        await using var client = new GameClient();
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance });
         var restores = new ConcurrentQueue<RoomRestoredEventArgs>();
         client.RoomRestored += restores.Enqueue;
         await client.ConnectAsync(server.WebSocketUri);
@@ -510,7 +516,7 @@ public sealed class ClientReconnectTests(HostFixture host)
             }
             await connection.DrainUntilClosedAsync();
         });
-        await using var client = new GameClient(new GameClientOptions { Reconnect = { InitialDelay = TimeSpan.FromSeconds(5), MaxDelay = TimeSpan.FromSeconds(5) } });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, Reconnect = { InitialDelay = TimeSpan.FromSeconds(5), MaxDelay = TimeSpan.FromSeconds(5) } });
         var reconnecting = new ConcurrentQueue<ReconnectingEventArgs>();
         client.Reconnecting += reconnecting.Enqueue;
         await client.ConnectAsync(server.WebSocketUri);
@@ -561,6 +567,7 @@ public sealed class ClientReconnectTests(HostFixture host)
         });
         await using var client = new GameClient(new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             Reconnect = { InitialDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100) },
         });
         var reconnecting = new ConcurrentQueue<ReconnectingEventArgs>();
@@ -599,7 +606,7 @@ public sealed class ClientReconnectTests(HostFixture host)
             await connection.SendAsync(TestWelcome("t2"));
             await connection.DrainUntilClosedAsync();
         });
-        await using var client = new GameClient(new GameClientOptions { Reconnect = { InitialDelay = TimeSpan.FromMilliseconds(20) } });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, Reconnect = { InitialDelay = TimeSpan.FromMilliseconds(20) } });
         var failed = new ConcurrentQueue<Error>();
         var left = new ConcurrentQueue<Left>();
         client.ResumeFailed += failed.Enqueue;
@@ -685,6 +692,7 @@ public sealed class ClientReconnectTests(HostFixture host)
     {
         var options = new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             Reconnect = { InitialDelay = TimeSpan.FromMilliseconds(initialMs), MaxDelay = TimeSpan.FromMilliseconds(maxMs), MaxAttempts = maxAttempts },
         };
 
@@ -722,7 +730,7 @@ public sealed class ClientReconnectTests(HostFixture host)
             }
             await connection.DrainUntilClosedAsync();
         });
-        await using var client = new GameClient(new GameClientOptions { Reconnect = { RejoinAfterResumeFailure = true } });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, Reconnect = { RejoinAfterResumeFailure = true } });
         var failures = new ConcurrentQueue<Error>();
         var welcomes = new ConcurrentQueue<Welcome>();
         client.ResumeFailed += failures.Enqueue;
@@ -766,7 +774,7 @@ public sealed class ClientReconnectTests(HostFixture host)
 
     private static async Task<GameClient?> TryConnectAsync(TestHost server)
     {
-        var client = new GameClient(new GameClientOptions { AccessToken = server.NewToken(), Reconnect = { Enabled = false } });
+        var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = server.NewToken(), Reconnect = { Enabled = false } });
         try
         {
             await client.ConnectAsync(server.WebSocketUri);

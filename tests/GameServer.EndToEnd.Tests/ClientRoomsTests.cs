@@ -117,7 +117,7 @@ public sealed class ClientRoomsTests(ClientRoomsTests.RoomsHost host) : IClassFi
             }
             await connection.DrainUntilClosedAsync();
         });
-        await using var client = new GameClient(new GameClientOptions { Reconnect = { RejoinAfterResumeFailure = true } });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, Reconnect = { RejoinAfterResumeFailure = true } });
         await client.ConnectAsync(server.WebSocketUri);
         _ = privateRoom ? await client.CreateRoomAsync(ArenaGame, isPrivate: true, duel) : await client.JoinAsync(ArenaGame, duel);
 
@@ -160,7 +160,7 @@ public sealed class ClientRoomsTests(ClientRoomsTests.RoomsHost host) : IClassFi
         public Uri WebSocketUri => Host.WebSocketUri;
 
         /// <summary>A client carrying a fresh player's token (each test's players are its own).</summary>
-        public GameClient NewClient() => new(new GameClientOptions { AccessToken = Host.NewToken() });
+        public GameClient NewClient() => new(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = Host.NewToken() });
 
         public async Task InitializeAsync() => _host = await TestHost.StartSharedAsync("Development");
 

@@ -8,6 +8,7 @@ using GameServer.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using GameServer.Protocol.Arena;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -19,8 +20,8 @@ public sealed class ConnectionGuardTests
     public async Task OverTheEdgeLimit_Gets503WithRetryAfter()
     {
         await using var host = await TestHost.StartAsync("Production", new Dictionary<string, string?> { ["Edge:MaxConnections"] = "2" });
-        await using var first = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
-        await using var second = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+        await using var first = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
+        await using var second = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
         await first.ConnectAsync(host.WebSocketUri);
         await second.ConnectAsync(host.WebSocketUri);
 
@@ -35,7 +36,7 @@ public sealed class ConnectionGuardTests
     public async Task ASilentClient_IsClosedWith4002AfterTheIdleTimeout()
     {
         await using var host = await TestHost.StartAsync("Production", new Dictionary<string, string?> { ["Edge:IdleTimeoutSeconds"] = "1" });
-        await using var client = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
         await client.ConnectAsync(host.WebSocketUri);
         var started = Stopwatch.StartNew();
 
@@ -88,7 +89,7 @@ public sealed class ConnectionGuardTests
         // Pings every 0.5 s for 7 s against a 4 s timeout: a silent client would be closed by 5 s, and a busy CI
         // machine cannot stretch a 0.5 s gap past 4 s.
         await using var host = await TestHost.StartAsync("Production", new Dictionary<string, string?> { ["Edge:IdleTimeoutSeconds"] = "4" });
-        await using var client = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
         await client.ConnectAsync(host.WebSocketUri);
 
         for (var i = 0; i < 14; i++)

@@ -80,7 +80,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             using var http = new HttpClient { BaseAddress = host.ManagementUri };
             using var health = await http.GetAsync("/healthz");
             var metrics = new PrometheusText(await http.GetStringAsync("/metrics"));
-            await using var latecomer = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+            await using var latecomer = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
             await latecomer.ConnectAsync(host.WebSocketUri);
             var latecomerWelcome = await latecomer.JoinAsync("arena");
 
@@ -145,7 +145,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         long sent = 0;
         while (DateTime.UtcNow < deadline)
         {
-            var client = new GameClient(new GameClientOptions { AccessToken = host.NewToken(), DecodeSnapshots = false });
+            var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken(), DecodeSnapshots = false });
             client.ErrorReceived += e => stats.ErrorsByCode.AddOrUpdate(ErrorCode.Name(e.Code), 1, (_, n) => n + 1);
             try
             {
@@ -271,7 +271,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         public static async Task<HonestPlayer> ConnectAsync(TestHost host, string? roomId)
         {
-            var player = new HonestPlayer(new GameClient(new GameClientOptions { AccessToken = host.NewToken() }));
+            var player = new HonestPlayer(new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() }));
             await player.Client.ConnectAsync(host.WebSocketUri);
             _ = roomId is null ? await player.Client.JoinAsync("arena") : await player.Client.JoinRoomAsync(roomId);
             return player;

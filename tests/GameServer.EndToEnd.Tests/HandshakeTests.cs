@@ -9,7 +9,7 @@ namespace GameServer.EndToEnd.Tests;
 public sealed class HandshakeTests(HostFixture host)
 {
     [Theory]
-    [InlineData("gameserver.v2")]
+    [InlineData("gameserver.v3")]
     [InlineData("chat")]
     [InlineData(null)]
     public async Task Upgrade_WithoutTheSupportedSubProtocol_IsRefusedWith400NamingTheVersion(string? offered)
@@ -30,6 +30,7 @@ public sealed class HandshakeTests(HostFixture host)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(ProtocolVersion.SubProtocol, body);
+        Assert.Contains(ProtocolVersion.SubProtocolV2, body);
     }
 
     [Fact]
@@ -50,16 +51,23 @@ public sealed class HandshakeTests(HostFixture host)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    [Fact]
-    public async Task Connect_WithTheSupportedSubProtocol_NegotiatesIt()
+    [Theory]
+    [InlineData(new[] { "gameserver.v1" }, "gameserver.v1")]
+    [InlineData(new[] { "gameserver.v2" }, "gameserver.v2")]
+    [InlineData(new[] { "gameserver.v1", "gameserver.v2" }, "gameserver.v2")] // the server prefers v2 whatever the order
+    [InlineData(new[] { "gameserver.v3", "gameserver.v1" }, "gameserver.v1")]
+    public async Task Connect_WithSupportedSubProtocols_NegotiatesTheNewest(string[] offered, string agreed)
     {
         using var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol(ProtocolVersion.SubProtocol);
+        foreach (var version in offered)
+        {
+            socket.Options.AddSubProtocol(version);
+        }
         socket.Options.SetRequestHeader("Authorization", "Bearer " + host.Host.NewToken());
 
         await socket.ConnectAsync(host.WebSocketUri, CancellationToken.None);
 
-        Assert.Equal(ProtocolVersion.SubProtocol, socket.SubProtocol);
+        Assert.Equal(agreed, socket.SubProtocol);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
     }
 }

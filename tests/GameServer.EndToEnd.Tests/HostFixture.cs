@@ -1,4 +1,5 @@
 using GameServer.Client;
+using GameServer.Protocol.Arena;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -31,7 +32,7 @@ public sealed class HostFixture : IAsyncLifetime
     /// <summary>A client carrying a fresh player's token.</summary>
     public GameClient NewClient(GameClientOptions? options = null)
     {
-        options ??= new GameClientOptions();
+        options ??= new GameClientOptions { StateDelta = ArenaDelta.Instance };
         options.AccessToken ??= Host.NewToken();
         return new GameClient(options);
     }

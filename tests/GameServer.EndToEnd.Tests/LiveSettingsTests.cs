@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
+using GameServer.Protocol.Arena;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -25,8 +26,8 @@ public sealed class LiveSettingsTests(ITestOutputHelper output)
     {
         await using var host = await TestHost.StartAsync("Production");
         using var admin = AdminClient(host);
-        await using var alice = new GameClient(new GameClientOptions { AccessToken = host.NewToken("alice") });
-        await using var bob = new GameClient(new GameClientOptions { AccessToken = host.NewToken("bob") });
+        await using var alice = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken("alice") });
+        await using var bob = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken("bob") });
         var notices = 0;
         alice.SettingsChanged += _ => Interlocked.Increment(ref notices);
         await alice.ConnectAsync(host.WebSocketUri);
@@ -70,8 +71,8 @@ public sealed class LiveSettingsTests(ITestOutputHelper output)
     {
         await using var host = await TestHost.StartAsync("Production", new Dictionary<string, string?> { ["Rooms:arena:MaxPlayers"] = "1" });
         using var admin = AdminClient(host);
-        await using var alice = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
-        await using var bob = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+        await using var alice = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
+        await using var bob = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
         await alice.ConnectAsync(host.WebSocketUri);
         await bob.ConnectAsync(host.WebSocketUri);
         var aliceRoom = (await alice.JoinAsync("arena")).RoomId;
@@ -164,7 +165,7 @@ public sealed class LiveSettingsTests(ITestOutputHelper output)
             await using var host = await TestHost.StartAsync("Production", configure: builder =>
                 builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: true));
             using var admin = AdminClient(host);
-            await using var alice = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+            await using var alice = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
             await alice.ConnectAsync(host.WebSocketUri);
             await alice.JoinAsync("arena");
 

@@ -1,5 +1,6 @@
 using System.Net;
 using GameServer.Client;
+using GameServer.Protocol.Arena;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -41,7 +42,7 @@ public sealed class ManagementPortTests
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         using var admin = await http.GetAsync(new Uri(host.HttpUri, "/admin/api/room-types"));
         Assert.Equal(HttpStatusCode.Unauthorized, admin.StatusCode);
-        await using var client = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
         await client.ConnectAsync(host.WebSocketUri);
         var welcome = await client.JoinAsync("arena");
         await Wait.UntilAsync(() => client.SnapshotsReceived >= 3, "snapshots arrive on the game port");

@@ -49,8 +49,8 @@ public sealed class MetricsEndpointTests
         // A plain GET on the game endpoint is a refused handshake: it must show up by reason.
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync(new Uri(host.HttpUri, "/ws"))).StatusCode);
 
-        await using var alice = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
-        await using var bob = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+        await using var alice = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
+        await using var bob = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
         await alice.ConnectAsync(host.WebSocketUri);
         await bob.ConnectAsync(host.WebSocketUri);
         var welcome = await alice.JoinRoomAsync(RoomIds.New("arena"));

@@ -19,7 +19,7 @@ public sealed class QueuedEventsTests(HostFixture host)
     [Fact]
     public async Task QueuedEvents_WaitForDrainEvents_AndAreRaisedInOrderOnTheDrainingThread()
     {
-        await using var client = host.NewClient(new GameClientOptions { QueueEvents = true, SendTokenInQuery = true });
+        await using var client = host.NewClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, QueueEvents = true, SendTokenInQuery = true });
         var raised = new List<string>();
         var offThread = 0;
         var drainingThread = -1;
@@ -66,7 +66,7 @@ public sealed class QueuedEventsTests(HostFixture host)
     [Fact]
     public async Task UndrainedSnapshots_AreCapped_KeepingTheNewest_AndOtherEventsAreKept()
     {
-        await using var client = host.NewClient(new GameClientOptions { QueueEvents = true, MaxQueuedSnapshots = 3 });
+        await using var client = host.NewClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, QueueEvents = true, MaxQueuedSnapshots = 3 });
         var ticks = new List<long>();
         var welcomes = 0;
         client.SnapshotReceived += s => ticks.Add(s.Tick);
@@ -88,7 +88,7 @@ public sealed class QueuedEventsTests(HostFixture host)
     [Fact]
     public void AQueueOfNoSnapshots_IsRefusedAtConstruction_NamingTheSetting()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new GameClient(new GameClientOptions { QueueEvents = true, MaxQueuedSnapshots = 0 }));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, QueueEvents = true, MaxQueuedSnapshots = 0 }));
         Assert.Contains("MaxQueuedSnapshots", error.Message);
     }
 }

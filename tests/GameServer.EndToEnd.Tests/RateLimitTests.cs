@@ -110,7 +110,7 @@ public sealed class RateLimitTests(ITestOutputHelper output)
     public async Task AControlFlood_GetsError11ForTheExcess_AndTheConnectionStaysOpen()
     {
         await using var host = await StartHostAsync();
-        await using var client = NewClient(host, new GameClientOptions { RequestTimeout = TimeSpan.FromSeconds(2) });
+        await using var client = NewClient(host, new GameClientOptions { StateDelta = ArenaDelta.Instance, RequestTimeout = TimeSpan.FromSeconds(2) });
         var errors = new ConcurrentQueue<Error>();
         client.ErrorReceived += errors.Enqueue;
         await client.ConnectAsync(host.WebSocketUri);
@@ -151,7 +151,7 @@ public sealed class RateLimitTests(ITestOutputHelper output)
 
     private static GameClient NewClient(TestHost host, GameClientOptions? options = null)
     {
-        options ??= new GameClientOptions();
+        options ??= new GameClientOptions { StateDelta = ArenaDelta.Instance };
         options.AccessToken = host.NewToken();
         return new GameClient(options);
     }

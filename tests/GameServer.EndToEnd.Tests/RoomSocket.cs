@@ -23,10 +23,13 @@ internal sealed class RoomSocket : IAsyncDisposable
 
     public static async Task<RoomSocket> ConnectAsync(TestHost host, string playerId) => await ConnectAsync(host.WebSocketUri, host.NewToken(playerId));
 
-    public static async Task<RoomSocket> ConnectAsync(Uri uri, string token)
+    public static async Task<RoomSocket> ConnectAsync(Uri uri, string token, params string[] subProtocols)
     {
         var connection = new RoomSocket();
-        connection._socket.Options.AddSubProtocol(ProtocolVersion.SubProtocol);
+        foreach (var subProtocol in subProtocols.Length == 0 ? [ProtocolVersion.SubProtocol] : subProtocols)
+        {
+            connection._socket.Options.AddSubProtocol(subProtocol);
+        }
         connection._socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         await connection._socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(Wait.Timeout);
         return connection;
@@ -59,7 +62,13 @@ internal sealed class RoomSocket : IAsyncDisposable
         }
     }
 
-    private async Task<ServerMessage> ReceiveAsync()
+    /// <summary>The sub-protocol the server agreed to.</summary>
+    public string? SubProtocol => _socket.SubProtocol;
+
+    /// <summary>How the server closed the connection, once it has.</summary>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public async Task<ServerMessage> ReceiveAsync()
     {
         var length = 0;
         WebSocketReceiveResult result;

@@ -20,13 +20,13 @@ public sealed class SeatTakeoverAndDrainTests
     {
         await using var host = await TestHost.StartAsync("Production");
         var token = host.NewToken("takeover-player");
-        await using var first = new GameClient(new GameClientOptions { AccessToken = token });
+        await using var first = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = token });
         int? firstCloseCode = null;
         first.Closed += (status, _) => firstCloseCode = (int?)status;
         await first.ConnectAsync(host.WebSocketUri);
         var joined = await first.JoinAsync("arena");
 
-        await using var second = new GameClient(new GameClientOptions { AccessToken = token });
+        await using var second = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = token });
         await second.ConnectAsync(host.WebSocketUri);
         var resumed = await second.ResumeAsync(joined.RoomId, joined.ResumeToken);
 
@@ -45,7 +45,7 @@ public sealed class SeatTakeoverAndDrainTests
     {
         await using var host = await TestHost.StartAsync("Production");
         var token = host.NewToken("two-tabs");
-        await using var first = new GameClient(new GameClientOptions { AccessToken = token });
+        await using var first = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = token });
         int? firstCloseCode = null;
         first.Closed += (status, _) => firstCloseCode = (int?)status;
         await first.ConnectAsync(host.WebSocketUri);
@@ -56,7 +56,7 @@ public sealed class SeatTakeoverAndDrainTests
         }
         await Wait.UntilAsync(() => first.LastAckedSeq == 5, "the first connection's inputs are acknowledged");
 
-        await using var second = new GameClient(new GameClientOptions { AccessToken = token });
+        await using var second = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = token });
         await second.ConnectAsync(host.WebSocketUri);
         var again = await second.JoinAsync("arena");
 
@@ -78,11 +78,11 @@ public sealed class SeatTakeoverAndDrainTests
     public async Task AResumeToken_IsUselessToAnotherPlayer()
     {
         await using var host = await TestHost.StartAsync("Production");
-        await using var owner = new GameClient(new GameClientOptions { AccessToken = host.NewToken("owner") });
+        await using var owner = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken("owner") });
         await owner.ConnectAsync(host.WebSocketUri);
         var joined = await owner.JoinAsync("arena");
 
-        await using var thief = new GameClient(new GameClientOptions { AccessToken = host.NewToken("thief") });
+        await using var thief = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken("thief") });
         await thief.ConnectAsync(host.WebSocketUri);
         var refused = await Assert.ThrowsAsync<GameServerException>(() => thief.ResumeAsync(joined.RoomId, joined.ResumeToken));
 
@@ -97,6 +97,7 @@ public sealed class SeatTakeoverAndDrainTests
         var host = await TestHost.StartAsync("Production");
         await using var client = new GameClient(new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             AccessToken = host.NewToken(),
             Reconnect = new ReconnectOptions { Enabled = false },
         });

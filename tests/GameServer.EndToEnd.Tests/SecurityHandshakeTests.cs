@@ -5,6 +5,7 @@ using GameServer.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Runtime;
+using GameServer.Protocol.Arena;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -76,7 +77,7 @@ public sealed class SecurityHandshakeTests(ProductionHostFixture fixture) : ICla
     [Fact]
     public async Task TheTokensSubject_IsThePlayerIdInTheWelcome()
     {
-        await using var client = new GameClient(new GameClientOptions { AccessToken = Host.NewToken("carol-42") });
+        await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = Host.NewToken("carol-42") });
         await client.ConnectAsync(Host.WebSocketUri);
 
         var welcome = await client.JoinAsync("arena");
@@ -121,7 +122,7 @@ public sealed class SecurityHandshakeTests(ProductionHostFixture fixture) : ICla
         {
             for (var i = 0; i < ProductionHostFixture.MaxConnectionsPerIp; i++)
             {
-                var client = new GameClient(new GameClientOptions { AccessToken = Host.NewToken() });
+                var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = Host.NewToken() });
                 await client.ConnectAsync(Host.WebSocketUri);
                 open.Add(client);
             }

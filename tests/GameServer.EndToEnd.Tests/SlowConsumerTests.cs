@@ -7,6 +7,7 @@ using GameServer.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Xunit.Abstractions;
+using GameServer.Protocol.Arena;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -32,7 +33,7 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
             // No reconnect grace: the closed peer's seat is released at once, which the honest player sees.
             ["Rooms:arena:ReconnectGraceSeconds"] = "0",
         });
-        await using var honest = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+        await using var honest = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
         var playersSeen = 0;
         honest.SnapshotReceived += snapshot => Volatile.Write(ref playersSeen, snapshot.Acks.Length / 2);
         await honest.ConnectAsync(host.WebSocketUri);

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using GameServer.Client;
+using GameServer.Protocol.Arena;
 
 namespace GameServer.EndToEnd.Tests;
 
@@ -28,6 +29,7 @@ public sealed class TlsTests : IDisposable
         var thumbprint = certificate.GetCertHashString(HashAlgorithmName.SHA256);
         await using var client = new GameClient(new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             AccessToken = host.NewToken(),
             RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString(HashAlgorithmName.SHA256) == thumbprint,
         });
@@ -54,9 +56,10 @@ public sealed class TlsTests : IDisposable
         using var another = CreateCertificate(rsa: false);
         await using var host = await TestHost.StartAsync("Production", HttpsSettings(certificate, "pem"), urls: null);
         var anotherThumbprint = another.GetCertHashString(HashAlgorithmName.SHA256);
-        await using var platformValidation = new GameClient(new GameClientOptions { AccessToken = host.NewToken() });
+        await using var platformValidation = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = host.NewToken() });
         await using var trustsAnother = new GameClient(new GameClientOptions
         {
+            StateDelta = ArenaDelta.Instance,
             AccessToken = host.NewToken(),
             RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString(HashAlgorithmName.SHA256) == anotherThumbprint,
         });
