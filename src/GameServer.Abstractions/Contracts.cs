@@ -61,9 +61,16 @@ public readonly record struct PlayerInput(int EntityId, uint Seq, long ClientTic
 [GenerateSerializer, Immutable, Alias("gs.InputBatch")]
 public sealed record InputBatch(PlayerInput[] Inputs);
 
-/// <summary>A serialized snapshot frame (<c>[11, body]</c>) and its tick.</summary>
+/// <summary>
+/// A room's snapshot of one tick, serialized once in full (<c>[11, body]</c>) and, when the game writes deltas, once as
+/// the change from the previous snapshot of the same stream (<c>[16, body]</c>, for connections that received that one).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gs.SnapshotFrame")]
-public sealed record SnapshotFrame(long Tick, byte[] Bytes);
+public sealed record SnapshotFrame(long Tick, byte[] Bytes, byte[]? Delta = null, long BaseTick = 0, long Stream = 0)
+{
+    /// <summary>True when <see cref="Delta"/> applies on a connection whose last snapshot was <paramref name="tick"/> of <paramref name="stream"/>.</summary>
+    public bool DeltaFollows(long stream, long tick) => Delta is not null && stream == Stream && tick == BaseTick;
+}
 
 /// <summary>A room's live numbers.</summary>
 [GenerateSerializer, Immutable, Alias("gs.RoomInfo")]

@@ -57,6 +57,14 @@ public sealed class GameClient : IAsyncDisposable
     private long _receivedAtTicks;
     private long _deadPeerDrops;
     private long _malformedFrames;
+    // Delta snapshots (gameserver.v2): the snapshot the next delta must apply to. Decoding, the whole last snapshot;
+    // not decoding, its tick and this player's ack in it. Touched only by the receive loop, reset for each connection.
+    private Snapshot? _deltaBase;
+    private long _deltaBaseTick = -1;
+    private uint? _deltaBaseAck;
+    private bool _keyframeRequested;
+    private long _deltasReceived;
+    private long _keyframeRequests;
 
     /// <exception cref="ArgumentException">A <see cref="GameClientOptions.Reconnect"/> setting is out of range.</exception>
     public GameClient(GameClientOptions? options = null)
@@ -179,6 +187,15 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>Frames that did not decode and were skipped (a healthy server sends none).</summary>
     public long MalformedFrames => Interlocked.Read(ref _malformedFrames);
 
+    /// <summary>Snapshots that came as deltas (gameserver.v2) and were applied.</summary>
+    public long DeltasReceived => Interlocked.Read(ref _deltasReceived);
+
+    /// <summary>Times a delta did not follow the last snapshot applied, so a full one was asked for (should stay 0).</summary>
+    public long KeyframeRequests => Interlocked.Read(ref _keyframeRequests);
+
+    /// <summary>The sub-protocol the current connection speaks (<c>gameserver.v2</c>: delta snapshots), or null when not connected.</summary>
+    public string? SubProtocol => _socket?.SubProtocol;
+
     /// <summary>The current room's welcome (the resumed one after a resume), or null when not in a room. Kept while reconnecting.</summary>
     public Welcome? Room => _welcome;
 
@@ -282,6 +299,7 @@ public sealed class GameClient : IAsyncDisposable
             {
                 _endpointIndex = i;
                 _socket = reader.Socket;
+                ResetDeltaBase();
                 Volatile.Write(ref _endpoint, reader.Endpoint);
                 State = ConnectionState.Connected;
                 _run = Task.Run(() => RunAsync(reader), CancellationToken.None);
@@ -557,6 +575,10 @@ public sealed class GameClient : IAsyncDisposable
         var socket = new ClientWebSocket();
         try
         {
+            if (_options.DeltaSnapshots && (!_options.DecodeSnapshots || _options.StateDelta is not null))
+            {
+                socket.Options.AddSubProtocol(ProtocolVersion.SubProtocolV2);
+            }
             socket.Options.AddSubProtocol(ProtocolVersion.SubProtocol);
             // Keep-alive is the protocol's own (DeadPeerWatchdog), the same on every platform; none at the WebSocket layer.
             socket.Options.KeepAliveInterval = TimeSpan.Zero;
@@ -830,6 +852,7 @@ public sealed class GameClient : IAsyncDisposable
 
             var previous = _socket;
             _socket = reader.Socket;
+            ResetDeltaBase();
             Volatile.Write(ref _endpoint, reader.Endpoint);
             previous?.Dispose();
             var lostSeatOf = _welcome;
@@ -988,9 +1011,15 @@ public sealed class GameClient : IAsyncDisposable
 
     private void Dispatch(ReadOnlyMemory<byte> frame)
     {
-        if (MessageCodec.PeekType(frame.Span) == MessageType.Snapshot && !_options.DecodeSnapshots)
+        var type = MessageCodec.PeekType(frame.Span);
+        if (type == MessageType.Snapshot && !_options.DecodeSnapshots)
         {
             ReadSnapshotLite(frame);
+            return;
+        }
+        if (type == MessageType.Delta && !_options.DecodeSnapshots)
+        {
+            ReadDeltaLite(frame);
             return;
         }
         ServerMessage message;
@@ -1010,7 +1039,12 @@ public sealed class GameClient : IAsyncDisposable
         switch (message)
         {
             case Snapshot snapshot:
+                _deltaBase = snapshot;
+                _keyframeRequested = false;
                 OnSnapshot(snapshot.Tick, _welcome is { } w ? AckOf(snapshot, w.EntityId) : null, frame.Length, snapshot);
+                break;
+            case Delta delta:
+                OnDelta(delta, frame.Length);
                 break;
             case Welcome welcome:
                 OnWelcome(welcome);
@@ -1075,7 +1109,88 @@ public sealed class GameClient : IAsyncDisposable
             Interlocked.Increment(ref _malformedFrames);
             return;
         }
+        _deltaBaseTick = tick;
+        _deltaBaseAck = ack;
+        _keyframeRequested = false;
         OnSnapshot(tick, ack, frame.Length, null);
+    }
+
+    /// <summary>A delta when not decoding: only this player's ack is followed, from the base snapshot's.</summary>
+    private void ReadDeltaLite(ReadOnlyMemory<byte> frame)
+    {
+        if (!DeltaFormatter.TryReadHeader(frame, _welcome?.EntityId ?? -1, _deltaBaseAck is not null, out var tick, out var baseTick, out var change))
+        {
+            Interlocked.Increment(ref _malformedFrames);
+            return;
+        }
+        if (baseTick != _deltaBaseTick || _deltaBaseTick < 0)
+        {
+            RequestKeyframe();
+            return;
+        }
+        var ack = change is { } c && (_deltaBaseAck ?? 0) + c is var value and >= 0 and <= uint.MaxValue ? (uint?)value : null;
+        _deltaBaseTick = tick;
+        _deltaBaseAck = ack;
+        Interlocked.Increment(ref _deltasReceived);
+        OnSnapshot(tick, ack, frame.Length, null);
+    }
+
+    /// <summary>A delta when decoding: rebuild the full snapshot from the last one, or ask for a full one if it does not follow.</summary>
+    private void OnDelta(Delta delta, int frameLength)
+    {
+        if (_deltaBase is not { } baseSnapshot || baseSnapshot.Tick != delta.BaseTick)
+        {
+            RequestKeyframe();
+            return;
+        }
+        Snapshot snapshot;
+        try
+        {
+            snapshot = DeltaFormatter.Apply(baseSnapshot, delta, _options.StateDelta);
+        }
+        catch (Exception ex) when (ex is MessagePack.MessagePackSerializationException or EndOfStreamException or OverflowException)
+        {
+            Interlocked.Increment(ref _malformedFrames);
+            _deltaBase = null;
+            RequestKeyframe();
+            return;
+        }
+        _deltaBase = snapshot;
+        Interlocked.Increment(ref _deltasReceived);
+        OnSnapshot(snapshot.Tick, _welcome is { } w ? AckOf(snapshot, w.EntityId) : null, frameLength, snapshot);
+    }
+
+    /// <summary>Asks the server (once until a full snapshot comes) to send the next snapshot in full.</summary>
+    private void RequestKeyframe()
+    {
+        if (_keyframeRequested || _socket is not { } socket)
+        {
+            return;
+        }
+        _keyframeRequested = true;
+        Interlocked.Increment(ref _keyframeRequests);
+        _ = SendKeyframeRequestAsync(socket);
+    }
+
+    private async Task SendKeyframeRequestAsync(ClientWebSocket socket)
+    {
+        try
+        {
+            await SendFrameAsync(socket, MessageCodec.Encode(new KeyframeRequest()), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The connection is going; the next one starts with a full snapshot anyway.
+        }
+    }
+
+    /// <summary>A new connection: the server starts it with a full snapshot, so nothing before it is a base.</summary>
+    private void ResetDeltaBase()
+    {
+        _deltaBase = null;
+        _deltaBaseTick = -1;
+        _deltaBaseAck = null;
+        _keyframeRequested = false;
     }
 
     /// <summary>This player's ack in <paramref name="snapshot"/>, or null when the snapshot has none for it.</summary>

@@ -19,6 +19,18 @@ public sealed class GameClientOptions
     public bool DecodeSnapshots { get; set; } = true;
 
     /// <summary>
+    /// The game's client half of delta snapshots (arena: <see cref="Protocol.Arena.ArenaDelta.Instance"/>). With it, or
+    /// with <see cref="DecodeSnapshots"/> off (which needs no game state), the client offers <c>gameserver.v2</c> and
+    /// the server sends most snapshots as deltas; the client rebuilds each full snapshot, so
+    /// <see cref="GameClient.SnapshotReceived"/> still raises full snapshots. Null (default) with decoding on: every
+    /// snapshot comes in full (<c>gameserver.v1</c>).
+    /// </summary>
+    public Protocol.IGameStateDelta? StateDelta { get; set; }
+
+    /// <summary>Offer delta snapshots when they can be applied (see <see cref="StateDelta"/>). Default true; false always speaks <c>gameserver.v1</c>.</summary>
+    public bool DeltaSnapshots { get; set; } = true;
+
+    /// <summary>
     /// The signed player token the server requires at the handshake, sent as <c>Authorization: Bearer</c>. Get it from
     /// the game's login service (or a development server's <c>/auth/dev-token</c>). Null sends none (the server answers 401).
     /// </summary>

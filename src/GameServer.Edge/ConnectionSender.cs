@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using GameServer.Abstractions;
 
 namespace GameServer.Edge;
 
@@ -8,6 +9,9 @@ namespace GameServer.Edge;
 /// A client that lets too many snapshots go unsent in a row is closed with 4001, or aborted if even the close cannot
 /// be sent. Application memory per connection is therefore one snapshot plus a few small messages, however slow the
 /// client; below it, the kernel and Kestrel hold at most 2 × <see cref="EdgeOptions.SendBufferBytes"/>.
+/// On a gameserver.v2 connection each snapshot goes as the room's delta when the snapshot sent before it on this
+/// connection is the delta's base, else in full; the choice is made when its send starts, after the previous send
+/// completed, so a delta always follows its base on the (ordered, reliable) WebSocket.
 /// </summary>
 internal sealed class ConnectionSender
 {
@@ -17,18 +21,28 @@ internal sealed class ConnectionSender
     private readonly Queue<byte[]> _control = new();
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private byte[]? _pendingSnapshot;
+    private SnapshotFrame? _pendingSnapshot;
+    // The last snapshot whose send started on this connection, by room stream and tick: the only base a delta may use.
+    private long _sentStream;
+    private long _sentTick;
     private bool _sending;
     private bool _failed;
     private int _consecutiveDrops;
     private (WebSocketCloseStatus Status, string Reason)? _close;
 
-    public ConnectionSender(WebSocket socket, EdgeOptions options, EdgeMetrics metrics)
+    public ConnectionSender(WebSocket socket, EdgeOptions options, EdgeMetrics metrics, bool deltaSnapshots = false)
     {
         _socket = socket;
         _options = options;
         _metrics = metrics;
+        DeltaSnapshots = deltaSnapshots;
     }
+
+    /// <summary>The connection speaks gameserver.v2: snapshots may go as deltas.</summary>
+    public bool DeltaSnapshots { get; }
+
+    /// <summary>Snapshots sent as deltas.</summary>
+    public long DeltasSent { get; private set; }
 
     /// <summary>Snapshots replaced before they could be sent.</summary>
     public long SnapshotsDropped { get; private set; }
@@ -41,8 +55,19 @@ internal sealed class ConnectionSender
     /// <summary>Completes once a close frame has been sent (or the socket failed).</summary>
     public Task CloseSent => _closeSent.Task;
 
-    public void EnqueueSnapshot(byte[] frame)
+    /// <summary>The client asked for a full snapshot (it lost track): the next one goes in full.</summary>
+    public void RequestKeyframe()
     {
+        lock (_gate)
+        {
+            _sentStream = 0;
+        }
+    }
+
+    public void EnqueueSnapshot(SnapshotFrame frame)
+    {
+        byte[] bytes;
+        SendKind kind;
         lock (_gate)
         {
             if (_close is not null || _failed)
@@ -65,8 +90,30 @@ internal sealed class ConnectionSender
                 return;
             }
             _sending = true;
+            (bytes, kind) = ChooseForm(frame);
         }
-        _ = PumpAsync(frame, isSnapshot: true);
+        _ = PumpAsync(bytes, kind);
+    }
+
+    /// <summary>The bytes to send for <paramref name="frame"/> now (under the gate, as its send starts), and it becomes the base.</summary>
+    private (byte[] Bytes, SendKind Kind) ChooseForm(SnapshotFrame frame)
+    {
+        var delta = DeltaSnapshots && frame.DeltaFollows(_sentStream, _sentTick);
+        _sentStream = frame.Stream;
+        _sentTick = frame.Tick;
+        if (delta)
+        {
+            DeltasSent++;
+            return (frame.Delta!, SendKind.Delta);
+        }
+        return (frame.Bytes, SendKind.Snapshot);
+    }
+
+    private enum SendKind
+    {
+        Control,
+        Snapshot,
+        Delta,
     }
 
     /// <summary>Queues a non-snapshot message; false (and a slow-consumer close) if too many are already waiting.</summary>
@@ -90,7 +137,7 @@ internal sealed class ConnectionSender
             }
             _sending = true;
         }
-        _ = PumpAsync(frame, isSnapshot: false);
+        _ = PumpAsync(frame, SendKind.Control);
         return true;
     }
 
@@ -123,7 +170,7 @@ internal sealed class ConnectionSender
             }
             _sending = true;
         }
-        _ = PumpAsync(null, isSnapshot: false);
+        _ = PumpAsync(null, SendKind.Control);
     }
 
     private void CloseAsSlowConsumer()
@@ -146,7 +193,7 @@ internal sealed class ConnectionSender
         }
     }
 
-    private async Task PumpAsync(byte[]? first, bool isSnapshot)
+    private async Task PumpAsync(byte[]? first, SendKind kind)
     {
         var next = first;
         try
@@ -157,13 +204,13 @@ internal sealed class ConnectionSender
                 {
                     await _socket.SendAsync(next, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                     BytesSent += next.Length;
-                    if (isSnapshot)
+                    if (kind == SendKind.Control)
                     {
-                        _metrics.SnapshotSent(next.Length);
+                        _metrics.ControlSent(next.Length);
                     }
                     else
                     {
-                        _metrics.ControlSent(next.Length);
+                        _metrics.SnapshotSent(next.Length, kind == SendKind.Delta);
                     }
                 }
                 (WebSocketCloseStatus Status, string Reason)? close = null;
@@ -171,12 +218,11 @@ internal sealed class ConnectionSender
                 {
                     if (_control.TryDequeue(out next))
                     {
-                        isSnapshot = false;
+                        kind = SendKind.Control;
                     }
                     else if (_pendingSnapshot is not null)
                     {
-                        isSnapshot = true;
-                        next = _pendingSnapshot;
+                        (next, kind) = ChooseForm(_pendingSnapshot);
                         _pendingSnapshot = null;
                         _consecutiveDrops = 0;
                     }

@@ -13,6 +13,7 @@ internal sealed class EdgeMetrics
 
     private static readonly KeyValuePair<string, object?> s_snapshotTag = new("gameserver.message.kind", "snapshot");
     private static readonly KeyValuePair<string, object?> s_controlTag = new("gameserver.message.kind", "control");
+    private static readonly KeyValuePair<string, object?> s_deltaTag = new("gameserver.message.kind", "delta");
 
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _closed;
@@ -45,8 +46,8 @@ internal sealed class EdgeMetrics
             "Inputs the edge did not forward, by reason: not_in_room, buffer_full.");
         _inputBatches = meter.CreateCounter<long>("gameserver.edge.input_batches.sent", "{call}", "Grain calls carrying a room's inputs (one per room per tick).");
         _protocolErrors = meter.CreateCounter<long>("gameserver.edge.protocol_errors", "{message}", "Frames refused as invalid, by error code.");
-        _messagesSent = meter.CreateCounter<long>("gameserver.edge.messages.sent", "{message}", "Messages sent to players, by kind: snapshot or control.");
-        _bytesSent = meter.CreateCounter<long>("gameserver.edge.sent", "By", "WebSocket payload bytes sent to players, by kind: snapshot or control.");
+        _messagesSent = meter.CreateCounter<long>("gameserver.edge.messages.sent", "{message}", "Messages sent to players, by kind: snapshot, delta or control.");
+        _bytesSent = meter.CreateCounter<long>("gameserver.edge.sent", "By", "WebSocket payload bytes sent to players, by kind: snapshot, delta or control.");
         _snapshotsDropped = meter.CreateCounter<long>("gameserver.edge.snapshots.dropped", "{snapshot}",
             "Snapshots replaced by a newer one before a slow connection could take them.");
         _snapshotsReceived = meter.CreateCounter<long>("gameserver.edge.snapshots.received", "{snapshot}",
@@ -81,10 +82,11 @@ internal sealed class EdgeMetrics
     public void ProtocolError(int errorCode) =>
         _protocolErrors.Add(1, new KeyValuePair<string, object?>("gameserver.error.code", Protocol.ErrorCode.Name(errorCode)));
 
-    public void SnapshotSent(int bytes)
+    public void SnapshotSent(int bytes, bool delta = false)
     {
-        _messagesSent.Add(1, s_snapshotTag);
-        _bytesSent.Add(bytes, s_snapshotTag);
+        var tag = delta ? s_deltaTag : s_snapshotTag;
+        _messagesSent.Add(1, tag);
+        _bytesSent.Add(bytes, tag);
     }
 
     public void ControlSent(int bytes)

@@ -38,6 +38,12 @@ public sealed class EdgeOptions : IValidatableObject
     /// </summary>
     public bool WaitForDataBeforeAllocatingBuffer { get; set; } = true;
 
+    /// <summary>
+    /// Agree to <c>gameserver.v2</c> when a client offers it, so snapshots go as deltas to players who received the
+    /// previous one (default true). False speaks only <c>gameserver.v1</c>: every snapshot in full.
+    /// </summary>
+    public bool DeltaSnapshots { get; set; } = true;
+
     /// <summary>Non-snapshot messages (welcome, pong, errors) that may wait to be sent per connection. Default 32.</summary>
     [Range(1, 1024)]
     public int MaxQueuedControlMessages { get; set; } = 32;

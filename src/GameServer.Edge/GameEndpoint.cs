@@ -88,13 +88,14 @@ internal sealed partial class GameEndpoint
                     : $"Too many connections from your address (limit {_options.MaxConnectionsPerIp}); close one and retry.").ConfigureAwait(false);
             return;
         }
-        if (!context.WebSockets.WebSocketRequestedProtocols.Contains(ProtocolVersion.SubProtocol))
+        var subProtocol = ChooseSubProtocol(context.WebSockets.WebSocketRequestedProtocols);
+        if (subProtocol is null)
         {
             var offered = string.Join(", ", context.WebSockets.WebSocketRequestedProtocols);
             Log.RefusedProtocol(_logger, offered);
             _metrics.HandshakeRejected("unsupported_subprotocol");
             await RefuseAsync(context, StatusCodes.Status400BadRequest,
-                $"Unsupported WebSocket sub-protocol '{offered}'; this server speaks '{ProtocolVersion.SubProtocol}' (send it in Sec-WebSocket-Protocol).").ConfigureAwait(false);
+                $"Unsupported WebSocket sub-protocol '{offered}'; this server speaks {SpokenSubProtocols()} (send one in Sec-WebSocket-Protocol).").ConfigureAwait(false);
             return;
         }
         var (playerId, authFailure) = await EdgeAuthentication.AuthenticatePlayerAsync(context).ConfigureAwait(false);
@@ -109,12 +110,13 @@ internal sealed partial class GameEndpoint
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
-            SubProtocol = ProtocolVersion.SubProtocol,
+            SubProtocol = subProtocol,
             KeepAliveInterval = TimeSpan.FromSeconds(_options.KeepAliveIntervalSeconds),
             KeepAliveTimeout = _options.KeepAliveTimeoutSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(_options.KeepAliveTimeoutSeconds),
         }).ConfigureAwait(false);
         using var codeGate = _codeGuesses.ForConnection(context.Connection.RemoteIpAddress);
-        var session = new PlayerSession(socket, playerId, _grains, _links, _options, _metrics, _logger, codeGate);
+        var deltas = subProtocol == ProtocolVersion.SubProtocolV2;
+        var session = new PlayerSession(socket, playerId, _grains, _links, _options, _metrics, _logger, codeGate, deltas);
         _sessions.Add(session);
         _metrics.Connected();
         try
@@ -128,6 +130,19 @@ internal sealed partial class GameEndpoint
             _metrics.Disconnected(session.EndReason);
         }
     }
+
+    /// <summary>The newest version both sides speak (v2, delta snapshots, unless <see cref="EdgeOptions.DeltaSnapshots"/> is off), or null.</summary>
+    private string? ChooseSubProtocol(IList<string> offered)
+    {
+        if (_options.DeltaSnapshots && offered.Contains(ProtocolVersion.SubProtocolV2))
+        {
+            return ProtocolVersion.SubProtocolV2;
+        }
+        return offered.Contains(ProtocolVersion.SubProtocol) ? ProtocolVersion.SubProtocol : null;
+    }
+
+    private string SpokenSubProtocols() =>
+        _options.DeltaSnapshots ? $"'{ProtocolVersion.SubProtocolV2}' and '{ProtocolVersion.SubProtocol}'" : $"'{ProtocolVersion.SubProtocol}'";
 
     private static Task RefuseAsync(HttpContext context, int status, string message)
     {

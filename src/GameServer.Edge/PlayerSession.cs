@@ -30,7 +30,7 @@ internal sealed partial class PlayerSession
 
     public PlayerSession(
         WebSocket socket, string playerId, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger,
-        CodeGuessLimits.Gate? codeGuesses = null)
+        CodeGuessLimits.Gate? codeGuesses = null, bool deltaSnapshots = false)
     {
         _socket = socket;
         PlayerId = playerId;
@@ -39,7 +39,7 @@ internal sealed partial class PlayerSession
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        Sender = new ConnectionSender(socket, options, metrics);
+        Sender = new ConnectionSender(socket, options, metrics, deltaSnapshots);
         _membership = new RoomMembership(this, _seat, grains, links, options, metrics, logger, codeGuesses);
     }
 
@@ -164,6 +164,11 @@ internal sealed partial class PlayerSession
         try
         {
             message = MessageCodec.DecodeClient(frame);
+            if (message is KeyframeRequest && !Sender.DeltaSnapshots)
+            {
+                throw new ProtocolException(ErrorCode.UnknownMessageType,
+                    $"KeyframeRequest (message type {MessageType.KeyframeRequest}) is part of {ProtocolVersion.SubProtocolV2}; this connection speaks {ProtocolVersion.SubProtocol}.");
+            }
         }
         catch (ProtocolException ex)
         {
@@ -192,6 +197,9 @@ internal sealed partial class PlayerSession
         }
         switch (message)
         {
+            case KeyframeRequest:
+                Sender.RequestKeyframe();
+                break;
             case Ping ping:
                 Sender.EnqueueControl(MessageCodec.Encode(new Pong(ping.ClientTimeMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
                 break;

@@ -250,10 +250,9 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
         Volatile.Write(ref _lastSnapshotAt, arrivedAt);
         SnapshotsReceived++;
         _metrics.SnapshotReceived();
-        var bytes = frame.Bytes;
         foreach (var session in Volatile.Read(ref _sessions))
         {
-            session.Sender.EnqueueSnapshot(bytes);
+            session.Sender.EnqueueSnapshot(frame);
         }
         return Task.CompletedTask;
     }

@@ -509,7 +509,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         if (steps > 0 && clock.IsSnapshotDue(runtime.Tick, runtime.Settings.SnapshotEveryTicks))
         {
             var serverTimeMs = (uint)clock.ServerTimeMs(now);
-            var frame = new SnapshotFrame(runtime.Tick, runtime.WriteSnapshot(serverTimeMs));
+            var snapshot = runtime.WriteSnapshots(serverTimeMs);
+            var frame = new SnapshotFrame(snapshot.Tick, snapshot.Keyframe, snapshot.Delta, snapshot.BaseTick, runtime.StreamId);
             snapshotBytes = frame.Bytes.Length;
             _metrics.SnapshotWritten(_roomType, frame.Bytes.Length);
             _observers.Notify(o => o.OnSnapshot(frame));

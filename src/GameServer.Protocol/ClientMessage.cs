@@ -51,3 +51,9 @@ public sealed record Leave : ClientMessage;
 /// <param name="RoomId">The room from the last <see cref="Welcome"/>.</param>
 /// <param name="ResumeToken">The resume token from the last <see cref="Welcome"/> (each welcome replaces it).</param>
 public sealed record Resume(string RoomId, string ResumeToken) : ClientMessage;
+
+/// <summary>
+/// gameserver.v2: asks for the next snapshot in full. A client sends it when a <see cref="Delta"/> does not follow the
+/// last snapshot it applied; the server then sends that connection a <see cref="Snapshot"/> next.
+/// </summary>
+public sealed record KeyframeRequest : ClientMessage;

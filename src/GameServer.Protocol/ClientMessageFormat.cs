@@ -49,6 +49,9 @@ internal static class ClientMessageFormat
             case Leave:
                 FrameFormat.WriteHeader(ref writer, MessageType.Leave, 0);
                 break;
+            case KeyframeRequest:
+                FrameFormat.WriteHeader(ref writer, MessageType.KeyframeRequest, 0);
+                break;
             case Resume resume:
                 FrameFormat.WriteHeader(ref writer, MessageType.Resume, 2);
                 writer.Write(resume.RoomId);
@@ -110,6 +113,10 @@ internal static class ClientMessageFormat
                 break;
             case MessageType.Leave:
                 message = new Leave();
+                known = 0;
+                break;
+            case MessageType.KeyframeRequest:
+                message = new KeyframeRequest();
                 known = 0;
                 break;
             case MessageType.Resume:

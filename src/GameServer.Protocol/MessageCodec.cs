@@ -172,11 +172,11 @@ public static class MessageCodec
 
     private static bool IsClientType(int type) =>
         type is MessageType.Join or MessageType.Input or MessageType.Ping or MessageType.Leave or MessageType.Resume
-            or MessageType.Create or MessageType.JoinByCode;
+            or MessageType.Create or MessageType.JoinByCode or MessageType.KeyframeRequest;
 
     private static bool IsServerType(int type) =>
         type is MessageType.Welcome or MessageType.Snapshot or MessageType.Pong or MessageType.Error or MessageType.Left
-            or MessageType.SettingsChanged;
+            or MessageType.SettingsChanged or MessageType.Delta;
 
     private static string Name(int type) => type switch
     {
@@ -187,12 +187,14 @@ public static class MessageCodec
         MessageType.Resume => nameof(MessageType.Resume),
         MessageType.Create => nameof(MessageType.Create),
         MessageType.JoinByCode => nameof(MessageType.JoinByCode),
+        MessageType.KeyframeRequest => nameof(MessageType.KeyframeRequest),
         MessageType.Welcome => nameof(MessageType.Welcome),
         MessageType.Snapshot => nameof(MessageType.Snapshot),
         MessageType.Pong => nameof(MessageType.Pong),
         MessageType.Error => nameof(MessageType.Error),
         MessageType.Left => nameof(MessageType.Left),
         MessageType.SettingsChanged => nameof(MessageType.SettingsChanged),
+        MessageType.Delta => nameof(MessageType.Delta),
         _ => "message",
     };
 

@@ -14,10 +14,16 @@ public static class MessageType
     public const int Create = 6;
     public const int JoinByCode = 7;
 
+    /// <summary>gameserver.v2 only: send the next snapshot in full (a <see cref="Snapshot"/>, not a <see cref="Delta"/>).</summary>
+    public const int KeyframeRequest = 8;
+
     public const int Welcome = 10;
     public const int Snapshot = 11;
     public const int Pong = 12;
     public const int Error = 13;
     public const int Left = 14;
     public const int SettingsChanged = 15;
+
+    /// <summary>gameserver.v2 only: a snapshot as the change from the one before it.</summary>
+    public const int Delta = 16;
 }

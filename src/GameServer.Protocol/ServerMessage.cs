@@ -88,3 +88,22 @@ public sealed record SettingsChanged(
     int TickRateHz,
     int SnapshotEveryTicks,
     int MaxPlayers) : ServerMessage;
+
+/// <summary>
+/// gameserver.v2: the snapshot of <see cref="Tick"/> written as the change from the snapshot of <see cref="BaseTick"/>,
+/// the last one the server sent this connection. Applied to that snapshot (<see cref="DeltaFormatter.Apply"/>) it gives
+/// exactly the <see cref="Snapshot"/> the room wrote for <see cref="Tick"/>.
+/// </summary>
+/// <param name="Tick">The tick this state results from.</param>
+/// <param name="BaseTick">The tick of the snapshot this applies to: the last one sent on this connection.</param>
+/// <param name="ServerTimeMs">As <see cref="Snapshot.ServerTimeMs"/>.</param>
+/// <param name="Acks">How every player's last processed input sequence changed.</param>
+/// <param name="GameDelta">The game's change of its state, one MessagePack value embedded raw (arena: <see cref="Arena.ArenaDelta"/>).</param>
+public sealed record Delta(long Tick, long BaseTick, uint ServerTimeMs, AckDelta Acks, ReadOnlyMemory<byte> GameDelta) : ServerMessage;
+
+/// <summary>
+/// The acks of a <see cref="Delta"/>, <c>[step, changes, removed]</c>: every player of the base snapshot's acks advances
+/// by <see cref="Step"/>, except those in <see cref="Changes"/> (flat pairs <c>entityId, signed change</c>; a player not
+/// in the base starts from 0 and is appended) and those in <see cref="Removed"/> (gone).
+/// </summary>
+public readonly record struct AckDelta(uint Step, ReadOnlyMemory<long> Changes, ReadOnlyMemory<uint> Removed);

@@ -21,6 +21,9 @@ internal static class ServerMessageFormat
                 SnapshotFormatter.WriteBodyHeader(ref writer, snapshot.Tick, snapshot.ServerTimeMs, snapshot.Acks.Span);
                 EmbeddedValue.Write(ref writer, snapshot.GameState.Span);
                 break;
+            case Delta delta:
+                DeltaFormatter.Write(ref writer, delta);
+                break;
             case Welcome welcome:
                 // Eleven fields for a public room of a type without properties: byte for byte the welcome of before rooms had them.
                 var fields = welcome.Properties is not null ? 13 : welcome.RoomCode is not null ? 12 : 11;
@@ -87,6 +90,8 @@ internal static class ServerMessageFormat
         {
             case MessageType.Snapshot:
                 return SnapshotFormatter.ReadBody(ref reader, count);
+            case MessageType.Delta:
+                return DeltaFormatter.ReadBody(ref reader, count);
             case MessageType.Welcome:
                 var playerId = count > 0 ? FrameFormat.ReadString(ref reader) : null;
                 var roomId = count > 1 ? FrameFormat.ReadString(ref reader) : null;

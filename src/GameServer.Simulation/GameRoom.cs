@@ -26,6 +26,8 @@ public abstract class GameRoom<TInput> : IGameRoom
 
     public virtual IReadOnlyDictionary<string, string>? Metadata => null;
 
+    public virtual bool TryWriteDelta(ReadOnlyMemory<byte> previousState, ref MessagePackWriter writer) => false;
+
     public virtual void OnDispose()
     {
     }

@@ -28,6 +28,16 @@ public interface IGameRoom
     void WriteState(ref MessagePackWriter writer);
 
     /// <summary>
+    /// Writes, as exactly one MessagePack value, how the state changed since <paramref name="previousState"/>: the
+    /// bytes <see cref="WriteState"/> wrote for the room's previous snapshot. Clients rebuild the new state from the
+    /// previous one with the game's client half (<c>GameServer.Protocol.IGameStateDelta</c>), which must give back
+    /// exactly what <see cref="WriteState"/> writes now. Called right after <see cref="WriteState"/>, at most once per
+    /// snapshot, and sent instead of the full state to the players who received the previous one. Return false (the
+    /// default) to send full states only; whatever was written is then discarded.
+    /// </summary>
+    bool TryWriteDelta(ReadOnlyMemory<byte> previousState, ref MessagePackWriter writer) => false;
+
+    /// <summary>
     /// A designer changed the room's settings or tunables (values already validated against
     /// <see cref="IGame.Tunables"/>). Called at a tick boundary, before the next <see cref="Step"/>; the new
     /// <paramref name="settings"/>' tick interval applies from that step. Does nothing by default.

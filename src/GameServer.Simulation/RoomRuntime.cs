@@ -14,7 +14,15 @@ public sealed class RoomRuntime
     private readonly IGameRoom _game;
     private readonly List<PlayerSlot> _players = new();
     private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(512);
+    private readonly ArrayBufferWriter<byte> _deltaBuffer = new(256);
     private uint[] _acks = new uint[16];
+
+    // The previous snapshot, which the next delta is written against: its frame, where its game state starts, its acks.
+    private byte[]? _baseFrame;
+    private int _baseStateOffset;
+    private uint[] _baseAcks = new uint[16];
+    private int _baseAckCount;
+    private long _baseTick;
     private int _nextEntityId = 1;
 
     public RoomRuntime(IGameRoom game, RoomSettings settings)
@@ -46,11 +54,18 @@ public sealed class RoomRuntime
     /// <summary>Inputs whose sequence was not newer than the last processed one (duplicates, late reorders).</summary>
     public long InputsStale { get; private set; }
 
-    /// <summary>Applies new settings; takes effect from the next <see cref="Step"/>.</summary>
+    /// <summary>
+    /// Identifies this runtime's run of snapshots: a delta only applies to a snapshot of the same stream. A restored or
+    /// handed-over room is a new runtime, and its tick numbers may repeat ones its players saw before.
+    /// </summary>
+    public long StreamId { get; } = Random.Shared.NextInt64(1, long.MaxValue);
+
+    /// <summary>Applies new settings; takes effect from the next <see cref="Step"/>. The next snapshot is written in full only.</summary>
     public void UpdateSettings(RoomSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Settings = settings;
+        _baseFrame = null;
     }
 
     /// <summary>Applies new settings and tells the game its tunables; call at a tick boundary.</summary>
@@ -162,7 +177,14 @@ public sealed class RoomRuntime
     public bool IsSnapshotTick => Tick % Settings.SnapshotEveryTicks == 0;
 
     /// <summary>Serializes the snapshot frame of the current state once; the bytes go unchanged to every player.</summary>
-    public byte[] WriteSnapshot(uint serverTimeMs)
+    public byte[] WriteSnapshot(uint serverTimeMs) => WriteSnapshots(serverTimeMs).Keyframe;
+
+    /// <summary>
+    /// Serializes the current state once in full and, when the game writes deltas and there was a previous snapshot
+    /// in this stream, once as the change from that one. Every player gets one of the two, unchanged: the delta if the
+    /// previous snapshot reached them, else the full one.
+    /// </summary>
+    public RoomSnapshot WriteSnapshots(uint serverTimeMs)
     {
         var pairs = _players.Count * 2;
         if (_acks.Length < pairs)
@@ -174,12 +196,41 @@ public sealed class RoomRuntime
             _acks[2 * i] = (uint)_players[i].EntityId;
             _acks[(2 * i) + 1] = _players[i].LastProcessedSeq;
         }
+        var acks = _acks.AsSpan(0, pairs);
         _snapshotBuffer.ResetWrittenCount();
         var writer = new MessagePackWriter(_snapshotBuffer);
-        SnapshotFormatter.WriteFrameHeader(ref writer, Tick, serverTimeMs, _acks.AsSpan(0, pairs));
+        SnapshotFormatter.WriteFrameHeader(ref writer, Tick, serverTimeMs, acks);
+        writer.Flush();
+        var stateOffset = _snapshotBuffer.WrittenCount;
         _game.WriteState(ref writer);
         writer.Flush();
-        return _snapshotBuffer.WrittenSpan.ToArray();
+        var keyframe = _snapshotBuffer.WrittenSpan.ToArray();
+
+        byte[]? delta = null;
+        var baseTick = 0L;
+        if (_baseFrame is not null)
+        {
+            _deltaBuffer.ResetWrittenCount();
+            var deltaWriter = new MessagePackWriter(_deltaBuffer);
+            DeltaFormatter.WriteFrameHeader(ref deltaWriter, Tick, _baseTick, serverTimeMs, _baseAcks.AsSpan(0, _baseAckCount), acks);
+            if (_game.TryWriteDelta(_baseFrame.AsMemory(_baseStateOffset), ref deltaWriter))
+            {
+                deltaWriter.Flush();
+                delta = _deltaBuffer.WrittenSpan.ToArray();
+                baseTick = _baseTick;
+            }
+        }
+
+        _baseFrame = keyframe;
+        _baseStateOffset = stateOffset;
+        _baseTick = Tick;
+        if (_baseAcks.Length < pairs)
+        {
+            _baseAcks = new uint[pairs * 2];
+        }
+        acks.CopyTo(_baseAcks);
+        _baseAckCount = pairs;
+        return new RoomSnapshot(Tick, keyframe, delta, baseTick);
     }
 
     /// <summary>Everything needed to continue this room later, possibly in another process: tick, players' progress, game state.</summary>
@@ -301,6 +352,13 @@ public sealed class RoomRuntime
 
     private readonly record struct QueuedInput(uint Seq, ReadOnlyMemory<byte> Payload);
 }
+
+/// <summary>One snapshot of a room, serialized once in each form (see <see cref="RoomRuntime.WriteSnapshots"/>).</summary>
+/// <param name="Tick">The tick the state results from.</param>
+/// <param name="Keyframe">The full <c>Snapshot</c> frame.</param>
+/// <param name="Delta">The <c>Delta</c> frame against the snapshot of <paramref name="BaseTick"/>, or null when there is none.</param>
+/// <param name="BaseTick">The tick of the previous snapshot, which <paramref name="Delta"/> applies to.</param>
+public readonly record struct RoomSnapshot(long Tick, byte[] Keyframe, byte[]? Delta, long BaseTick);
 
 /// <summary>One player's place in a room's input stream.</summary>
 public readonly record struct PlayerProgress(int EntityId, uint LastProcessedSeq);

@@ -1,3 +1,4 @@
+using GameServer.Abstractions;
 using GameServer.Protocol;
 
 namespace GameServer.Edge.Tests;
@@ -19,7 +20,7 @@ public sealed class ConnectionSenderTests
 
         for (byte tick = 1; tick <= 5; tick++)
         {
-            sender.EnqueueSnapshot([tick]);
+            sender.EnqueueSnapshot(new SnapshotFrame(tick, [tick]));
         }
         socket.Release();
 
@@ -40,7 +41,7 @@ public sealed class ConnectionSenderTests
 
         for (byte tick = 1; tick <= 10; tick++)
         {
-            sender.EnqueueSnapshot([tick]);
+            sender.EnqueueSnapshot(new SnapshotFrame(tick, [tick]));
         }
         socket.Release();
         await sender.CloseSent.WaitAsync(s_timeout);
@@ -60,7 +61,7 @@ public sealed class ConnectionSenderTests
 
         for (byte tick = 1; tick <= 4; tick++)
         {
-            sender.EnqueueSnapshot([tick]);
+            sender.EnqueueSnapshot(new SnapshotFrame(tick, [tick]));
         }
         await sender.CloseSent.WaitAsync(s_timeout);
 
@@ -88,8 +89,8 @@ public sealed class ConnectionSenderTests
         var socket = new StallingWebSocket { Stall = true };
         var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
 
-        sender.EnqueueSnapshot([1]);
-        sender.EnqueueSnapshot([2]);
+        sender.EnqueueSnapshot(new SnapshotFrame(1, [1]));
+        sender.EnqueueSnapshot(new SnapshotFrame(2, [2]));
         sender.EnqueueControl([9]);
         socket.Release();
 

@@ -105,12 +105,13 @@ public class CodecEquivalenceTests
     /// <summary>
     /// A frame in what the rooms extension added after the rewrite (Create and JoinByCode, Join's criteria as field 2,
     /// Welcome's code and properties as fields 11 and 12): the pre-rewrite codec skipped or refused it, so the two cannot
-    /// agree; MessageCodecTests cover it. Everything the earlier protocol could say must still decode the same.
+    /// agree; MessageCodecTests cover it. The same holds for gameserver.v2's KeyframeRequest (8) and Delta (16).
+    /// Everything the earlier protocol could say must still decode the same.
     /// </summary>
     private static bool UsesRoomsExtension(byte[] frame)
     {
-        // [6 or 7, …] even when cut short (the reader refuses an array header with fewer bytes left than elements).
-        if (frame is [0x92, MessageType.Create or MessageType.JoinByCode, ..])
+        // [6, 7, 8 or 16, …] even when cut short (the reader refuses an array header with fewer bytes left than elements).
+        if (frame is [0x92, MessageType.Create or MessageType.JoinByCode or MessageType.KeyframeRequest or MessageType.Delta, ..])
         {
             return true;
         }
@@ -122,7 +123,7 @@ public class CodecEquivalenceTests
                 return false;
             }
             var type = reader.ReadInt32();
-            if (type is MessageType.Create or MessageType.JoinByCode)
+            if (type is MessageType.Create or MessageType.JoinByCode or MessageType.KeyframeRequest or MessageType.Delta)
             {
                 return true;
             }

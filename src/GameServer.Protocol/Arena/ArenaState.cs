@@ -12,15 +12,53 @@ public static class ArenaState
     public const float PositionScale = 10f;
 
     /// <summary>Writes one entity; call after a header of the entity count.</summary>
-    public static void WriteEntity(ref MessagePackWriter writer, in ArenaEntity entity)
+    public static void WriteEntity(ref MessagePackWriter writer, in ArenaEntity entity) => WriteEntity(ref writer, Quantize(entity));
+
+    /// <summary>Writes one entity as it goes on the wire; call after a header of the entity count.</summary>
+    public static void WriteEntity(ref MessagePackWriter writer, in ArenaWireEntity entity)
     {
         writer.WriteArrayHeader(6);
         writer.Write(entity.EntityId);
-        writer.Write((int)MathF.Round(entity.X * PositionScale));
-        writer.Write((int)MathF.Round(entity.Y * PositionScale));
-        writer.Write((int)MathF.Round(entity.Vx));
-        writer.Write((int)MathF.Round(entity.Vy));
+        writer.Write(entity.X);
+        writer.Write(entity.Y);
+        writer.Write(entity.Vx);
+        writer.Write(entity.Vy);
         writer.Write(entity.Hp);
+    }
+
+    /// <summary>An entity's wire values: positions in 1/<see cref="PositionScale"/> units, velocities in whole units, rounded to nearest (ties to even).</summary>
+    public static ArenaWireEntity Quantize(in ArenaEntity entity) => new(
+        entity.EntityId,
+        (int)MathF.Round(entity.X * PositionScale),
+        (int)MathF.Round(entity.Y * PositionScale),
+        (int)MathF.Round(entity.Vx),
+        (int)MathF.Round(entity.Vy),
+        entity.Hp);
+
+    /// <summary>Decodes a game state to its wire values, without scaling: what deltas are computed on.</summary>
+    public static ArenaWireEntity[] ReadWire(ReadOnlyMemory<byte> gameState)
+    {
+        var reader = new MessagePackReader(gameState);
+        if (gameState.IsEmpty || reader.TryReadNil())
+        {
+            return Array.Empty<ArenaWireEntity>();
+        }
+        var count = reader.ReadArrayHeader();
+        var entities = new ArenaWireEntity[count];
+        for (var i = 0; i < count; i++)
+        {
+            var fields = reader.ReadArrayHeader();
+            if (fields < 6)
+            {
+                throw new MessagePackSerializationException($"Arena entity needs 6 fields, got {fields}.");
+            }
+            entities[i] = new ArenaWireEntity(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadByte());
+            for (var f = 6; f < fields; f++)
+            {
+                reader.Skip();
+            }
+        }
+        return entities;
     }
 
     /// <summary>Decodes a snapshot's <see cref="Snapshot.GameState"/> for the arena game; nil (no state) is no entities.</summary>
