@@ -12,6 +12,7 @@
 #   GAMESERVER_DLL   the host to run (default src/GameServer.Host/bin/Release/net10.0/GameServer.Host.dll, built if
 #                    missing); point it at another build for an A/B
 #   GAMESERVER_ENV   extra server environment, appended last so it wins, e.g. "Edge__X=1 Silo__DashboardEnabled=false"
+#   GAMESERVER_PROTOCOL  v1: the bots offer only gameserver.v1 (full snapshots, no deltas), for an A/B of delta snapshots
 #
 #   REPEAT=3 bench/side-by-side.sh
 set -euo pipefail

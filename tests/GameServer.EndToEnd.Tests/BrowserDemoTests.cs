@@ -5,7 +5,8 @@ namespace GameServer.EndToEnd.Tests;
 /// <summary>
 /// The demo page in a real browser: browser/demo.spec.mjs (playing) and browser/lobby.spec.mjs (the lobby, four tabs)
 /// drive headless Chromium (/usr/bin/chromium) through playwright-core against the shared host. The project's build
-/// installs browser/node_modules (npm ci).
+/// installs browser/node_modules (npm ci). The page speaks gameserver.v2 (delta snapshots) unless opened with
+/// ?protocol=v1; the specs check which one it agreed and how many deltas it applied.
 /// </summary>
 [Collection(HostCollection.Name)]
 [CheckLogs]
@@ -19,6 +20,19 @@ public sealed class BrowserDemoTests(HostFixture host, ITestOutputHelper output)
         var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
         var screenshot = Path.Combine(AppContext.BaseDirectory, "browser-demo.png");
         var url = host.HttpUri.GetLeftPart(UriPartial.Authority);
+
+        var (exitCode, log) = await ChildProcess.NodeAsync(browserDir, Bound, "demo.spec.mjs", url, screenshot);
+
+        output.WriteLine(log);
+        Assert.True(exitCode == 0, $"node demo.spec.mjs {url} exited with {exitCode}:\n{log}");
+    }
+
+    [Fact]
+    public async Task DemoPage_OfferingOnlyV1_InHeadlessChromium_GetsFullSnapshots_AndMovesOnKeyPress()
+    {
+        var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "browser-demo-v1.png");
+        var url = host.HttpUri.GetLeftPart(UriPartial.Authority) + "/?protocol=v1";
 
         var (exitCode, log) = await ChildProcess.NodeAsync(browserDir, Bound, "demo.spec.mjs", url, screenshot);
 

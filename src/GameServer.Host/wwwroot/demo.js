@@ -1,15 +1,20 @@
 // The arena demo client: from a small lobby (quick play by mode, a private room joined by its code, the list of open
-// rooms from GET /rooms) it joins an "arena" room over the gameserver.v1 WebSocket protocol (docs/protocol.md),
+// rooms from GET /rooms) it joins an "arena" room over the gameserver WebSocket protocol (docs/protocol.md),
 // sends the held direction at 20 Hz, and draws every player interpolated between the two snapshots around
 // "server time − 100 ms" (server time estimated from the snapshots' tick numbers and tickRateHz), so rendering runs
 // ~100 ms behind the newest snapshot and smooths over the 50 ms between snapshots and network jitter.
 // When the connection drops it reconnects with exponential backoff and full jitter and resumes the seat (Resume,
 // type 5): same room, same entity, the input sequence continues (docs/protocol.md, "Reconnect, resume and drain").
 // A connection that goes silent (a half-open one: the path died and no close or reset ever arrives) counts as dropped.
+// It offers gameserver.v2 first: then most snapshots come as deltas (Delta, type 16) against the previous one, and
+// delta.js rebuilds each into the full snapshot it stands for. ?protocol=v1 in the page URL offers only gameserver.v1.
 import { encode, decode } from "@msgpack/msgpack";
+import { applyDelta, deltaBaseTick } from "./delta.js";
 
-const SUB_PROTOCOL = "gameserver.v1";
-const MSG = { Join: 1, Input: 2, Ping: 3, Leave: 4, Resume: 5, Create: 6, JoinByCode: 7, Welcome: 10, Snapshot: 11, Pong: 12, Error: 13, Left: 14, SettingsChanged: 15 };
+const SUB_PROTOCOL_V1 = "gameserver.v1";
+const SUB_PROTOCOL_V2 = "gameserver.v2";
+const SUB_PROTOCOLS = new URLSearchParams(location.search).get("protocol") === "v1" ? [SUB_PROTOCOL_V1] : [SUB_PROTOCOL_V2, SUB_PROTOCOL_V1];
+const MSG = { Join: 1, Input: 2, Ping: 3, Leave: 4, Resume: 5, Create: 6, JoinByCode: 7, KeyframeRequest: 8, Welcome: 10, Snapshot: 11, Pong: 12, Error: 13, Left: 14, SettingsChanged: 15, Delta: 16 };
 const ERR = { InternalError: 9, RateLimited: 11, ResumeExpired: 13, ResumeRejected: 14, RoomCodeUnknown: 15, TooManyCodeGuesses: 16 };
 const ROOM_TYPE = "arena";
 const ARENA_SIZE = 1000;          // arena units (ArenaTunables.ArenaSize)
@@ -75,12 +80,16 @@ const demo = {
   deadPeerDrops: 0,               // connections given up on because nothing arrived for deadPeerMs
   lastOutageMs: null,             // from the drop to the resumed welcome
   session: null,                  // what #session shows
+  protocol: null,                 // the sub-protocol the current connection agreed ('gameserver.v2': deltas), else null
+  fullSnapshots: 0,               // Snapshot (11) frames applied, over the page's life
+  deltas: 0,                      // Delta (16) frames applied, over the page's life
+  keyframeRequests: 0,            // deltas that did not follow the last snapshot, so a full one was asked for (stays 0)
 };
 window.gameDemo = demo;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  state: $("conn-state"), rtt: $("rtt"), tick: $("tick"), snapRate: $("snap-rate"), bytesRate: $("bytes-rate"),
+  state: $("conn-state"), protocol: $("protocol"), rtt: $("rtt"), tick: $("tick"), snapRate: $("snap-rate"), bytesRate: $("bytes-rate"),
   roomId: $("room-id"), playerId: $("player-id"), entityId: $("entity-id"), players: $("player-count"),
   position: $("position"), inputAck: $("input-ack"), error: $("last-error"), action: $("action"), session: $("session"),
   roomMode: $("room-mode"), leave: $("leave"),
@@ -98,6 +107,10 @@ const num = (v) => (typeof v === "bigint" ? Number(v) : v);
 let ws = null;
 let room = null;                  // from Welcome: { tickRateHz, snapshotEveryTicks, entityId, ... }
 let snapshots = [];               // newest last: { tick, receivedAt, entities: Map(id -> {x, y, vx, vy, hp}) }
+// The body of the last snapshot applied (full or rebuilt from a delta): the next delta's base. Only this connection's
+// and this room's: the server starts every connection, join and resume with a full snapshot.
+let deltaBase = null;
+let keyframeRequested = false;    // a KeyframeRequest was sent: ignore deltas until a full snapshot comes
 let lastTick = 0;
 let lastTickAt = 0;
 let tickOffsetMs = null;          // estimate of (tick × msPerTick − performance.now())
@@ -157,6 +170,7 @@ async function connect(isReconnect = false) {
   clearTimeout(reconnectTimer);
   resetRoom();
   demo.closeCode = demo.closeReason = null;
+  demo.protocol = null;
   if (!isReconnect) setState("connecting");
   let token;
   try {
@@ -171,18 +185,19 @@ async function connect(isReconnect = false) {
     return;
   }
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws?access_token=${encodeURIComponent(token)}`;
-  const socket = new WebSocket(url, SUB_PROTOCOL);
+  const socket = new WebSocket(url, SUB_PROTOCOLS);
   socket.binaryType = "arraybuffer";
   ws = socket;
   let lastMessageAt = 0;
 
   socket.onopen = () => {
     if (socket !== ws) return;
-    if (socket.protocol !== SUB_PROTOCOL) {
-      showError(`server agreed to sub-protocol '${socket.protocol}', expected '${SUB_PROTOCOL}'`);
+    if (!SUB_PROTOCOLS.includes(socket.protocol)) {
+      showError(`server agreed to sub-protocol '${socket.protocol}', expected one of ${SUB_PROTOCOLS.join(", ")}`);
       socket.close(1000, "wrong sub-protocol");
       return;
     }
+    demo.protocol = socket.protocol;
     lastMessageAt = performance.now();
     sendPing();
     pingTimer = setInterval(sendPing, PING_INTERVAL_MS);
@@ -403,7 +418,15 @@ function handle(type, body, now) {
     }
     case MSG.Snapshot: {
       if (!room) break; // can race with Left
+      deltaBase = body;
+      keyframeRequested = false;
+      demo.fullSnapshots += 1;
       onSnapshot(body, now);
+      break;
+    }
+    case MSG.Delta: {
+      if (!room || ws?.protocol !== SUB_PROTOCOL_V2) break; // v1 never sends one; a delta can race with Left too
+      onDelta(body, now);
       break;
     }
     case MSG.Pong: {
@@ -516,8 +539,39 @@ function onSnapshot(body, now) {
   demo.myPosition = me ? { x: me.x, y: me.y } : null;
 }
 
+/** A delta: rebuild the full snapshot from the last one and handle it as one, or ask for a full one if it does not fit. */
+function onDelta(body, now) {
+  if (keyframeRequested) return;
+  if (!deltaBase || deltaBaseTick(body) !== num(deltaBase[0])) {
+    requestKeyframe();
+    return;
+  }
+  let snapshot;
+  try {
+    snapshot = applyDelta(deltaBase, body);
+  } catch (err) {
+    showError(`delta of tick ${num(body[0])} does not apply: ${err.message}`);
+    requestKeyframe();
+    return;
+  }
+  deltaBase = snapshot;
+  demo.deltas += 1;
+  onSnapshot(snapshot, now);
+}
+
+/** Asks for the next snapshot in full, once until it comes (the server should never make this necessary). */
+function requestKeyframe() {
+  deltaBase = null;
+  if (keyframeRequested) return;
+  keyframeRequested = true;
+  demo.keyframeRequests += 1;
+  send([MSG.KeyframeRequest, []]);
+}
+
 function resetRoom() {
   clearInterval(inputTimer);
+  deltaBase = null;
+  keyframeRequested = false;
   requestPending = false; // a new connection, a welcome or a Left: nothing is waiting for an answer any more
   room = null;
   snapshots = [];
@@ -786,6 +840,7 @@ function renderStats() {
   ui.state.dataset.state = demo.state;
   ui.session.textContent = demo.session ?? "–";
   ui.rtt.textContent = demo.rttMs === null ? "–" : `${demo.rttMs.toFixed(1)} ms`;
+  ui.protocol.textContent = demo.protocol ?? "–";
   ui.tick.textContent = demo.tick ?? "–";
   ui.snapRate.textContent = String(snapshotTimes.length);
   ui.bytesRate.textContent = formatBytes(bytes);

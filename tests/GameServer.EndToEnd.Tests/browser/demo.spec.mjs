@@ -1,7 +1,10 @@
 // Drives the Host's demo page in headless Chromium: it must connect, join an arena room, receive snapshots, move
-// the player right while ArrowRight is held, and show the connection state and RTT.
+// the player right while ArrowRight is held, and show the connection state and RTT. The page offers gameserver.v2,
+// so it must have agreed it and rebuilt most snapshots from deltas, with no keyframe request (the server never sends
+// a delta the page cannot apply). With ?protocol=v1 in the URL the page offers only gameserver.v1: then it must
+// agree v1 and get full snapshots only.
 //
-//   node demo.spec.mjs <baseUrl> [screenshot.png]
+//   node demo.spec.mjs <baseUrl>[/?protocol=v1] [screenshot.png]
 //
 // Exits 0 after printing one JSON line of what it saw, or 1 with a message on stderr.
 // Run by BrowserDemoTests (tests/GameServer.EndToEnd.Tests); `npm ci` in this folder installs playwright-core.
@@ -13,12 +16,15 @@ const MOVE_TIMEOUT_MS = 10_000;
 const MIN_SNAPSHOTS = 5;
 const MIN_MOVE_UNITS = 50;          // the arena moves 200 units/s at full input; 1 s of ArrowRight is ~200
 const MAX_START_X = 700;            // arena is 1000 wide: leave room to move right
+const MIN_DELTAS = 20;              // deltas applied by the end (v2): snapshots come at 20 Hz for several seconds
 
 const [, , baseUrl, screenshotPath] = process.argv;
 if (!baseUrl) {
-  console.error("usage: node demo.spec.mjs <baseUrl> [screenshot.png]");
+  console.error("usage: node demo.spec.mjs <baseUrl>[/?protocol=v1] [screenshot.png]");
   process.exit(2);
 }
+const expectV1 = new URL(baseUrl).searchParams.get("protocol") === "v1";
+const expectedProtocol = expectV1 ? "gameserver.v1" : "gameserver.v2";
 
 const pageProblems = [];
 let browser;
@@ -99,6 +105,18 @@ async function main() {
   if (!(final.lastAck > 0)) {
     throw new Error(`the server acknowledged no input (lastAck ${final.lastAck} after ${final.inputSeq} inputs)`);
   }
+  if (final.protocol !== expectedProtocol) {
+    throw new Error(`the page agreed sub-protocol '${final.protocol}', expected '${expectedProtocol}'`);
+  }
+  if (final.keyframeRequests !== 0) {
+    throw new Error(`the page asked for ${final.keyframeRequests} keyframe(s): a delta did not follow the last snapshot it applied`);
+  }
+  if (expectV1 ? final.deltas !== 0 : final.deltas < MIN_DELTAS) {
+    throw new Error(`the page applied ${final.deltas} deltas (and ${final.fullSnapshots} full snapshots), expected ${expectV1 ? "none on v1" : `at least ${MIN_DELTAS}`}`);
+  }
+  if (final.lastError) {
+    throw new Error(`the page shows an error: ${final.lastError}`);
+  }
   const scriptErrors = pageProblems.filter((p) => p.startsWith("page error"));
   if (scriptErrors.length) {
     throw new Error(`the page threw: ${scriptErrors.join("; ")}`);
@@ -116,6 +134,10 @@ async function main() {
     entityId: final.entityId,
     tick: final.tick,
     snapshots: final.snapshots,
+    protocol: final.protocol,
+    fullSnapshots: final.fullSnapshots,
+    deltas: final.deltas,
+    keyframeRequests: final.keyframeRequests,
     players: final.players,
     spawn,
     inputSeq: final.inputSeq,

@@ -2,7 +2,9 @@
 //   watcher  stays in the lobby and records every room its list ever shows.
 //   host     creates a private room and shows its code.
 //   friend   first types a wrong code (the page must say no room has it), then the host's code in lower case, and
-//            joins: both tabs show the same room id, and each sees two players.
+//            joins: both tabs show the same room id, and each sees two players. The friend then moves (arrow key
+//            held), and the host's tab must draw the friend's entity where it went; both tabs got the room's state
+//            as deltas (gameserver.v2) and never had to ask for a full snapshot.
 //   public   quick-plays a duel: the watcher's list must show that room (mode duel), and must never have shown the
 //            private one.
 //
@@ -18,6 +20,7 @@ const LIST_TIMEOUT_MS = 15_000;     // the page polls every 2 s; rooms report th
 const POLLS_AFTER_CREATE = 3;       // lobby answers the watcher must get, after the private room opened, without it
 const WRONG_CODE = "zzzzzz";        // well-formed; 31^6 codes, so no open room has it but by a fluke
 const VIEWPORT = { width: 1100, height: 820 };
+const MIN_MOVE_UNITS = 50;          // the arena moves 200 units/s at full input; the key is held 1 s
 
 const [, , baseUrl, screenshotPath] = process.argv;
 if (!baseUrl) {
@@ -88,6 +91,27 @@ async function main() {
   check(roomIdText.host === host.roomId && roomIdText.friend === host.roomId, `#room-id shows ${JSON.stringify(roomIdText)}, expected ${host.roomId} in both`);
   check(friend.roomCode === code, `the friend's Welcome has code ${friend.roomCode}, expected ${code}`);
 
+  // The friend moves toward the middle (spawn points are random); the host's tab, rebuilding the friend's entity from
+  // deltas, must draw it moved.
+  const friendStart = friend.myPosition;
+  const key = friendStart.x > 500 ? "ArrowLeft" : "ArrowRight";
+  const sign = key === "ArrowRight" ? 1 : -1;
+  await pages.friend.click("#arena"); // focus the page for the keyboard
+  await pages.friend.keyboard.down(key);
+  await pages.friend.waitForTimeout(1000);
+  await pages.friend.keyboard.up(key);
+  await waitFor(pages.host, `host: the friend's entity drawn ${MIN_MOVE_UNITS} units ${key === "ArrowRight" ? "right" : "left"} of x ${friendStart.x.toFixed(1)}`,
+    ([id, x0, s, margin]) => window.gameDemo.rendered.some((e) => e.id === id && s * (e.x - x0) >= margin),
+    [friend.entityId, friendStart.x, sign, MIN_MOVE_UNITS]);
+  for (const name of ["host", "friend"]) {
+    const d = await demoState(pages[name]);
+    check(d.protocol === "gameserver.v2", `${name}: agreed sub-protocol '${d.protocol}', expected 'gameserver.v2'`);
+    check(d.deltas > 0, `${name}: applied no deltas (${d.fullSnapshots} full snapshots)`);
+    check(d.keyframeRequests === 0, `${name}: asked for ${d.keyframeRequests} keyframe(s)`);
+    check(d.lastAck > 0, `${name}: the server acknowledged no input (lastAck ${d.lastAck} after ${d.inputSeq} inputs)`);
+  }
+  const deltas = { host: (await demoState(pages.host)).deltas, friend: (await demoState(pages.friend)).deltas };
+
   // 3. A public duel: the watcher's list shows it.
   await pages.public.selectOption("#mode", "duel");
   await pages.public.click("#quick-play");
@@ -121,6 +145,8 @@ async function main() {
     hostEntity: host.entityId,
     friendEntity: friend.entityId,
     friendPlayers: friend.players,
+    friendStart,
+    deltas,
     publicRoom: pub.roomId,
     listedRow: listed,
     roomsSeenByWatcher: seen,

@@ -5,6 +5,7 @@
 //   freeze: the page is opened with a short ?deadPeerMs=, and the test freezes the connection (open, but nothing gets
 //           through either way: a half-open connection). The page must notice the silence by itself, give the socket
 //           up, reconnect and resume the same entity in the same room, with snapshots continuing.
+// In both, every new connection starts the page's delta base afresh (gameserver.v2): it never asks for a keyframe.
 //
 //   node reconnect.spec.mjs <drop|freeze> <baseUrl through the proxy> [screenshot.png]
 //
@@ -139,6 +140,7 @@ async function dropScenario() {
   check(/seat lost/i.test(freshUi.session), `#session says '${freshUi.session}', expected 'seat lost …'`);
   check(fresh.resumed === false, "gameDemo.resumed is still true on the fresh seat");
   check(fresh.resumes === 1, `resumes went to ${fresh.resumes}`);
+  checkDeltas(fresh, resumed);
 
   return {
     before: pick(before),
@@ -196,6 +198,7 @@ async function freezeScenario() {
   check(texts.some((t) => /reconnecting/i.test(t)), `#conn-state never showed 'reconnecting': ${JSON.stringify(texts)}`);
   check(/resumed/i.test(afterUi.session), `#session says '${afterUi.session}' after the resume, expected 'resumed …'`);
   check(afterUi.entityId === String(before.entityId), `#entity-id says '${afterUi.entityId}', expected ${before.entityId}`);
+  checkDeltas(after, resumed);
 
   await handshake("resumed", { roomId: after.roomId, entityId: after.entityId, lastAck: after.lastAck, inputSeq: after.inputSeq }, "checked");
   return {
@@ -212,8 +215,15 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
+/** Snapshots went on as deltas on the new connection (gameserver.v2), applied since `earlier` without a keyframe request. */
+function checkDeltas(d, earlier) {
+  check(d.protocol === "gameserver.v2", `the new connection agreed sub-protocol '${d.protocol}', expected 'gameserver.v2'`);
+  check(d.deltas > earlier.deltas, `no delta applied after the reconnect (${d.deltas} in all, ${earlier.deltas} before)`);
+  check(d.keyframeRequests === 0, `the page asked for ${d.keyframeRequests} keyframe(s)`);
+}
+
 function pick(d) {
-  const keys = ["state", "roomId", "entityId", "tick", "inputSeq", "lastAck", "snapshots", "reconnects", "resumes", "resumeFailures", "deadPeerDrops", "lastOutageMs", "closeCode", "session"];
+  const keys = ["state", "roomId", "entityId", "tick", "inputSeq", "lastAck", "snapshots", "protocol", "fullSnapshots", "deltas", "keyframeRequests", "reconnects", "resumes", "resumeFailures", "deadPeerDrops", "lastOutageMs", "closeCode", "session"];
   return Object.fromEntries(keys.map((k) => [k, d[k]]));
 }
 
