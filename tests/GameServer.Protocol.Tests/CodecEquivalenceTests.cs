@@ -105,7 +105,8 @@ public class CodecEquivalenceTests
     /// <summary>
     /// A frame in what the rooms extension added after the rewrite (Create and JoinByCode, Join's criteria as field 2,
     /// Welcome's code and properties as fields 11 and 12): the pre-rewrite codec skipped or refused it, so the two cannot
-    /// agree; MessageCodecTests cover it. The same holds for gameserver.v2's KeyframeRequest (8) and Delta (16).
+    /// agree; MessageCodecTests cover it. The same holds for gameserver.v2's KeyframeRequest (8) and Delta (16),
+    /// which DeltaDocExampleTests and DeltaFormatterTests cover.
     /// Everything the earlier protocol could say must still decode the same.
     /// </summary>
     private static bool UsesRoomsExtension(byte[] frame)
