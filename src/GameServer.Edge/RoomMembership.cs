@@ -229,6 +229,8 @@ internal sealed partial class RoomMembership
     private async Task TakeSeatAsync(JoinResult result)
     {
         var tickInterval = TimeSpan.FromSeconds(1.0 / result.TickRateHz);
+        // A seat starts from a full snapshot, even back in a room this connection left a moment ago.
+        Sender.RequestKeyframe();
         // Welcome goes out before the link is attached, so it precedes the first snapshot.
         Sender.EnqueueControl(MessageCodec.Encode(new Welcome(
             PlayerId, result.RoomId, result.RoomType, result.EntityId, result.TickRateHz, result.SnapshotEveryTicks,

@@ -351,11 +351,7 @@ public static class DeltaFormatter
             change = inBase ? step : null;
             return true;
         }
-        catch (MessagePackSerializationException)
-        {
-            return false;
-        }
-        catch (EndOfStreamException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
         {
             return false;
         }

@@ -38,11 +38,7 @@ public static class SnapshotHeader
             }
             return true;
         }
-        catch (MessagePackSerializationException)
-        {
-            return false;
-        }
-        catch (EndOfStreamException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
         {
             return false;
         }

@@ -106,6 +106,18 @@ public sealed class ArenaDelta : IGameStateDelta
     /// </summary>
     public byte[] Apply(ReadOnlyMemory<byte> previousState, ReadOnlyMemory<byte> delta)
     {
+        try
+        {
+            return ApplyChecked(previousState, delta);
+        }
+        catch (OverflowException ex)
+        {
+            throw new MessagePackSerializationException("An arena delta takes a value out of its range.", ex);
+        }
+    }
+
+    private static byte[] ApplyChecked(ReadOnlyMemory<byte> previousState, ReadOnlyMemory<byte> delta)
+    {
         var entities = new List<ArenaWireEntity>(ArenaState.ReadWire(previousState));
         var reader = new MessagePackReader(delta);
         if (reader.ReadArrayHeader() < 2)
@@ -144,10 +156,10 @@ public sealed class ArenaDelta : IGameStateDelta
                 read++;
                 entity = bit switch
                 {
-                    XBit => entity with { X = entity.X + change },
-                    YBit => entity with { Y = entity.Y + change },
-                    VxBit => entity with { Vx = entity.Vx + change },
-                    VyBit => entity with { Vy = entity.Vy + change },
+                    XBit => entity with { X = checked(entity.X + change) },
+                    YBit => entity with { Y = checked(entity.Y + change) },
+                    VxBit => entity with { Vx = checked(entity.Vx + change) },
+                    VyBit => entity with { Vy = checked(entity.Vy + change) },
                     _ => entity with { Hp = ToHp(entity.Hp + change, id) },
                 };
             }
