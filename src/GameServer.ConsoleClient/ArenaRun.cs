@@ -9,7 +9,8 @@ internal static class ArenaRun
 {
     public static async Task<ArenaRunResult> PlayAsync(Uri server, string token, int inputs, CancellationToken cancellationToken)
     {
-        await using var client = new GameClient(new GameClientOptions { AccessToken = token });
+        // Delta snapshots (gameserver.v2): the SDK rebuilds each full snapshot from the arena's deltas.
+        await using var client = new GameClient(new GameClientOptions { AccessToken = token, StateDelta = ArenaDelta.Instance });
         Snapshot? latest = null;
         client.SnapshotReceived += snapshot => latest = snapshot;
         await client.ConnectAsync(server, cancellationToken);
@@ -28,8 +29,10 @@ internal static class ArenaRun
         }
         var end = await EntityAsync(() => latest, welcome.EntityId, cancellationToken);
         var roundTrip = await client.PingAsync(cancellationToken);
+        var protocol = client.SubProtocol; // while still connected
         await client.LeaveAsync(cancellationToken);
-        return new ArenaRunResult(welcome.RoomId, welcome.EntityId, client.LastAckedSeq, latest!.Tick, Math.Abs(end.X - start.X), roundTrip);
+        return new ArenaRunResult(welcome.RoomId, welcome.EntityId, client.LastAckedSeq, latest!.Tick, Math.Abs(end.X - start.X), roundTrip,
+            protocol, client.DeltasReceived);
     }
 
     private static async Task<ArenaEntity> EntityAsync(Func<Snapshot?> latest, int entityId, CancellationToken cancellationToken)
@@ -52,10 +55,10 @@ internal static class ArenaRun
 }
 
 /// <summary>What one run saw, printed as one line the test (or a person) can read.</summary>
-internal sealed record ArenaRunResult(string RoomId, int EntityId, uint AckedSeq, long Tick, float Distance, TimeSpan RoundTrip)
+internal sealed record ArenaRunResult(string RoomId, int EntityId, uint AckedSeq, long Tick, float Distance, TimeSpan RoundTrip, string? Protocol, long Deltas)
 {
     public bool Moved => Distance > 0;
 
     public override string ToString() =>
-        $"ok room={RoomId} entity={EntityId} acked={AckedSeq} tick={Tick} moved={Distance:0.0} rtt_ms={RoundTrip.TotalMilliseconds:0.0}";
+        $"ok room={RoomId} entity={EntityId} acked={AckedSeq} tick={Tick} moved={Distance:0.0} rtt_ms={RoundTrip.TotalMilliseconds:0.0} protocol={Protocol} deltas={Deltas}";
 }

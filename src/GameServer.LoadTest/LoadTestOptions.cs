@@ -40,6 +40,12 @@ internal sealed record LoadTestOptions
     /// <summary>Players per room that decode the full game state (the rest read only the tick and their ack). Default 1.</summary>
     public int ObserversPerRoom { get; init; } = 1;
 
+    /// <summary>
+    /// Offer delta snapshots (--deltas on, the default): the bots speak gameserver.v2 and the server sends most snapshots
+    /// as the changes since the previous one. Off (--deltas off): gameserver.v1, every snapshot in full, to compare bytes/s.
+    /// </summary>
+    public bool DeltaSnapshots { get; init; } = true;
+
     /// <summary>Room type to matchmake into. Default "arena".</summary>
     public string RoomType { get; init; } = "arena";
 

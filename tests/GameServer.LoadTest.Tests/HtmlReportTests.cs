@@ -286,6 +286,39 @@ public sealed class HtmlReportTests
         Assert.DoesNotContain("Players reconnecting and stalled", html);
     }
 
+    [Theory]
+    [InlineData(0L, "card\"><div class=\"card-label\">Snapshots as deltas</div><div class=\"card-value\">98.5 %</div><div class=\"card-detail\">0 keyframe requests</div>")]
+    [InlineData(3L, "card fail\"><div class=\"card-label\">Snapshots as deltas</div><div class=\"card-value\">98.5 %</div><div class=\"card-detail\">3 keyframe requests (should be 0)</div>")]
+    public void Render_WithDeltas_ShowsTheirShareAndMarksKeyframeRequests(long keyframeRequests, string card)
+    {
+        var result = Result(passed: true) with
+        {
+            Settings = Settings() with { DeltaSnapshots = true },
+            Summary = Summary(52) with { DeltaShare = 0.985, KeyframeRequests = keyframeRequests },
+        };
+
+        var html = HtmlReport.Render(result);
+
+        Assert.Contains("<dt>Delta snapshots</dt><dd>on (gameserver.v2)</dd>", html);
+        Assert.Contains(card, html);
+    }
+
+    [Fact]
+    public void Render_WithDeltasOff_SaysSo_AndAResultFromBeforeShowsNoDeltaCard()
+    {
+        var off = HtmlReport.Render(Result(passed: true) with
+        {
+            Settings = Settings() with { DeltaSnapshots = false },
+            Summary = Summary(52) with { DeltaShare = 0, KeyframeRequests = 0 },
+        });
+        var before = HtmlReport.Render(Result(passed: true));
+
+        Assert.Contains("<dt>Delta snapshots</dt><dd>off (gameserver.v1, every snapshot in full)</dd>", off);
+        Assert.Contains("<div class=\"card-value\">off</div>", off);
+        Assert.DoesNotContain("Delta snapshots", before);
+        Assert.DoesNotContain("Snapshots as deltas", before);
+    }
+
     [Fact]
     public void Render_SeveralUrls_ListsThemInTheHeader()
     {

@@ -51,6 +51,12 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.True(s.InputToAckMs.Count > 40 * 10 * 15, $"{s.InputToAckMs.Count} latencies"); // 20 Hz × 10 s × 40, with slack
         Assert.InRange(s.InputsSent, 40 * 10 * 18, 40 * 10 * 22);
         Assert.True(s.BytesPerSecondPerPlayer > 0);
+        // Delta snapshots are on by default: most snapshots came as deltas (observers rebuilt them), none failed to apply.
+        Assert.True(result.Settings.DeltaSnapshots);
+        Assert.InRange(s.DeltaShare!.Value, 0.5, 1);
+        Assert.Equal(0, s.KeyframeRequests);
+        Assert.True(result.Slo.Checks[^1] is { Name: SloEvaluator.KeyframeRequestsCheck, Passed: true });
+        Assert.Contains("deltas: ", output);
         Assert.Equal(40, s.ConnectMs.Count);
         Assert.Equal(40, s.JoinMs.Count);
         Assert.True(s.MeasuredSeconds >= 9.5);
@@ -88,6 +94,40 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.DoesNotContain(SmokeSecret, output);
         Assert.DoesNotContain(SmokeSecret, html);
         Assert.DoesNotContain(SmokeSecret, File.ReadAllText(Assert.Single(_out.GetFiles("loadtest-*.json")).FullName));
+    }
+
+    [Fact]
+    public async Task Run_DeltasOnAndOff_OnlyOnGetsDeltas_AndOffReceivesMoreBytesPerPlayer()
+    {
+        // The A/B --deltas is for: the same load and seed with delta snapshots (gameserver.v2) and without (v1).
+        string[] load = ["--spawn-server", "--server-port", "0", "--no-build", "--rooms", "2", "--ramp", "1s", "--warmup", "1s", "--duration", "3s",
+            "--seed", "7", "--slo-p99-ms", "2000", "--slo-min-snapshot-rate", "15"];
+        var onJson = Path.Combine(_out.FullName, "on.json");
+        var offJson = Path.Combine(_out.FullName, "off.json");
+
+        var (onExit, onOutput) = await RunAsync([.. load, "--deltas", "on", "--json", onJson]);
+        var (offExit, offOutput) = await RunAsync([.. load, "--deltas", "off", "--json", offJson]);
+
+        Assert.True(onExit == ExitCodes.Passed, $"exit code {onExit}:{Environment.NewLine}{onOutput}");
+        Assert.True(offExit == ExitCodes.Passed, $"exit code {offExit}:{Environment.NewLine}{offOutput}");
+        var on = ResultWriter.Read(File.ReadAllText(onJson));
+        var off = ResultWriter.Read(File.ReadAllText(offJson));
+        Assert.Equal((true, false), (on.Settings.DeltaSnapshots, off.Settings.DeltaSnapshots));
+        Assert.Equal(16, on.Summary.PlayersJoined);
+        Assert.Equal(16, off.Summary.PlayersJoined);
+        Assert.InRange(on.Summary.DeltaShare!.Value, 0.5, 1);
+        Assert.Equal(0, on.Summary.KeyframeRequests);
+        Assert.Contains(on.Slo.Checks, c => c is { Name: SloEvaluator.KeyframeRequestsCheck, Passed: true });
+        Assert.Equal(0, off.Summary.DeltaShare);
+        Assert.Equal(0, off.Summary.KeyframeRequests);
+        Assert.DoesNotContain(off.Slo.Checks, c => c.Name == SloEvaluator.KeyframeRequestsCheck);
+        // A delta carries what changed (about half a moving entity's bytes); every other message is the same.
+        Assert.True(on.Summary.BytesPerSecondPerPlayer < 0.8 * off.Summary.BytesPerSecondPerPlayer,
+            $"{on.Summary.BytesPerSecondPerPlayer} B/s per player with deltas, {off.Summary.BytesPerSecondPerPlayer} without");
+        Assert.Contains("deltas: off (--deltas off)", offOutput);
+        Assert.Contains("; --deltas off: gameserver.v1, every snapshot in full", offOutput);
+        Assert.DoesNotContain("warning: --deltas on", onOutput);
+        Assert.DoesNotContain("keyframe requests: a delta", onOutput);
     }
 
     [Fact]
@@ -188,7 +228,7 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(result.Timeline.Select(b => b.Second), r.Timeline.Select(b => b.Second));
         Assert.All(r.Timeline, b => Assert.Equal((0, 0), (b.Reconnecting, b.Stalled)));
         Assert.Equal(result.Summary.SnapshotsPerSecondPerPlayer, result.Summary.SnapshotsPerSecondPerPlayerExcludingOutages);
-        Assert.Equal(["recovery time", "game time lost", "players resumed"], result.Slo.Checks.Skip(5).Select(c => c.Name));
+        Assert.Equal(["recovery time", "game time lost", "players resumed", SloEvaluator.KeyframeRequestsCheck], result.Slo.Checks.Skip(5).Select(c => c.Name));
         Assert.All(result.Slo.Checks, c => Assert.True(c.Passed, c.Name));
 
         Assert.Contains("--url is ignored with --spawn-server", output);
@@ -230,7 +270,8 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.All(measured, x => Assert.True(x.RssMb > 0 && x.GcHeapMb > 0 && x.Threads > 0 && x.OpenHandles > 0, x.ToString()));
         Assert.All(new[] { soak.RssMb, soak.GcHeapMb, soak.OpenHandles, soak.Threads }, g => Assert.NotNull(g.Percent));
         Assert.Equal(
-            [SloEvaluator.RssGrowthCheck, SloEvaluator.HeapGrowthCheck, SloEvaluator.HandlesGrowthCheck, SloEvaluator.RoomsClosedCheck, SloEvaluator.ErrorsCheck],
+            [SloEvaluator.RssGrowthCheck, SloEvaluator.HeapGrowthCheck, SloEvaluator.HandlesGrowthCheck, SloEvaluator.RoomsClosedCheck, SloEvaluator.ErrorsCheck,
+                SloEvaluator.KeyframeRequestsCheck],
             result.Slo.Checks.Skip(5).Select(c => c.Name));
         Assert.Contains("soak: ", output);
 

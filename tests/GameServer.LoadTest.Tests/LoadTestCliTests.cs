@@ -34,6 +34,7 @@ public sealed class LoadTestCliTests
     [InlineData("--property", "mode")]
     [InlineData("--property", "=duel")]
     [InlineData("--property", "mode=")]
+    [InlineData("--deltas", "maybe")]
     public async Task Run_WithABadOption_ExitsWith2AndNamesTheProblem(string option, string value)
     {
         var output = new StringWriter();
@@ -83,7 +84,8 @@ public sealed class LoadTestCliTests
             "--seed", "--slo-p99-ms", "--slo-max-error-rate", "--slo-min-snapshot-rate", "--out", "--json", "--html", "--spawn-server", "--no-build",
             "--server-port", "--server-cpus", "--bot-cpus", "--server-pid", "--server-management-url", "--plain", "--no-progress", "[default: 30s]", "[default: 60]", "Exit codes",
             "--token-key", "--token-issuer", "--token-audience", "[default: gameserver]", "GAMESERVER_TOKEN_KEY", "/auth/dev-token",
-            "--slo-max-recovery", "--slo-max-game-time-lost", "--slo-min-resumed", "comma-separated", "--scenario", "[default: matchmade]", "--property", "name=value" })
+            "--slo-max-recovery", "--slo-max-game-time-lost", "--slo-min-resumed", "comma-separated", "--scenario", "[default: matchmade]", "--property", "name=value",
+            "--deltas", "on|off", "[default: on]" })
         {
             Assert.Contains(expected, help);
         }
@@ -300,6 +302,34 @@ public sealed class LoadTestCliTests
 
         Assert.Equal([LoadTestOptions.DefaultUrl], options.Urls);
         Assert.False(command.UrlGiven(parse));
+    }
+
+    [Fact]
+    public void Bind_Deltas_AreOnByDefault_AndTheirKeyframeCheckWithThem()
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var options = command.Bind(command.Root.Parse([]));
+
+        Assert.True(options.DeltaSnapshots);
+        Assert.Equal(0, Slo.SloThresholds.From(options).MaxKeyframeRequests);
+        Assert.Empty(options.Validate());
+    }
+
+    [Theory]
+    [InlineData("on", true)]
+    [InlineData("off", false)]
+    public void Bind_Deltas_OnOrOff_IsRead_AndOffHasNoKeyframeCheck(string value, bool expected)
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var parse = command.Root.Parse(["--deltas", value]);
+        var options = command.Bind(parse);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(expected, options.DeltaSnapshots);
+        Assert.Equal(expected ? 0 : null, Slo.SloThresholds.From(options).MaxKeyframeRequests);
+        Assert.Empty(options.Validate());
     }
 
     [Fact]

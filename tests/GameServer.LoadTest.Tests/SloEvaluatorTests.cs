@@ -33,6 +33,31 @@ public sealed class SloEvaluatorTests
         Assert.Equal(failing switch { "input→ack p99" => p99, "error rate" => errorRate, "snapshots/s per player" => snapshots, _ => joined }, check.Actual);
     }
 
+    [Theory]
+    [InlineData(0L, true)]
+    [InlineData(1L, false)]
+    [InlineData(null, false)] // a summary without the figure proves nothing
+    public void Evaluate_WithDeltas_KeyframeRequestsAreCheckedLast_AndAnyFails(long? keyframeRequests, bool passed)
+    {
+        var summary = Summary(50, 0, 20) with { DeltaShare = 0.99, KeyframeRequests = keyframeRequests };
+
+        var verdict = SloEvaluator.Evaluate(summary, s_slo with { MaxKeyframeRequests = 0 }, 10, windowComplete: true);
+
+        Assert.Equal(6, verdict.Checks.Count);
+        var check = verdict.Checks[^1];
+        Assert.Equal(SloEvaluator.KeyframeRequestsCheck, check.Name);
+        Assert.Equal(("<=", 0.0, keyframeRequests ?? 0, "requests", passed), (check.Comparison, check.Target, check.Actual, check.Unit, check.Passed));
+        Assert.Equal(passed, verdict.Passed);
+    }
+
+    [Fact]
+    public void Evaluate_WithDeltasOff_HasNoKeyframeCheck()
+    {
+        var verdict = SloEvaluator.Evaluate(Summary(50, 0, 20) with { DeltaShare = 0, KeyframeRequests = 0 }, s_slo, 10, windowComplete: true);
+
+        Assert.DoesNotContain(verdict.Checks, c => c.Name == SloEvaluator.KeyframeRequestsCheck);
+    }
+
     [Fact]
     public void Evaluate_NoAcksAtAll_FailsTheLatencyCheckRatherThanReadingZeroAsFast()
     {

@@ -45,7 +45,7 @@ namespace GameServer.UnitySample.Tests
             // Header + signed token as a game's login service would issue; or, as the sample does with no token set, the
             // Development server's /auth/dev-token sent in the access_token query parameter.
             var token = devTokenInQuery ? await DevTokenAsync(player) : Host.NewToken(player);
-            await using var client = NewClient(token, o => o.SendTokenInQuery = devTokenInQuery);
+            await using var client = NewClient(token, devTokenInQuery);
             var log = new EventLog(client);
             var interpolator = new SnapshotInterpolator();
             var view = new List<ArenaEntity>();
@@ -94,6 +94,10 @@ namespace GameServer.UnitySample.Tests
             Assert.Empty(log.Errors);
             Assert.Equal(0, client.MalformedFrames);
             Assert.Equal(0, log.RaisedOutsideDrain);
+            // The sample asks for delta snapshots; the snapshots above were rebuilt from them.
+            Assert.Equal(ProtocolVersion.SubProtocolV2, client.SubProtocol);
+            Assert.True(client.DeltasReceived > 0, "no snapshot came as a delta");
+            Assert.Equal(0, client.KeyframeRequests);
             // Ticks only go forward in a healthy room.
             var ticks = log.Snapshots.Select(s => s.Tick).ToArray();
             Assert.Equal(ticks.OrderBy(t => t).Distinct().ToArray(), ticks);
@@ -139,6 +143,10 @@ namespace GameServer.UnitySample.Tests
             Assert.Equal(1, client.Reconnects);
             Assert.Equal(1, client.Resumes);
             Assert.Equal(2, proxy.Accepted);
+            // The new connection starts with a full snapshot, so the deltas after it never miss their base.
+            Assert.Equal(ProtocolVersion.SubProtocolV2, client.SubProtocol);
+            Assert.True(client.DeltasReceived > 0, "no snapshot came as a delta");
+            Assert.Equal(0, client.KeyframeRequests);
             Assert.NotEmpty(log.Reconnecting);
             Assert.All(log.Reconnecting, r => Assert.Null(r.CloseCode)); // a reset, not a close frame
             Assert.Equal(
@@ -146,6 +154,92 @@ namespace GameServer.UnitySample.Tests
                 log.States.ToArray());
             Assert.Empty(log.Errors);
             Assert.Equal(0, log.RaisedOutsideDrain);
+        }
+
+        [Fact]
+        public async Task DeltaSnapshots_AreRebuiltIdenticalToFullOnes_AndTheInterpolatedViewAndOwnAckFollowThem()
+        {
+            // The sample's client (gameserver.v2, delta snapshots) and, in the same private room, a gameserver.v1 client that
+            // gets every snapshot in full: for each tick both received, the rebuilt snapshot must be the full one.
+            await using var client = NewClient(Host.NewToken());
+            await using var full = NewClient(Host.NewToken(), configure: o => o.DeltaSnapshots = false);
+            var log = new EventLog(client);
+            var fullLog = new EventLog(full);
+            var interpolator = new SnapshotInterpolator();
+            var view = new List<ArenaEntity>();
+            client.Welcomed += w => interpolator.SetTickRate(w.TickRateHz);
+            client.SnapshotReceived += s => interpolator.Add(s, client.EventReceivedAt.TotalMilliseconds);
+            await client.ConnectAsync(Host.WebSocketUri);
+            await full.ConnectAsync(Host.WebSocketUri);
+            var created = client.CreateRoomAsync(ArenaRoomType, true, null);
+            await GameLoop.RunUntilAsync(() => log.Welcomes.Count == 1, "the private room's welcome", client);
+            _ = full.JoinByCodeAsync((await created).RoomCode!);
+            await GameLoop.RunUntilAsync(() => fullLog.Welcomes.Count == 1, "the v1 client's welcome", client, full);
+            var mine = log.Welcomes[0].EntityId;
+            var other = fullLog.Welcomes[0].EntityId;
+            await GameLoop.RunUntilAsync(
+                () => log.Snapshots.Any(s => TryGetEntity(s, mine, out _) && TryGetEntity(s, other, out _)),
+                "a snapshot holding both entities", client, full);
+            Assert.True(TryGetEntity(log.Snapshots.Last(s => TryGetEntity(s, mine, out _)), mine, out var start));
+            var dx = start.X < ArenaSize / 2 ? 1f : -1f; // towards the far wall: 500+ units of room
+            var pacer = new InputPacer(client);
+            await GameLoop.RunUntilAsync(
+                () =>
+                {
+                    pacer.Frame(dx, 0);
+                    return client.LastAckedSeq >= 20 && TryGetEntity(log.LastSnapshot!, mine, out var now) && (now.X - start.X) * dx >= 50;
+                },
+                "20 inputs acknowledged and the entity moved 50 units", client, full);
+            await GameLoop.RunUntilAsync(
+                () => AckOf(log.LastSnapshot!, mine) >= 20
+                    && interpolator.Sample(client.Clock.TotalMilliseconds, view) > 0 && view.Any(e => e.EntityId == mine && (e.X - start.X) * dx > 0),
+                "a drained snapshot acking 20 inputs, and the interpolated view showing the entity on its way", client, full);
+
+            Assert.Equal(ProtocolVersion.SubProtocolV2, client.SubProtocol);
+            Assert.Equal(ProtocolVersion.SubProtocol, full.SubProtocol);
+            Assert.True(client.DeltasReceived > 0, "no snapshot came as a delta");
+            Assert.Equal(0, client.KeyframeRequests);
+            Assert.Equal(0, full.DeltasReceived);
+            Assert.Equal(0, client.MalformedFrames);
+            Assert.Equal(0, full.MalformedFrames);
+
+            // Rebuilt = full: the same acks in the same order and byte-identical game state, tick by tick.
+            var fullByTick = fullLog.Snapshots.GroupBy(s => s.Tick).ToDictionary(g => g.Key, g => g.Last());
+            var compared = 0;
+            foreach (var rebuilt in log.Snapshots)
+            {
+                if (fullByTick.TryGetValue(rebuilt.Tick, out var sent))
+                {
+                    Assert.Equal(sent.Acks.ToArray(), rebuilt.Acks.ToArray());
+                    Assert.Equal(sent.GameState.ToArray(), rebuilt.GameState.ToArray());
+                    Assert.Equal(sent.ServerTimeMs, rebuilt.ServerTimeMs);
+                    compared++;
+                }
+            }
+            Assert.True(compared >= 10, compared + " ticks seen by both clients");
+
+            // The player's own ack, as the rebuilt snapshots carry it, only goes up (the client may have read newer ones
+            // that are still queued for the next drain).
+            var acks = log.Snapshots.Select(s => AckOf(s, mine)).Where(a => a.HasValue).Select(a => a!.Value).ToArray();
+            Assert.Equal(acks.OrderBy(a => a).ToArray(), acks);
+            Assert.True(acks[0] < acks[^1], "own ack " + acks[0] + " to " + acks[^1]);
+            Assert.InRange(acks[^1], 20u, client.LastAckedSeq);
+
+            // What the sample draws: every entity inside the arena; the moving one between its start and the newest
+            // snapshot; the still one exactly where the v1 client's own full snapshots put it.
+            Assert.True(TryGetEntity(log.LastSnapshot!, mine, out var newest));
+            Assert.True(TryGetEntity(fullLog.LastSnapshot!, other, out var still));
+            Assert.All(view, e => Assert.True(e.X >= 0 && e.X <= ArenaSize && e.Y >= 0 && e.Y <= ArenaSize, e.ToString()));
+            var drawn = view.Single(e => e.EntityId == mine);
+            Assert.InRange((drawn.X - start.X) * dx, 0.001f, (newest.X - start.X) * dx);
+            var drawnOther = view.Single(e => e.EntityId == other);
+            Assert.Equal((still.X, still.Y), (drawnOther.X, drawnOther.Y));
+            Assert.InRange(interpolator.RenderLagMs(client.Clock.TotalMilliseconds), 0, 1000);
+            Assert.Equal(0, interpolator.Rewinds);
+            Assert.Empty(log.Errors);
+            Assert.Empty(fullLog.Errors);
+            Assert.Equal(0, log.RaisedOutsideDrain);
+            Assert.Equal(0, fullLog.RaisedOutsideDrain);
         }
 
         [Fact]
@@ -207,13 +301,26 @@ namespace GameServer.UnitySample.Tests
             Assert.Equal(0, friendLog.RaisedOutsideDrain);
         }
 
-        /// <summary>A client set up as the sample's <c>ArenaClient.Connect</c> sets it up.</summary>
-        private static GameClient NewClient(string token, Action<GameClientOptions>? configure = null)
+        /// <summary>A client set up as the sample's <c>ArenaClient.Connect</c> sets it up: with its <see cref="ArenaClientOptions"/>.</summary>
+        private static GameClient NewClient(string token, bool tokenInQuery = false, Action<GameClientOptions>? configure = null)
         {
-            var options = new GameClientOptions { AccessToken = token, QueueEvents = true };
-            options.Reconnect.RejoinAfterResumeFailure = true;
+            var options = ArenaClientOptions.Create(token, tokenInQuery);
             configure?.Invoke(options);
             return new GameClient(options);
+        }
+
+        /// <summary>The ack of <paramref name="entityId"/> in <paramref name="snapshot"/>, or null when it has none.</summary>
+        private static uint? AckOf(Snapshot snapshot, int entityId)
+        {
+            var acks = snapshot.Acks.Span;
+            for (var i = 0; i + 1 < acks.Length; i += 2)
+            {
+                if (acks[i] == (uint)entityId)
+                {
+                    return acks[i + 1];
+                }
+            }
+            return null;
         }
 
         private static bool TryGetEntity(Snapshot snapshot, int entityId, out ArenaEntity entity)

@@ -38,7 +38,9 @@ internal sealed class Bot
     private int _disconnectReported;
 
     /// <param name="accessToken">The player token sent at the handshake (made before the ramp, so connect time is the handshake alone).</param>
-    public Bot(int index, bool observer, string roomType, double inputRateHz, int seed, Measurements measurements, TimeSpan requestTimeout, string? accessToken)
+    /// <param name="deltaSnapshots">Offer delta snapshots (gameserver.v2); false speaks gameserver.v1 (--deltas off).</param>
+    public Bot(int index, bool observer, string roomType, double inputRateHz, int seed, Measurements measurements, TimeSpan requestTimeout, string? accessToken,
+        bool deltaSnapshots = true)
     {
         Index = index;
         IsObserver = observer;
@@ -48,7 +50,16 @@ internal sealed class Bot
         _restores = new RestoreDetector(_recovery, ConfirmRestore);
         _decodeArena = observer && roomType == "arena";
         // The SDK's default reconnect policy (backoff with full jitter, 10 attempts), as a real client has it.
-        Client = new GameClient(new GameClientOptions { DecodeSnapshots = observer, RequestTimeout = requestTimeout, AccessToken = accessToken });
+        // Deltas: a bot that does not decode needs no game state to follow them; an arena observer rebuilds each snapshot
+        // as a real client does. An observer of another room type has no delta reader here, so it gets full snapshots.
+        Client = new GameClient(new GameClientOptions
+        {
+            DecodeSnapshots = observer,
+            StateDelta = _decodeArena ? ArenaDelta.Instance : null,
+            DeltaSnapshots = deltaSnapshots,
+            RequestTimeout = requestTimeout,
+            AccessToken = accessToken,
+        });
         Client.InputAcknowledged += OnInputAcknowledged;
         Client.SnapshotFrameReceived += OnSnapshotFrame;
         Client.ErrorReceived += OnError;
@@ -101,6 +112,12 @@ internal sealed class Bot
     public long NextSendAt => _schedule.NextSendAt;
 
     public long Snapshots => Interlocked.Read(ref _snapshots);
+
+    /// <summary>Of <see cref="Snapshots"/>, those that came as deltas (gameserver.v2).</summary>
+    public long Deltas => Client.DeltasReceived;
+
+    /// <summary>Deltas that did not follow the last snapshot, so a full one was asked for: the server's rule says never.</summary>
+    public long KeyframeRequests => Client.KeyframeRequests;
 
     public long InputsSent => Interlocked.Read(ref _inputsSent);
 

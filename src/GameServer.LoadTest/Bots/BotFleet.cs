@@ -29,7 +29,7 @@ internal sealed class BotFleet
         // players are (nearly always) the first M players to land in each room: those observe. A replacement keeps its
         // slot's role and token (the same player coming back) and gets a fresh random walk.
         _create = (i, generation) => new Bot(i, i % options.PlayersPerRoom < options.ObserversPerRoom, options.RoomType, options.InputRateHz,
-            DeriveSeed(seed, i + (generation * players)), measurements, options.JoinTimeout, accessTokens[i]);
+            DeriveSeed(seed, i + (generation * players)), measurements, options.JoinTimeout, accessTokens[i], options.DeltaSnapshots);
         for (var i = 0; i < _bots.Length; i++)
         {
             _bots[i] = _create(i, 0);
@@ -66,11 +66,14 @@ internal sealed class BotFleet
         {
             var r = _retired;
             long sent = r.InputsSent, acked = r.InputsAcked, snapshots = r.Snapshots, bytes = r.WireBytes, skipped = r.SkippedSends, unmeasurable = r.Unmeasurable;
+            long deltas = r.Deltas, keyframeRequests = r.KeyframeRequests;
             int inRoom = 0, joined = 0, errored = r.Errored;
             foreach (var bot in _bots)
             {
                 sent += bot.InputsSent;
                 acked += bot.InputsAcked;
+                deltas += bot.Deltas;
+                keyframeRequests += bot.KeyframeRequests;
                 snapshots += bot.Snapshots;
                 bytes += bot.Client.WireBytesReceived;
                 skipped += bot.SkippedSends;
@@ -79,7 +82,7 @@ internal sealed class BotFleet
                 joined += bot.Joined ? 1 : 0;
                 errored += bot.Errored ? 1 : 0;
             }
-            return new FleetTotals(sent, acked, snapshots, bytes, inRoom, joined, errored, skipped, unmeasurable);
+            return new FleetTotals(sent, acked, snapshots, bytes, inRoom, joined, errored, skipped, unmeasurable, deltas, keyframeRequests);
         }
     }
 
@@ -214,6 +217,8 @@ internal sealed class BotFleet
         public long InputsAcked;
         public long Snapshots;
         public long WireBytes;
+        public long Deltas;
+        public long KeyframeRequests;
         public long SkippedSends;
         public long Unmeasurable;
         public long InputsDropped;
@@ -236,6 +241,8 @@ internal sealed class BotFleet
             InputsAcked += bot.InputsAcked;
             Snapshots += bot.Snapshots;
             WireBytes += bot.Client.WireBytesReceived;
+            Deltas += bot.Deltas;
+            KeyframeRequests += bot.KeyframeRequests;
             SkippedSends += bot.SkippedSends;
             Unmeasurable += bot.Unmeasurable;
             InputsDropped += bot.InputsDropped;

@@ -10,4 +10,6 @@ internal readonly record struct FleetTotals(
     int Joined,
     int Errored,
     long SkippedSends,
-    long Unmeasurable);
+    long Unmeasurable,
+    long Deltas,
+    long KeyframeRequests);

@@ -33,6 +33,7 @@ internal sealed class LoadTestCommand
             --slo-max-recovery 5s --slo-max-game-time-lost 1s --slo-min-resumed 100
           gameserver-loadtest --spawn-server --churn --rooms 20 --warmup 2m --duration 30m    # soak: rooms open and close all along
           gameserver-loadtest --spawn-server --scenario private --property mode=duel --rooms 20 --players-per-room 2    # friends' private rooms
+          gameserver-loadtest --spawn-server --rooms 50 --deltas off    # every snapshot in full (gameserver.v1): compare bytes/s with the default
 
         Failures: the bots reconnect and resume their seats by themselves (Client SDK). A drop they recover from is
         not an error; the recovery figures (drops, outages, snapshot gaps, rooms restored) are in the summary, the
@@ -90,6 +91,15 @@ internal sealed class LoadTestCommand
         Description = "Room type to matchmake into (join-or-create).",
         DefaultValueFactory = _ => "arena",
         HelpName = "type",
+    };
+
+    private readonly Option<string> _deltas = new("--deltas")
+    {
+        Description = "Delta snapshots: on, the bots offer gameserver.v2 and the server sends most snapshots as the changes since the previous one; "
+            + "off, they speak gameserver.v1 and get every snapshot in full. Run both to compare bytes/s per player. The result reports the share "
+            + "of snapshots that came as deltas and the keyframe requests (a delta that did not apply); with on, any keyframe request fails the SLO.",
+        DefaultValueFactory = _ => "on",
+        HelpName = "on|off",
     };
 
     private readonly Option<string> _scenario = new("--scenario")
@@ -338,6 +348,13 @@ internal sealed class LoadTestCommand
                 }
             }
         });
+        _deltas.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } text and not ("on" or "off"))
+            {
+                result.AddError($"--deltas '{text}' is not on or off: use on (the default, gameserver.v2) or off (gameserver.v1, every snapshot in full).");
+            }
+        });
         _scenario.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string>() is { } text and not ("matchmade" or "private"))
@@ -364,7 +381,7 @@ internal sealed class LoadTestCommand
         AddDurationValidator(_sloMaxGameTimeLost);
         Root = new RootCommand(Description)
         {
-            _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _scenario, _property, _seed,
+            _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _scenario, _property, _deltas, _seed,
             _sloP99, _sloErrorRate, _sloSnapshotRate, _sloMaxRecovery, _sloMaxGameTimeLost, _sloMinResumed, _out, _json, _html,
             _spawnServer, _noBuild, _serverPort, _serverCpus, _serverSettings, _botCpus, _serverPid, _serverManagementUrl, _tokenKey, _tokenIssuer, _tokenAudience,
             _plain, _noProgress, _churn, _matchMin, _matchMax, _rejoinDelayMax, _dropShare, _sampleEvery, _sloMaxGrowth, _watch,
@@ -400,6 +417,7 @@ internal sealed class LoadTestCommand
         RoomType = result.GetValue(_roomType)!,
         Scenario = result.GetValue(_scenario) == "private" ? RoomScenario.Private : RoomScenario.Matchmade,
         Properties = Properties(result.GetValue(_property) ?? []),
+        DeltaSnapshots = result.GetValue(_deltas) != "off",
         Seed = result.GetValue(_seed),
         SloP99Ms = result.GetValue(_sloP99),
         SloMaxErrorRate = result.GetValue(_sloErrorRate),

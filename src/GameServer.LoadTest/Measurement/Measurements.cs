@@ -143,6 +143,9 @@ internal sealed class Measurements
             SnapshotsPerSecondPerPlayer = Math.Round((end.Snapshots - start.Snapshots) * perPlayerSecond, 3),
             SnapshotsPerSecondPerPlayerExcludingOutages = Math.Round(outage > 0 ? excludingOutages : (end.Snapshots - start.Snapshots) * perPlayerSecond, 3),
             BytesPerSecondPerPlayer = Math.Round((end.WireBytes - start.WireBytes) * perPlayerSecond, 1),
+            // The two counters are read a moment apart, so clamp: a delta counted just before its snapshot cannot push it over 1.
+            DeltaShare = end.Snapshots > start.Snapshots ? Math.Round(Math.Clamp((double)(end.Deltas - start.Deltas) / (end.Snapshots - start.Snapshots), 0, 1), 4) : 0,
+            KeyframeRequests = final.KeyframeRequests,
             ConnectMs = HistogramMath.Stats(ConnectTimes.TakeInterval()),
             JoinMs = HistogramMath.Stats(JoinTimes.TakeInterval()),
             ErrorRate = playersTarget == 0 ? 0 : Math.Round((double)final.Errored / playersTarget, 4),

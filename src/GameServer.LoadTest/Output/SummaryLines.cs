@@ -14,6 +14,13 @@ internal static class SummaryLines
         yield return $"window: {ConsoleFormat.F(s.MeasuredSeconds)} s, {s.InputsSent} inputs sent, {s.InputsAcked} acked";
         yield return $"input→ack: p50 {ConsoleFormat.Ms(l.P50)}  p90 {ConsoleFormat.Ms(l.P90)}  p99 {ConsoleFormat.Ms(l.P99)}  p99.9 {ConsoleFormat.Ms(l.P999)}  max {ConsoleFormat.Ms(l.Max)}  mean {ConsoleFormat.Ms(l.Mean)}";
         yield return $"snapshots: {ConsoleFormat.F(s.SnapshotsPerSecondPerPlayer, "0.00")}/s per player, interval p50 {ConsoleFormat.Ms(s.SnapshotIntervalMs.P50)} p99 {ConsoleFormat.Ms(s.SnapshotIntervalMs.P99)}, jitter {ConsoleFormat.Ms(s.SnapshotJitterMs)}, {ConsoleFormat.F(s.BytesPerSecondPerPlayer / 1000, "0.00")} kB/s per player";
+        if (s.DeltaShare is { } share)
+        {
+            yield return result.Settings.DeltaSnapshots == false
+                ? "deltas: off (--deltas off): every snapshot in full, gameserver.v1"
+                : $"deltas: {ConsoleFormat.F(share * 100, "0.0")}% of the snapshots, {s.KeyframeRequests ?? 0} keyframe requests"
+                    + (s.KeyframeRequests > 0 ? " (should be 0: a delta did not apply to the player's last snapshot)" : "");
+        }
         yield return $"connect: p50 {ConsoleFormat.Ms(s.ConnectMs.P50)} p99 {ConsoleFormat.Ms(s.ConnectMs.P99)}; join: p50 {ConsoleFormat.Ms(s.JoinMs.P50)} p99 {ConsoleFormat.Ms(s.JoinMs.P99)}";
         var e = result.Errors;
         yield return $"errors: {e.Total} (connect {e.ConnectFailures}, join {e.JoinFailures}, disconnects {e.Disconnects}, protocol {e.ProtocolErrors}), error rate {ConsoleFormat.F(s.ErrorRate * 100, "0.##")}%"

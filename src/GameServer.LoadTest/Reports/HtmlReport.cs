@@ -74,6 +74,10 @@ internal static partial class HtmlReport
         Setting(html, "Room type", s.RoomType);
         Setting(html, "Load", $"{Integer(s.Rooms)} rooms × {Integer(s.PlayersPerRoom)} players = {Integer((long)s.Rooms * s.PlayersPerRoom)}");
         Setting(html, "Observers", $"{Integer(s.ObserversPerRoom)} per room decode full state");
+        if (s.DeltaSnapshots is { } deltas)
+        {
+            Setting(html, "Delta snapshots", deltas ? "on (gameserver.v2)" : "off (gameserver.v1, every snapshot in full)");
+        }
         Setting(html, "Input rate", Number(s.InputRateHz) + " Hz per player");
         Setting(html, "Durations", $"ramp {Seconds(s.RampSeconds)} · warm-up {Seconds(s.WarmupSeconds)} · measure {Seconds(s.DurationSeconds)}");
         Setting(html, "Elapsed", Seconds(result.ElapsedSeconds) + (result.Interrupted ? " (interrupted: stopped early)" : ""));
@@ -170,6 +174,19 @@ internal static partial class HtmlReport
         Card(html, "Bytes/s per player", KilobytesPerSecond(sum.BytesPerSecondPerPlayer),
             $"{Integer((long)Math.Round(sum.BytesPerSecondPerPlayer))} B/s · all players ≈ "
             + Number(sum.BytesPerSecondPerPlayer * sum.PlayersJoined * 8 / 1_000_000) + " Mbit/s");
+        if (sum.DeltaShare is { } deltaShare)
+        {
+            var keyframes = sum.KeyframeRequests ?? 0;
+            if (settings.DeltaSnapshots == false)
+            {
+                Card(html, "Snapshots as deltas", "off", "--deltas off: every snapshot in full");
+            }
+            else
+            {
+                Card(html, "Snapshots as deltas", Fraction(deltaShare), Integer(keyframes) + " keyframe requests" + (keyframes > 0 ? " (should be 0)" : ""),
+                    keyframes > 0 ? "fail" : null);
+            }
+        }
 
         var interval = sum.SnapshotIntervalMs;
         Card(html, "Snapshot interval p50 / p99",

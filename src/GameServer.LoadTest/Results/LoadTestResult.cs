@@ -74,6 +74,10 @@ public sealed record RunSettings
     public IReadOnlyList<string> Urls { get; init; } = [];
 
     public required string RoomType { get; init; }
+
+    /// <summary>--deltas: true (on) when the bots offered delta snapshots (gameserver.v2). Null in results written before the option.</summary>
+    public bool? DeltaSnapshots { get; init; }
+
     public required int Rooms { get; init; }
     public required int PlayersPerRoom { get; init; }
     public required double InputRateHz { get; init; }
@@ -148,6 +152,19 @@ public sealed record RunSummary
 
     /// <summary>WebSocket frame bytes (payload + frame header) received per player per second.</summary>
     public required double BytesPerSecondPerPlayer { get; init; }
+
+    /// <summary>
+    /// Of the snapshots received in the window, the fraction that came as deltas (gameserver.v2): near 1 with --deltas on
+    /// (a full snapshot follows only a join, a reconnect or a skipped one), 0 with --deltas off or a server that sends
+    /// none. Null in results written before the tool counted deltas.
+    /// </summary>
+    public double? DeltaShare { get; init; }
+
+    /// <summary>
+    /// Keyframe requests over the whole run: deltas that did not apply to the last snapshot their player had, so it
+    /// asked for a full one. The server never sends such a delta, so any is a bug. Null in results written before.
+    /// </summary>
+    public long? KeyframeRequests { get; init; }
 
     /// <summary>WebSocket connect time of every player; joins happen in the ramp, so this covers the ramp, not the window.</summary>
     public required LatencyStats ConnectMs { get; init; }

@@ -28,7 +28,8 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             $"ramp {Cli.DurationParser.Format(options.Ramp)}, warm-up {options.WarmupSeconds}s, measure {options.MeasureSeconds}s, inputs at {options.InputRateHz:0.##} Hz"
             + (options.Scenario == RoomScenario.Private ? "; private rooms: each group's first player creates, the others join by code" : "")
             + (options.Properties.Count > 0 ? "; room properties " + string.Join(", ", options.Properties.Select(p => p.Key + "=" + p.Value)) : "")
-            + (options.ServerSettings.Count > 0 ? "; server settings " + string.Join(", ", options.ServerSettings.Select(ServerSettings.Redact)) : ""));
+            + (options.ServerSettings.Count > 0 ? "; server settings " + string.Join(", ", options.ServerSettings.Select(ServerSettings.Redact)) : "")
+            + (options.DeltaSnapshots ? "" : "; --deltas off: gameserver.v1, every snapshot in full"));
 
         var serverSampler = serverPid is { } pid ? ProcessSampler.ForProcess(pid) : null;
         // GC counts come from the server's /metrics: on its management port when known (a spawned server's, or
@@ -90,6 +91,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         view.Info($"closing {final.InRoom} connections…");
         await (options.Churn ? fleet.LeaveAllAsync(s_closeTimeout) : fleet.CloseAllAsync(s_closeTimeout)).ConfigureAwait(false);
         WarnAboutTheTool(final, measurements);
+        WarnAboutDeltas(final);
         var gcCollections = serverGc is null ? null : await serverGc.RatesAsync().ConfigureAwait(false);
         if (serverGc is not null && gcCollections is null && measurements.MeasuredSeconds > 0)
         {
@@ -229,11 +231,31 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         }
     }
 
+    /// <summary>With --deltas on: a keyframe request is a server bug; no delta at all means the server or game sends none.</summary>
+    private void WarnAboutDeltas(FleetTotals totals)
+    {
+        if (!options.DeltaSnapshots)
+        {
+            return;
+        }
+        if (totals.KeyframeRequests > 0)
+        {
+            view.Warn($"{totals.KeyframeRequests} keyframe requests: a delta snapshot did not apply to the last snapshot its player had, so the player "
+                + "ignored deltas until a full one came. The server sends a delta only on top of the previous snapshot on that connection: this is a server bug.");
+        }
+        if (totals.Deltas == 0 && totals.Snapshots > 0)
+        {
+            view.Warn("--deltas on, but no snapshot came as a delta: the server speaks only gameserver.v1 (Edge:DeltaSnapshots=false, or a version "
+                + $"without delta snapshots), or room type {options.RoomType} writes none. The figures are those of full snapshots.");
+        }
+    }
+
     private RunSettings Settings(int seed, bool spawnedServer) => new()
     {
         Url = options.Url.ToString(),
         Urls = [.. options.Urls.Select(u => u.ToString())],
         RoomType = options.RoomType,
+        DeltaSnapshots = options.DeltaSnapshots,
         Rooms = options.Rooms,
         PlayersPerRoom = options.PlayersPerRoom,
         InputRateHz = options.InputRateHz,

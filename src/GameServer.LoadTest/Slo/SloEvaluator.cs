@@ -4,8 +4,8 @@ namespace GameServer.LoadTest.Slo;
 
 /// <summary>
 /// Judges a run: input→ack p99, error rate and snapshot rate against the SLO, plus two sanity checks (every player
-/// joined, the whole window was measured), then the recovery checks that were asked for. Boundaries pass: a p99
-/// exactly at the target meets it.
+/// joined, the whole window was measured), then the recovery and soak checks that were asked for, and with delta
+/// snapshots no keyframe request. Boundaries pass: a p99 exactly at the target meets it.
 /// </summary>
 internal static class SloEvaluator
 {
@@ -17,6 +17,7 @@ internal static class SloEvaluator
     public const string HandlesGrowthCheck = "server open handles growth";
     public const string RoomsClosedCheck = "rooms open after players left";
     public const string ErrorsCheck = "errors";
+    public const string KeyframeRequestsCheck = "keyframe requests";
 
     /// <param name="plannedSeconds">The measurement window asked for, in whole seconds.</param>
     /// <param name="windowComplete">Every planned second was measured (not interrupted, not cut short).</param>
@@ -55,6 +56,12 @@ internal static class SloEvaluator
         if (soak is not null)
         {
             checks.AddRange(SoakChecks(soak));
+        }
+        if (slo.MaxKeyframeRequests is { } maxKeyframes)
+        {
+            // Last, so the other checks keep their places. A summary without the figure fails: it proves nothing.
+            var actual = summary.KeyframeRequests;
+            checks.Add(new(KeyframeRequestsCheck, "<=", maxKeyframes, actual ?? 0, "requests", actual <= maxKeyframes));
         }
         return new SloVerdict(checks.All(c => c.Passed), checks);
     }

@@ -12,11 +12,15 @@ internal sealed record SloThresholds(double P99Ms, double MaxErrorRate, double M
     /// <summary>--slo-min-resumed, %: players that got their seat back after every drop, of those that dropped.</summary>
     public double? MinResumedPercent { get; init; }
 
+    /// <summary>Keyframe requests allowed over the run: 0 with --deltas on (the server never sends a delta that does not apply), off with --deltas off.</summary>
+    public long? MaxKeyframeRequests { get; init; }
+
     public static SloThresholds From(LoadTestOptions options) =>
         new(options.SloP99Ms, options.SloMaxErrorRate, options.SloMinSnapshotRate)
         {
             MaxRecoveryMs = options.SloMaxRecovery?.TotalMilliseconds,
             MaxGameTimeLostMs = options.SloMaxGameTimeLost?.TotalMilliseconds,
             MinResumedPercent = options.SloMinResumedPercent,
+            MaxKeyframeRequests = options.DeltaSnapshots ? 0 : null,
         };
 }

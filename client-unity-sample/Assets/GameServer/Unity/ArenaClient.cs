@@ -167,13 +167,8 @@ namespace GameServer.UnityClient
         private void Connect(string token)
         {
             _interpolator = new SnapshotInterpolator(20, interpolationDelayMs);
-            _connection = new GameClient(new GameClientOptions
-            {
-                AccessToken = token,
-                SendTokenInQuery = tokenInQuery,
-                QueueEvents = true, // every event waits for DrainEvents() in Update, on the main thread
-                Reconnect = { RejoinAfterResumeFailure = true },
-            });
+            // Queued events (drained in Update), delta snapshots, rejoin after a lost seat: see ArenaClientOptions.
+            _connection = new GameClient(ArenaClientOptions.Create(token, tokenInQuery));
             _connection.Welcomed += welcome =>
             {
                 // A new seat, or the same one after an outage: either way the buffered snapshots are stale.
@@ -361,7 +356,8 @@ namespace GameServer.UnityClient
             if (room != null)
             {
                 _status += "  room " + room.RoomId + "  entity " + room.EntityId + "  tick " + _connection.LastTick +
-                    "  acked " + _connection.LastAckedSeq + "/" + _connection.LastSentSeq;
+                    "  acked " + _connection.LastAckedSeq + "/" + _connection.LastSentSeq +
+                    "  " + _connection.SubProtocol + " (" + _connection.DeltasReceived + " deltas)";
                 if (room.RoomCode != null)
                 {
                     _status += "\nprivate room: friends join with code " + room.RoomCode;
