@@ -269,18 +269,7 @@ public class DeltaFormatterTests
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static byte[] ArenaStateOf(params ArenaWireEntity[] entities)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(entities.Length);
-        foreach (var entity in entities)
-        {
-            ArenaState.WriteEntity(ref writer, entity);
-        }
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static byte[] ArenaStateOf(params ArenaWireEntity[] entities) => ArenaState.ToBytes(entities);
 
     private static byte[] Hex(string hex) => Convert.FromHexString(hex.Replace(" ", string.Empty, StringComparison.Ordinal));
 }

@@ -179,16 +179,7 @@ public sealed class ArenaDelta : IGameStateDelta
             entities.RemoveAll(e => e.EntityId == id);
         }
         entities.AddRange(added);
-
-        var buffer = new ArrayBufferWriter<byte>(16 + (entities.Count * 16));
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(entities.Count);
-        foreach (var entity in entities)
-        {
-            ArenaState.WriteEntity(ref writer, entity);
-        }
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        return ArenaState.ToBytes(entities);
     }
 
     private static byte ToHp(int value, int entityId) =>

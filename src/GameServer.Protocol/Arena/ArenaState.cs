@@ -26,6 +26,20 @@ public static class ArenaState
         writer.Write(entity.Hp);
     }
 
+    /// <summary>A whole game state of these entities, as the server writes it.</summary>
+    public static byte[] ToBytes(IReadOnlyList<ArenaWireEntity> entities)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 + (entities.Count * 16));
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(entities.Count);
+        foreach (var entity in entities)
+        {
+            WriteEntity(ref writer, entity);
+        }
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>An entity's wire values: positions in 1/<see cref="PositionScale"/> units, velocities in whole units, rounded to nearest (ties to even).</summary>
     public static ArenaWireEntity Quantize(in ArenaEntity entity) => new(
         entity.EntityId,
