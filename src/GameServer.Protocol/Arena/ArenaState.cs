@@ -78,31 +78,12 @@ public static class ArenaState
     /// <summary>Decodes a snapshot's <see cref="Snapshot.GameState"/> for the arena game; nil (no state) is no entities.</summary>
     public static ArenaEntity[] Read(ReadOnlyMemory<byte> gameState)
     {
-        var reader = new MessagePackReader(gameState);
-        if (reader.TryReadNil())
+        var wire = ReadWire(gameState);
+        var entities = new ArenaEntity[wire.Length];
+        for (var i = 0; i < wire.Length; i++)
         {
-            return Array.Empty<ArenaEntity>();
-        }
-        var count = reader.ReadArrayHeader();
-        var entities = new ArenaEntity[count];
-        for (var i = 0; i < count; i++)
-        {
-            var fields = reader.ReadArrayHeader();
-            if (fields < 6)
-            {
-                throw new MessagePackSerializationException($"Arena entity needs 6 fields, got {fields}.");
-            }
-            var id = reader.ReadInt32();
-            var x = reader.ReadInt32() / PositionScale;
-            var y = reader.ReadInt32() / PositionScale;
-            var vx = reader.ReadInt32();
-            var vy = reader.ReadInt32();
-            var hp = reader.ReadByte();
-            for (var f = 6; f < fields; f++)
-            {
-                reader.Skip();
-            }
-            entities[i] = new ArenaEntity(id, x, y, vx, vy, hp);
+            var e = wire[i];
+            entities[i] = new ArenaEntity(e.EntityId, e.X / PositionScale, e.Y / PositionScale, e.Vx, e.Vy, e.Hp);
         }
         return entities;
     }
