@@ -12,6 +12,8 @@ public enum JoinStatus
     ResumeRejected = 4,
     /// <summary>Join by code: the room does not hold this code (it closed, or was never opened).</summary>
     CodeUnknown = 5,
+    /// <summary>The game refused the player (<see cref="JoinResult.Reason"/> says why, in the game's words).</summary>
+    Refused = 6,
 }
 
 /// <summary>The outcome of <see cref="IRoomGrain.Join"/> or <see cref="IRoomGrain.Resume"/>; on success, what the player needs to know to play.</summary>
@@ -28,6 +30,9 @@ public enum JoinStatus
 /// <param name="ReconnectGraceSeconds">How long the seat is kept after a disconnect.</param>
 /// <param name="Resumed">True for a resume (same entity, the input sequence continues).</param>
 /// <param name="Options">The room's options: private, its code, its properties.</param>
+/// <param name="Role">The role or team the game gave the player; null for none.</param>
+/// <param name="View">The view group whose snapshots the player gets (hidden information); 0 in public games.</param>
+/// <param name="Reason">For <see cref="JoinStatus.Refused"/>, the game's reason.</param>
 [GenerateSerializer, Immutable, Alias("gs.JoinResult")]
 public sealed record JoinResult(
     JoinStatus Status,
@@ -42,7 +47,10 @@ public sealed record JoinResult(
     int Generation = 1,
     double ReconnectGraceSeconds = 0,
     bool Resumed = false,
-    RoomOptions? Options = null);
+    RoomOptions? Options = null,
+    string? Role = null,
+    int View = 0,
+    string? Reason = null);
 
 /// <summary>One player's input as the edge forwards it.</summary>
 /// <param name="EntityId">The entity of the connection's seat.</param>
@@ -63,14 +71,74 @@ public sealed record InputBatch(PlayerInput[] Inputs);
 
 /// <summary>
 /// A room's snapshot of one tick, serialized once in full (<c>[11, body]</c>) and, when the game writes deltas, once as
-/// the change from the previous snapshot of the same stream (<c>[16, body]</c>, for connections that received that one).
+/// the change from the previous snapshot of the same stream (<c>[16, body]</c>, for connections that received that one),
+/// both for <see cref="View"/>; a game with hidden information has the same for each of its <see cref="OtherViews"/>.
+/// The game's events since the previous snapshot come with it, once per view (<see cref="Events"/>), and once more for
+/// each player with events of their own (<see cref="PlayerEvents"/>), each ready to send after the snapshot.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gs.SnapshotFrame")]
-public sealed record SnapshotFrame(long Tick, byte[] Bytes, byte[]? Delta = null, long BaseTick = 0, long Stream = 0)
+public sealed record SnapshotFrame(
+    long Tick,
+    byte[] Bytes,
+    byte[]? Delta = null,
+    long BaseTick = 0,
+    long Stream = 0,
+    int View = 0,
+    byte[]? Events = null,
+    ViewFrame[]? OtherViews = null,
+    PlayerEventsFrame[]? PlayerEvents = null)
 {
     /// <summary>True when <see cref="Delta"/> applies on a connection whose last snapshot was <paramref name="tick"/> of <paramref name="stream"/>.</summary>
     public bool DeltaFollows(long stream, long tick) => Delta is not null && stream == Stream && tick == BaseTick;
+
+    /// <summary>
+    /// What a player in <paramref name="view"/> with <paramref name="entityId"/> is sent: their view's snapshot in both
+    /// forms and their events (null for none); null when the snapshot has no such view.
+    /// </summary>
+    public ViewFrame? For(int view, int entityId)
+    {
+        ViewFrame? chosen = null;
+        if (view == View)
+        {
+            chosen = new ViewFrame(View, Bytes, Delta, Events);
+        }
+        else
+        {
+            foreach (var other in OtherViews ?? [])
+            {
+                if (other.View == view)
+                {
+                    chosen = other;
+                    break;
+                }
+            }
+        }
+        if (chosen is null)
+        {
+            return null;
+        }
+        foreach (var own in PlayerEvents ?? [])
+        {
+            if (own.EntityId == entityId)
+            {
+                return chosen with { Events = own.Events };
+            }
+        }
+        return chosen;
+    }
 }
+
+/// <summary>One view's frames of a <see cref="SnapshotFrame"/>.</summary>
+/// <param name="View">The view.</param>
+/// <param name="Bytes">The full <c>Snapshot</c> frame.</param>
+/// <param name="Delta">The <c>Delta</c> frame against the view's previous snapshot, or null.</param>
+/// <param name="Events">The <c>Events</c> frame for the view's players, or null.</param>
+[GenerateSerializer, Immutable, Alias("gs.ViewFrame")]
+public sealed record ViewFrame(int View, byte[] Bytes, byte[]? Delta, byte[]? Events);
+
+/// <summary>The <c>Events</c> frame of a player with events of their own: everything they get this snapshot, in order.</summary>
+[GenerateSerializer, Immutable, Alias("gs.PlayerEventsFrame")]
+public sealed record PlayerEventsFrame(int EntityId, byte[] Events);
 
 /// <summary>A room's live numbers.</summary>
 [GenerateSerializer, Immutable, Alias("gs.RoomInfo")]

@@ -8,17 +8,20 @@ namespace GameServer.Abstractions;
 [Alias("gs.IRoomGrain")]
 public interface IRoomGrain : IGrainWithStringKey
 {
-    /// <summary>Adds a player; the room starts ticking with its first player.</summary>
-    Task<JoinResult> Join(string playerId);
+    /// <summary>
+    /// Adds a player the game admits with <paramref name="joinOptions"/> (one MessagePack value the game defines, or
+    /// null); the room starts ticking with its first player.
+    /// </summary>
+    Task<JoinResult> Join(string playerId, byte[]? joinOptions = null);
 
     /// <summary>
     /// Like <see cref="Join"/>, for the player who opens a new room (a matchmaker's <see cref="RoomTicket"/>): a room
     /// nobody has joined yet takes <paramref name="options"/> (private, code, properties); one already open keeps its own.
     /// </summary>
-    Task<JoinResult> Open(string playerId, RoomOptions options);
+    Task<JoinResult> Open(string playerId, RoomOptions options, byte[]? joinOptions = null);
 
     /// <summary>Like <see cref="Join"/> for a friend with the room's code; <see cref="JoinStatus.CodeUnknown"/> unless the room holds <paramref name="code"/>.</summary>
-    Task<JoinResult> JoinByCode(string playerId, string code);
+    Task<JoinResult> JoinByCode(string playerId, string code, byte[]? joinOptions = null);
 
     /// <summary>
     /// Takes back <paramref name="playerId"/>'s seat with the resume token from their last join or resume: same entity,

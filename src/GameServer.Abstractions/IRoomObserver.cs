@@ -22,7 +22,11 @@ public interface IRoomObserver : IGrainObserver
     [OneWay]
     Task OnRoomMoving(string roomId);
 
-    /// <summary>The room closed; its players are no longer in it.</summary>
+    /// <summary>The room closed; its players are no longer in it. <paramref name="reason"/> is the game's when the game ended it, else null.</summary>
     [OneWay]
-    Task OnRoomClosed(string roomId);
+    Task OnRoomClosed(string roomId, string? reason = null);
+
+    /// <summary>The game removed the player of <paramref name="entityId"/> (seat generation <paramref name="generation"/> or older) for <paramref name="reason"/>.</summary>
+    [OneWay]
+    Task OnKicked(int entityId, int generation, string reason);
 }

@@ -22,6 +22,12 @@ internal sealed class ConnectionSender
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SnapshotFrame? _pendingSnapshot;
+    // The seat the pending snapshot is for: its view picks the frames, its entity any events of its own.
+    private int _pendingView;
+    private int _pendingEntity;
+    // Events frames to send right after the snapshot being sent, in order: its own, and those of snapshots it replaced.
+    private readonly Queue<byte[]> _events = new();
+    private readonly List<byte[]> _replacedEvents = new();
     // The last snapshot whose send started on this connection, by room stream and tick: the only base a delta may use.
     private long _sentStream;
     private long _sentTick;
@@ -64,9 +70,14 @@ internal sealed class ConnectionSender
         }
     }
 
-    public void EnqueueSnapshot(SnapshotFrame frame)
+    /// <summary>
+    /// Queues <paramref name="frame"/> for the seat of <paramref name="entityId"/> in <paramref name="view"/>: that view's
+    /// snapshot, then the seat's events. A snapshot waiting to be sent is replaced, but its events are kept and go after
+    /// the newer one (too many kept is a slow consumer).
+    /// </summary>
+    public void EnqueueSnapshot(SnapshotFrame frame, int view = 0, int entityId = 0)
     {
-        byte[] bytes;
+        byte[]? bytes;
         SendKind kind;
         lock (_gate)
         {
@@ -80,33 +91,75 @@ internal sealed class ConnectionSender
                 {
                     SnapshotsDropped++;
                     _metrics.SnapshotDropped();
-                    if (++_consecutiveDrops >= _options.MaxConsecutiveDroppedSnapshots)
+                    if (++_consecutiveDrops >= _options.MaxConsecutiveDroppedSnapshots || !KeepEvents(_pendingSnapshot, _pendingView, _pendingEntity))
                     {
                         CloseAsSlowConsumer();
                         return;
                     }
                 }
                 _pendingSnapshot = frame;
+                _pendingView = view;
+                _pendingEntity = entityId;
+                return;
+            }
+            (bytes, kind) = ChooseForm(frame, view, entityId);
+            if (bytes is null)
+            {
                 return;
             }
             _sending = true;
-            (bytes, kind) = ChooseForm(frame);
         }
         _ = PumpAsync(bytes, kind);
     }
 
-    /// <summary>The bytes to send for <paramref name="frame"/> now (under the gate, as its send starts), and it becomes the base.</summary>
-    private (byte[] Bytes, SendKind Kind) ChooseForm(SnapshotFrame frame)
+    /// <summary>
+    /// The bytes to send for <paramref name="frame"/> now (under the gate, as its send starts; it becomes the base) with
+    /// its events queued after it; null when the frame has nothing for this seat's view.
+    /// </summary>
+    private (byte[]? Bytes, SendKind Kind) ChooseForm(SnapshotFrame frame, int view, int entityId)
     {
-        var delta = DeltaSnapshots && frame.DeltaFollows(_sentStream, _sentTick);
+        // A public game's frame is the seat's as it is; only games with views or private events need a lookup.
+        var (full, delta, events) = view == frame.View && frame.PlayerEvents is null
+            ? (frame.Bytes, frame.Delta, frame.Events)
+            : frame.For(view, entityId) is { } mine ? (mine.Bytes, mine.Delta, mine.Events) : (null, null, null);
+        if (full is null)
+        {
+            return (null, SendKind.Snapshot);
+        }
+        foreach (var carried in _replacedEvents)
+        {
+            _events.Enqueue(carried);
+        }
+        _replacedEvents.Clear();
+        if (events is not null)
+        {
+            _events.Enqueue(events);
+        }
+        var sendDelta = DeltaSnapshots && delta is not null && frame.Stream == _sentStream && frame.BaseTick == _sentTick;
         _sentStream = frame.Stream;
         _sentTick = frame.Tick;
-        if (delta)
+        if (sendDelta)
         {
             DeltasSent++;
-            return (frame.Delta!, SendKind.Delta);
+            return (delta!, SendKind.Delta);
         }
-        return (frame.Bytes, SendKind.Snapshot);
+        return (full, SendKind.Snapshot);
+    }
+
+    /// <summary>Keeps the events of a snapshot that is being replaced; false when too many are kept already.</summary>
+    private bool KeepEvents(SnapshotFrame replaced, int view, int entityId)
+    {
+        var events = view == replaced.View && replaced.PlayerEvents is null ? replaced.Events : replaced.For(view, entityId)?.Events;
+        if (events is null)
+        {
+            return true;
+        }
+        if (_replacedEvents.Count >= _options.MaxQueuedControlMessages)
+        {
+            return false;
+        }
+        _replacedEvents.Add(events);
+        return true;
     }
 
     private enum SendKind
@@ -164,6 +217,7 @@ internal sealed class ConnectionSender
             }
             _close = (status, reason);
             _pendingSnapshot = null;
+            _replacedEvents.Clear();
             if (_sending)
             {
                 return;
@@ -179,6 +233,8 @@ internal sealed class ConnectionSender
         ClosedAsSlowConsumer = true;
         _close = ((WebSocketCloseStatus)Protocol.CloseCode.SlowConsumer, "Too far behind: snapshots were not read in time.");
         _pendingSnapshot = null;
+        _replacedEvents.Clear();
+        _events.Clear();
         _control.Clear();
         _ = AbortUnlessClosedAsync();
     }
@@ -216,13 +272,17 @@ internal sealed class ConnectionSender
                 (WebSocketCloseStatus Status, string Reason)? close = null;
                 lock (_gate)
                 {
-                    if (_control.TryDequeue(out next))
+                    if (_events.TryDequeue(out next))
+                    {
+                        kind = SendKind.Control; // right after its snapshot, before anything else
+                    }
+                    else if (_control.TryDequeue(out next))
                     {
                         kind = SendKind.Control;
                     }
                     else if (_pendingSnapshot is not null)
                     {
-                        (next, kind) = ChooseForm(_pendingSnapshot);
+                        (next, kind) = ChooseForm(_pendingSnapshot, _pendingView, _pendingEntity);
                         _pendingSnapshot = null;
                         _consecutiveDrops = 0;
                     }

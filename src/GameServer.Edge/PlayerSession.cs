@@ -131,14 +131,35 @@ internal sealed partial class PlayerSession
         Sender.RequestClose((WebSocketCloseStatus)CloseCode.SessionTakenOver, "Your seat was taken over by another connection of the same player.");
     }
 
-    /// <summary>The room closed under this player (e.g. shut down); tell the client it is out.</summary>
-    public void OnRoomClosed(RoomLink link)
+    /// <summary>Queues a snapshot of the room this session sits in, picked for its seat's view and entity.</summary>
+    public void EnqueueSnapshot(SnapshotFrame frame)
+    {
+        var (view, entityId) = _seat.ForSnapshots;
+        Sender.EnqueueSnapshot(frame, view, entityId);
+    }
+
+    /// <summary>
+    /// The room closed under this player (e.g. shut down, or the game ended it with <paramref name="reason"/>); tell the
+    /// client it is out.
+    /// </summary>
+    public void OnRoomClosed(RoomLink link, string? reason)
     {
         if (!_membership.DropLink(link))
         {
             return;
         }
-        Sender.EnqueueControl(MessageCodec.Encode(new Left(link.RoomId, "room-closed")));
+        Sender.EnqueueControl(MessageCodec.Encode(reason is null ? new Left(link.RoomId, "room-closed") : new Left(link.RoomId, "room-ended", reason)));
+    }
+
+    /// <summary>The game removed this player from the room: close with 4005 and the game's reason (the room already freed the seat).</summary>
+    public void CloseForKick(RoomLink link, string reason)
+    {
+        if (!_membership.DropLink(link))
+        {
+            return;
+        }
+        _endReason = "kicked";
+        Sender.RequestClose((WebSocketCloseStatus)CloseCode.Kicked, reason);
     }
 
     /// <summary>The client has finished no message within the idle timeout: close with 4002.</summary>

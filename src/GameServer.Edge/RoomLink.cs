@@ -252,7 +252,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
         _metrics.SnapshotReceived();
         foreach (var session in Volatile.Read(ref _sessions))
         {
-            session.Sender.EnqueueSnapshot(frame);
+            session.EnqueueSnapshot(frame);
         }
         return Task.CompletedTask;
     }
@@ -287,11 +287,23 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
         return Task.CompletedTask;
     }
 
-    public Task OnRoomClosed(string roomId)
+    public Task OnRoomClosed(string roomId, string? reason = null)
     {
         foreach (var session in Volatile.Read(ref _sessions))
         {
-            session.OnRoomClosed(this);
+            session.OnRoomClosed(this, reason);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task OnKicked(int entityId, int generation, string reason)
+    {
+        foreach (var session in Volatile.Read(ref _sessions))
+        {
+            if (session.SeatIn(this) is { } seat && seat.EntityId == entityId && seat.Generation <= generation)
+            {
+                session.CloseForKick(this, reason);
+            }
         }
         return Task.CompletedTask;
     }

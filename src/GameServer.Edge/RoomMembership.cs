@@ -69,11 +69,12 @@ internal sealed partial class RoomMembership
         {
             if (byType)
             {
-                await MatchmakeAsync(roomType, join.Properties).ConfigureAwait(false);
+                await MatchmakeAsync(roomType, join.Properties, OptionsOf(join.Options)).ConfigureAwait(false);
             }
             else
             {
-                await AnswerJoinAsync(roomType, await _grains.GetGrain<IRoomGrain>(join.RoomId!).Join(PlayerId).ConfigureAwait(false)).ConfigureAwait(false);
+                var joined = await _grains.GetGrain<IRoomGrain>(join.RoomId!).Join(PlayerId, OptionsOf(join.Options)).ConfigureAwait(false);
+                await AnswerJoinAsync(roomType, joined).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -99,7 +100,7 @@ internal sealed partial class RoomMembership
             {
                 return;
             }
-            var result = await _grains.GetGrain<IRoomGrain>(ticket.RoomId!).Open(PlayerId, ticket.Options!).ConfigureAwait(false);
+            var result = await _grains.GetGrain<IRoomGrain>(ticket.RoomId!).Open(PlayerId, ticket.Options!, OptionsOf(create.Options)).ConfigureAwait(false);
             await AnswerJoinAsync(create.RoomType, result).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -134,7 +135,7 @@ internal sealed partial class RoomMembership
         try
         {
             var roomId = await _grains.GetGrain<IRoomCodeGrain>(code).Resolve().ConfigureAwait(false);
-            var result = roomId is null ? null : await _grains.GetGrain<IRoomGrain>(roomId).JoinByCode(PlayerId, code).ConfigureAwait(false);
+            var result = roomId is null ? null : await _grains.GetGrain<IRoomGrain>(roomId).JoinByCode(PlayerId, code, OptionsOf(byCode.Options)).ConfigureAwait(false);
             if (result is null or { Status: JoinStatus.CodeUnknown })
             {
                 _metrics.CodeJoin("unknown");
@@ -181,11 +182,16 @@ internal sealed partial class RoomMembership
             case JoinStatus.RoomFull:
                 SendError(ErrorCode.RoomFull, $"Room {result.RoomId} is full.");
                 return;
+            case JoinStatus.Refused:
+                SendError(ErrorCode.JoinRefused, result.Reason ?? "The game refused the join.");
+                return;
             default:
                 SendError(ErrorCode.UnknownRoomType, $"No game is registered for room type '{roomType}'.");
                 return;
         }
     }
+
+    private static byte[]? OptionsOf(ReadOnlyMemory<byte> options) => options.IsEmpty ? null : options.ToArray();
 
     private static Dictionary<string, string>? ToDictionary(IReadOnlyDictionary<string, string>? map) =>
         map is null ? null : new Dictionary<string, string>(map, StringComparer.Ordinal);
@@ -235,11 +241,11 @@ internal sealed partial class RoomMembership
         Sender.EnqueueControl(MessageCodec.Encode(new Welcome(
             PlayerId, result.RoomId, result.RoomType, result.EntityId, result.TickRateHz, result.SnapshotEveryTicks,
             result.CurrentTick, result.ResumeToken, result.MaxPlayers, result.Resumed, (int)Math.Ceiling(result.ReconnectGraceSeconds),
-            result.Options?.Code, result.Options?.Properties is { Count: > 0 } properties ? properties : null)));
+            result.Options?.Code, result.Options?.Properties is { Count: > 0 } properties ? properties : null, result.Role, result.View)));
         RoomLink link;
         try
         {
-            _seat.Seat(result.EntityId, result.Generation);
+            _seat.Seat(result.EntityId, result.Generation, result.View);
             link = await _links.AttachAsync(result.RoomId, tickInterval, result.SnapshotEveryTicks, _session).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -255,7 +261,7 @@ internal sealed partial class RoomMembership
     }
 
     /// <summary>Join-or-create by room type and criteria; a room that turned out full sends the player back to the matchmaker.</summary>
-    private async Task MatchmakeAsync(string roomType, IReadOnlyDictionary<string, string>? criteria)
+    private async Task MatchmakeAsync(string roomType, IReadOnlyDictionary<string, string>? criteria, byte[]? joinOptions)
     {
         var matchmaker = _grains.GetGrain<IMatchmakerGrain>(roomType);
         var wanted = ToDictionary(criteria);
@@ -267,7 +273,7 @@ internal sealed partial class RoomMembership
             {
                 return;
             }
-            result = await _grains.GetGrain<IRoomGrain>(ticket.RoomId!).Open(PlayerId, ticket.Options!).ConfigureAwait(false);
+            result = await _grains.GetGrain<IRoomGrain>(ticket.RoomId!).Open(PlayerId, ticket.Options!, joinOptions).ConfigureAwait(false);
             if (result.Status != JoinStatus.RoomFull)
             {
                 break;

@@ -36,7 +36,7 @@ internal static class RoomRequestChecks
         {
             return new(ErrorCode.InvalidJoin, "properties (field 2) are matchmaking criteria: send them with a roomType, not a roomId.");
         }
-        return CheckProperties(join.Properties, "field 2");
+        return CheckProperties(join.Properties, "field 2") ?? CheckOptions(join.Options, "field 3");
     }
 
     public static RequestError? CheckCreate(Create create, string? currentRoomId)
@@ -50,14 +50,20 @@ internal static class RoomRequestChecks
         {
             return new(ErrorCode.InvalidJoin, "Create needs roomType (field 0): 1-32 letters, digits, '-' or '_'.");
         }
-        return CheckProperties(create.Properties, "field 2");
+        return CheckProperties(create.Properties, "field 2") ?? CheckOptions(create.Options, "field 3");
     }
 
     public static RequestError? CheckJoinByCode(JoinByCode byCode, string? currentRoomId)
     {
         ArgumentNullException.ThrowIfNull(byCode);
-        return currentRoomId is null ? null : new(ErrorCode.AlreadyInRoom, $"Already in room {currentRoomId}; leave it first.");
+        return currentRoomId is null ? CheckOptions(byCode.Options, "field 1") : new(ErrorCode.AlreadyInRoom, $"Already in room {currentRoomId}; leave it first.");
     }
+
+    /// <summary>Join options are the game's to read; the edge only bounds their size (the codec already checked they are one value).</summary>
+    private static RequestError? CheckOptions(ReadOnlyMemory<byte> options, string field) =>
+        options.Length > JoinOptions.MaxBytes
+            ? new(ErrorCode.InvalidJoin, $"options ({field}) are {options.Length} bytes; at most {JoinOptions.MaxBytes} are allowed.")
+            : null;
 
     /// <summary>Property names as room types spell them, values 1-64 characters; the room type's own rules are the matchmaker's.</summary>
     private static RequestError? CheckProperties(IReadOnlyDictionary<string, string>? properties, string field)

@@ -33,14 +33,23 @@ internal sealed class SessionSeat
     }
 
     /// <summary>Records the seat the room gave, before its link is attached: the link's first renewal already vouches for it.</summary>
-    public void Seat(int entityId, int generation)
+    public void Seat(int entityId, int generation, int view = 0)
     {
         lock (_gate)
         {
             _entityId = entityId;
             _generation = generation;
+            // Read without the lock for every snapshot: the seat is set before its link delivers any.
+            Volatile.Write(ref _snapshotView, view);
+            Volatile.Write(ref _snapshotEntity, entityId);
         }
     }
+
+    private int _snapshotView;
+    private int _snapshotEntity;
+
+    /// <summary>The view and entity snapshots are picked for (the last seat taken).</summary>
+    public (int View, int EntityId) ForSnapshots => (Volatile.Read(ref _snapshotView), Volatile.Read(ref _snapshotEntity));
 
     /// <summary>The link to the seat's room is up: inputs flow from now on.</summary>
     public void Attach(RoomLink link)

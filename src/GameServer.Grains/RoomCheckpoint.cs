@@ -27,9 +27,19 @@ internal sealed class RoomCheckpoint
     [Id(8)] public bool HandedOver { get; set; }
     /// <summary>Private or not, the room's code and properties (null in checkpoints from before rooms had them: public, defaults).</summary>
     [Id(9)] public RoomOptions? Options { get; set; }
+    /// <summary>The number the room's next game event gets (1 in checkpoints from before events).</summary>
+    [Id(10)] public long NextEventSeq { get; set; } = 1;
+    /// <summary>Game events emitted after the last snapshot before the save: sent after the restored room's first snapshot.</summary>
+    [Id(11)] public EventCheckpoint[] PendingEvents { get; set; } = [];
 }
+
+/// <summary>A game event not yet sent when the checkpoint was taken.</summary>
+[GenerateSerializer, Immutable, Alias("gs.EventCheckpoint")]
+internal sealed record EventCheckpoint(long Seq, long Tick, int Audience, int TargetId, byte[] Payload);
 
 /// <summary>One seat: who sits in it, the secret to resume it, and how long its player has been gone.</summary>
 /// <param name="DisconnectedForMs">How long the player had been disconnected when saved; null while connected.</param>
 [GenerateSerializer, Immutable, Alias("gs.SeatCheckpoint")]
-internal sealed record SeatCheckpoint(int EntityId, uint LastProcessedSeq, string PlayerId, string ResumeToken, int Generation, long? DisconnectedForMs);
+/// <param name="Role">The role the game gave the player; null for none (or before roles).</param>
+/// <param name="View">The view the game admitted the player into.</param>
+internal sealed record SeatCheckpoint(int EntityId, uint LastProcessedSeq, string PlayerId, string ResumeToken, int Generation, long? DisconnectedForMs, string? Role = null, int View = 0);

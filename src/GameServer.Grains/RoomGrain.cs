@@ -121,19 +121,24 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         _metrics.RoomOpened(_roomType);
         if (saved is null)
         {
-            _runtime = new RoomRuntime(game.CreateRoom(context), settings);
+            _runtime = new RoomRuntime(game.CreateRoom(context), settings, context.Room);
             ScheduleCloseIfEmpty();
             Log.Opened(_logger, _roomId, settings.TickRateHz, _seed);
             return;
         }
-        Restore(game.CreateRoom(context), settings, saved);
+        Restore(game.CreateRoom(context), context.Room, settings, saved);
     }
 
     /// <summary>Continues from a checkpoint another activation saved (its silo died or shut down).</summary>
-    private void Restore(IGameRoom game, RoomSettings settings, RoomCheckpoint saved)
+    private void Restore(IGameRoom game, RoomControl control, RoomSettings settings, RoomCheckpoint saved)
     {
-        var players = saved.Seats.Select(s => new PlayerProgress(s.EntityId, s.LastProcessedSeq)).ToArray();
-        _runtime = RoomRuntime.Restore(game, settings, new RuntimeCheckpoint(saved.Tick, saved.NextEntityId, players, saved.GameState));
+        var players = saved.Seats.Select(s => new PlayerProgress(s.EntityId, s.LastProcessedSeq, s.View)).ToArray();
+        var checkpoint = new RuntimeCheckpoint(saved.Tick, saved.NextEntityId, players, saved.GameState)
+        {
+            NextEventSeq = saved.NextEventSeq,
+            PendingEvents = [.. saved.PendingEvents.Select(e => new SavedEvent(e.Seq, e.Tick, e.Audience, e.TargetId, e.Payload))],
+        };
+        _runtime = RoomRuntime.Restore(game, settings, checkpoint, control);
         _seats.Restore(saved.Seats, Environment.TickCount64);
         foreach (var _ in saved.Seats)
         {
@@ -192,7 +197,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         _movedOut = true;
     }
 
-    public Task<JoinResult> Open(string playerId, RoomOptions options)
+    public Task<JoinResult> Open(string playerId, RoomOptions options, byte[]? joinOptions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ThrowIfMovedOut();
@@ -203,13 +208,13 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             _options = options;
             var settings = _runtime.Settings;
             _runtime.Dispose();
-            _context = _context! with { Properties = options.Properties };
-            _runtime = new RoomRuntime(_game!.CreateRoom(_context), settings);
+            _context = _context! with { Properties = options.Properties, Room = new RoomControl() };
+            _runtime = new RoomRuntime(_game!.CreateRoom(_context), settings, _context.Room);
         }
-        return Join(playerId);
+        return Join(playerId, joinOptions);
     }
 
-    public async Task<JoinResult> JoinByCode(string playerId, string code)
+    public async Task<JoinResult> JoinByCode(string playerId, string code, byte[]? joinOptions = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(code);
         ThrowIfMovedOut();
@@ -220,7 +225,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             await GrainFactory.GetGrain<IRoomCodeGrain>(code).Release(_roomId).ConfigureAwait(true);
             return Refused(JoinStatus.CodeUnknown);
         }
-        return await Join(playerId).ConfigureAwait(true);
+        return await Join(playerId, joinOptions).ConfigureAwait(true);
     }
 
     /// <summary>
@@ -243,7 +248,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
     }
 
-    public Task<JoinResult> Join(string playerId)
+    public Task<JoinResult> Join(string playerId, byte[]? joinOptions = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(playerId);
         ThrowIfMovedOut();
@@ -255,13 +260,20 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return Task.FromResult(TakeOver(playerId, held));
         }
-        var entityId = _runtime.Join();
-        if (entityId is null)
+        var outcome = _runtime.Join(playerId, joinOptions);
+        if (outcome.Status == JoinOutcomeStatus.Full)
         {
             _ = Matchmaker.RoomFull(_roomId);
             return Task.FromResult(Refused(JoinStatus.RoomFull));
         }
+        if (outcome.Status == JoinOutcomeStatus.Refused)
+        {
+            Log.JoinRefused(_logger, _roomId, playerId, outcome.Reason!);
+            return Task.FromResult(Refused(JoinStatus.Refused) with { Reason = outcome.Reason });
+        }
+        var entityId = (int?)outcome.EntityId;
         var seat = _seats.Add(entityId.Value, playerId, Environment.TickCount64);
+        seat.Role = outcome.Role;
         _opened = true;
         _metrics.PlayerJoined(_roomType);
         StartTicking();
@@ -361,7 +373,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var settings = _runtime!.Settings;
         return new JoinResult(
             JoinStatus.Joined, _roomId, _roomType, entityId, settings.TickRateHz, settings.SnapshotEveryTicks,
-            _runtime.Tick, settings.MaxPlayers, seat.Token, seat.Generation, settings.ReconnectGraceSeconds, resumed, Options);
+            _runtime.Tick, settings.MaxPlayers, seat.Token, seat.Generation, settings.ReconnectGraceSeconds, resumed, Options,
+            seat.Role, _runtime.ViewOf(entityId));
     }
 
     /// <summary>Frees a seat: the entity leaves the game and the slot opens for new players.</summary>
@@ -509,8 +522,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         if (steps > 0 && clock.IsSnapshotDue(runtime.Tick, runtime.Settings.SnapshotEveryTicks))
         {
             var serverTimeMs = (uint)clock.ServerTimeMs(now);
-            var snapshot = runtime.WriteSnapshots(serverTimeMs);
-            var frame = new SnapshotFrame(snapshot.Tick, snapshot.Keyframe, snapshot.Delta, snapshot.BaseTick, runtime.StreamId);
+            var frame = ToFrame(runtime.WriteSnapshots(serverTimeMs), runtime.StreamId);
             snapshotBytes = frame.Bytes.Length;
             _metrics.SnapshotWritten(_roomType, frame.Bytes.Length);
             _observers.Notify(o => o.OnSnapshot(frame));
@@ -518,6 +530,15 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         if (steps > 0)
         {
             _live.Record(now, Stopwatch.GetTimestamp() - now, snapshotBytes);
+            if (snapshotBytes > 0)
+            {
+                // After the snapshot (and the events) of the tick that asked for them.
+                ActOnGameRequests(runtime);
+            }
+            if (_closed)
+            {
+                return Task.CompletedTask;
+            }
         }
         RecordTick(steps, now, advance.Lateness);
         if (_seatSweep.TryRun(now))
@@ -535,6 +556,52 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         return Task.CompletedTask;
     }
 
+    private static SnapshotFrame ToFrame(RoomSnapshot snapshot, long stream)
+    {
+        var first = snapshot.Views[0];
+        ViewFrame[]? others = null;
+        if (snapshot.Views.Length > 1)
+        {
+            others = new ViewFrame[snapshot.Views.Length - 1];
+            for (var i = 1; i < snapshot.Views.Length; i++)
+            {
+                var v = snapshot.Views[i];
+                others[i - 1] = new ViewFrame(v.View, v.Keyframe, v.Delta, v.Events);
+            }
+        }
+        var own = snapshot.PlayerEvents?.Select(p => new PlayerEventsFrame(p.EntityId, p.Events)).ToArray();
+        return new SnapshotFrame(snapshot.Tick, first.Keyframe, first.Delta, snapshot.BaseTick, stream, first.View, first.Events, others, own);
+    }
+
+    /// <summary>The game kicked players or ended the room during the tick: done now, after the tick's snapshot went out.</summary>
+    private void ActOnGameRequests(RoomRuntime runtime)
+    {
+        foreach (var (entityId, reason) in runtime.TakeKicks())
+        {
+            if (_seats.Find(entityId) is not { } seat)
+            {
+                continue;
+            }
+            var generation = seat.Generation;
+            _observers.Notify(o => o.OnKicked(entityId, generation, reason));
+            Log.Kicked(_logger, _roomId, seat.PlayerId, entityId, reason);
+            Release(entityId, "kicked");
+        }
+        if (runtime.CloseReason is { } closeReason && !_closed)
+        {
+            _ = EndAsync(closeReason);
+        }
+    }
+
+    /// <summary>The game ended the room: players are told why, the room is forgotten (nothing to restore) and deactivates.</summary>
+    private async Task EndAsync(string reason)
+    {
+        Close(reason, tellMatchmaker: true, gameReason: reason);
+        await _checkpoints.ForgetAsync().ConfigureAwait(true);
+        await ReleaseCodeAsync().ConfigureAwait(true);
+        DeactivateOnIdle();
+    }
+
     private RoomCheckpoint TakeCheckpoint(long now)
     {
         var runtime = _runtime!.SaveCheckpoint();
@@ -549,6 +616,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             Seed = _seed,
             Overrides = _config.Overrides,
             Options = _options,
+            NextEventSeq = runtime.NextEventSeq,
+            PendingEvents = [.. (runtime.PendingEvents ?? []).Select(e => new EventCheckpoint(e.Seq, e.Tick, e.Audience, e.TargetId, e.Payload))],
             SavedAt = DateTimeOffset.UtcNow,
             ServerTimeMs = _clock!.ServerTimeMs(now),
         };
@@ -631,7 +700,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
     }
 
-    private void Close(string reason, bool tellMatchmaker)
+    private void Close(string reason, bool tellMatchmaker, string? gameReason = null)
     {
         if (_closed)
         {
@@ -642,7 +711,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         _closeTimer?.Dispose();
         if (_runtime is not null)
         {
-            _observers.Notify(o => o.OnRoomClosed(_roomId));
+            _observers.Notify(o => o.OnRoomClosed(_roomId, gameReason));
             if (tellMatchmaker)
             {
                 _ = Matchmaker.RoomClosed(_roomId);
@@ -700,6 +769,12 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
 
         [LoggerMessage(13, LogLevel.Information, "Room {RoomId}: player {PlayerId} joined again and took their seat (entity {EntityId}, generation {Generation}) over from their other connection")]
         public static partial void SeatTakenOver(ILogger logger, string roomId, string playerId, int entityId, int generation);
+
+        [LoggerMessage(15, LogLevel.Information, "Room {RoomId}: the game refused player {PlayerId}: {Reason}")]
+        public static partial void JoinRefused(ILogger logger, string roomId, string playerId, string reason);
+
+        [LoggerMessage(16, LogLevel.Information, "Room {RoomId}: the game kicked player {PlayerId} (entity {EntityId}): {Reason}")]
+        public static partial void Kicked(ILogger logger, string roomId, string playerId, int entityId, string reason);
 
         [LoggerMessage(14, LogLevel.Warning, "Room {RoomId}: releasing its code failed; the code stays held until someone tries it")]
         public static partial void CodeReleaseFailed(ILogger logger, Exception ex, string roomId);

@@ -16,4 +16,6 @@ internal sealed class RoomSeat(string playerId, string token, int generation)
     public long LastHeldAt { get; set; }
     /// <summary>When the player was last seen connected, if they are gone (<see cref="Environment.TickCount64"/> ms).</summary>
     public long? DisconnectedAt { get; set; }
+    /// <summary>The role or team the game gave the player (repeated in the Welcome of a resume); null for none.</summary>
+    public string? Role { get; set; }
 }

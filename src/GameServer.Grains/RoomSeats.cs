@@ -156,7 +156,7 @@ internal sealed class RoomSeats
     {
         var seat = _seats.GetValueOrDefault(player.EntityId) ?? new RoomSeat("?", "", 1);
         return new SeatCheckpoint(player.EntityId, player.LastProcessedSeq, seat.PlayerId, seat.Token, seat.Generation,
-            seat.DisconnectedAt is { } since ? nowMs - since : null);
+            seat.DisconnectedAt is { } since ? nowMs - since : null, seat.Role, player.View);
     }
 
     /// <summary>Seats from a checkpoint another activation saved.</summary>
@@ -171,6 +171,7 @@ internal sealed class RoomSeats
                 // Older connections were closed before the checkpoint (a takeover closes them with 4004).
                 InputsFromGeneration = seat.Generation,
                 DisconnectedAt = seat.DisconnectedForMs is { } gone ? nowMs - gone : null,
+                Role = seat.Role,
             };
         }
     }

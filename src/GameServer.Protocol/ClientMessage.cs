@@ -14,7 +14,11 @@ public abstract record ClientMessage;
 /// Matchmaking criteria, e.g. <c>mode=duel</c>: only rooms with these values of the room type's declared properties
 /// (the others at their defaults) are filled, and a new room gets them. Null for the defaults.
 /// </param>
-public sealed record Join(string? RoomType, string? RoomId = null, IReadOnlyDictionary<string, string>? Properties = null) : ClientMessage;
+/// <param name="Options">
+/// Game-defined join options, one MessagePack value embedded as-is (e.g. <c>{"team": "red"}</c>); the game admits or
+/// refuses the player by them. Empty for none. At most <see cref="JoinOptions.MaxBytes"/> bytes.
+/// </param>
+public sealed record Join(string? RoomType, string? RoomId = null, IReadOnlyDictionary<string, string>? Properties = null, ReadOnlyMemory<byte> Options = default) : ClientMessage;
 
 /// <summary>
 /// Open a new room and take its first seat. A private room gets a short code (in the <see cref="Welcome"/>) that friends
@@ -23,11 +27,13 @@ public sealed record Join(string? RoomType, string? RoomId = null, IReadOnlyDict
 /// <param name="RoomType">The room type, e.g. <c>"arena"</c>.</param>
 /// <param name="Private">True for a room reachable only by its code.</param>
 /// <param name="Properties">The room's values of the type's declared properties (the others at their defaults); null for the defaults.</param>
-public sealed record Create(string RoomType, bool Private, IReadOnlyDictionary<string, string>? Properties = null) : ClientMessage;
+/// <param name="Options">Game-defined join options for the first seat, as for <see cref="Join.Options"/>.</param>
+public sealed record Create(string RoomType, bool Private, IReadOnlyDictionary<string, string>? Properties = null, ReadOnlyMemory<byte> Options = default) : ClientMessage;
 
 /// <summary>Join the room a friend created, by the code its <see cref="Welcome"/> showed them.</summary>
 /// <param name="Code">The room code, e.g. <c>"K7QX2M"</c>; letters are matched case-insensitively.</param>
-public sealed record JoinByCode(string Code) : ClientMessage;
+/// <param name="Options">Game-defined join options, as for <see cref="Join.Options"/>.</param>
+public sealed record JoinByCode(string Code, ReadOnlyMemory<byte> Options = default) : ClientMessage;
 
 /// <summary>One player input. Inputs are applied at the next tick boundary in <see cref="Seq"/> order.</summary>
 /// <param name="Seq">Client sequence number, starting at 1 and increasing by one per input.</param>

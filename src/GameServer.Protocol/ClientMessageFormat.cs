@@ -27,24 +27,37 @@ internal static class ClientMessageFormat
                 writer.Write(ping.ClientTimeMs);
                 break;
             case Join join:
-                // Two fields unless there are criteria, so a plain Join is byte for byte what it was before them.
-                FrameFormat.WriteHeader(ref writer, MessageType.Join, join.Properties is null ? 2 : 3);
+                // Two fields unless there are criteria or options, so a plain Join is byte for byte what it was before them.
+                var joinFields = !join.Options.IsEmpty ? 4 : join.Properties is null ? 2 : 3;
+                FrameFormat.WriteHeader(ref writer, MessageType.Join, joinFields);
                 writer.Write(join.RoomType);
                 writer.Write(join.RoomId);
-                if (join.Properties is not null)
+                if (joinFields > 2)
                 {
                     FrameFormat.WriteStringMap(ref writer, join.Properties);
                 }
+                if (joinFields > 3)
+                {
+                    EmbeddedValue.Write(ref writer, join.Options.Span);
+                }
                 break;
             case Create create:
-                FrameFormat.WriteHeader(ref writer, MessageType.Create, 3);
+                FrameFormat.WriteHeader(ref writer, MessageType.Create, create.Options.IsEmpty ? 3 : 4);
                 writer.Write(create.RoomType);
                 writer.Write(create.Private);
                 FrameFormat.WriteStringMap(ref writer, create.Properties);
+                if (!create.Options.IsEmpty)
+                {
+                    EmbeddedValue.Write(ref writer, create.Options.Span);
+                }
                 break;
             case JoinByCode byCode:
-                FrameFormat.WriteHeader(ref writer, MessageType.JoinByCode, 1);
+                FrameFormat.WriteHeader(ref writer, MessageType.JoinByCode, byCode.Options.IsEmpty ? 1 : 2);
                 writer.Write(byCode.Code);
+                if (!byCode.Options.IsEmpty)
+                {
+                    EmbeddedValue.Write(ref writer, byCode.Options.Span);
+                }
                 break;
             case Leave:
                 FrameFormat.WriteHeader(ref writer, MessageType.Leave, 0);
@@ -95,21 +108,21 @@ internal static class ClientMessageFormat
                 var roomType = count > 0 ? FrameFormat.ReadString(ref reader) : null;
                 var roomId = count > 1 ? FrameFormat.ReadString(ref reader) : null;
                 var criteria = count > 2 ? FrameFormat.ReadStringMap(ref reader) : null;
-                message = new Join(roomType, roomId, criteria);
-                known = 3;
+                message = new Join(roomType, roomId, criteria, count > 3 ? ReadOptions(ref reader) : default);
+                known = 4;
                 break;
             case MessageType.Create:
                 // A missing or nil room type reads as null; the edge refuses it naming the field.
                 var createType = count > 0 ? FrameFormat.ReadString(ref reader) : null;
                 var isPrivate = count > 1 && reader.ReadBoolean();
                 var properties = count > 2 ? FrameFormat.ReadStringMap(ref reader) : null;
-                message = new Create(createType!, isPrivate, properties);
-                known = 3;
+                message = new Create(createType!, isPrivate, properties, count > 3 ? ReadOptions(ref reader) : default);
+                known = 4;
                 break;
             case MessageType.JoinByCode:
                 var code = count > 0 ? FrameFormat.ReadString(ref reader) : null;
-                message = new JoinByCode(code!);
-                known = 1;
+                message = new JoinByCode(code!, count > 1 ? ReadOptions(ref reader) : default);
+                known = 2;
                 break;
             case MessageType.Leave:
                 message = new Leave();
@@ -131,5 +144,15 @@ internal static class ClientMessageFormat
         }
         FrameFormat.SkipExtraFields(ref reader, count, known);
         return message;
+    }
+
+    /// <summary>Join options: one well-formed MessagePack value (nil reads as none); the edge checks the size limit.</summary>
+    private static ReadOnlyMemory<byte> ReadOptions(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return default;
+        }
+        return EmbeddedValue.ReadChecked(ref reader).ToArray();
     }
 }

@@ -30,6 +30,9 @@ public static class CloseCode
     /// </summary>
     public const int SessionTakenOver = 4004;
 
+    /// <summary>The game removed the player from its room (the close reason is the game's); do not reconnect to that seat.</summary>
+    public const int Kicked = 4005;
+
     /// <summary>True for closes after which a client should reconnect and resume: drops, drains, restarts, overload.</summary>
     public static bool ShouldReconnect(int? code) => code switch
     {

@@ -34,6 +34,9 @@ public static class ErrorCode
     /// <summary>Too many wrong room codes from this connection or address; wait before trying again.</summary>
     public const int TooManyCodeGuesses = 16;
 
+    /// <summary>The game refused the join (e.g. a full team, a game in progress); the message is the game's reason.</summary>
+    public const int JoinRefused = 17;
+
     /// <summary>The constant's name for a code (e.g. 5 → "RoomFull"), or the number itself for a code this version does not know.</summary>
     public static string Name(int code) => code switch
     {
@@ -52,6 +55,7 @@ public static class ErrorCode
         ResumeRejected => nameof(ResumeRejected),
         RoomCodeUnknown => nameof(RoomCodeUnknown),
         TooManyCodeGuesses => nameof(TooManyCodeGuesses),
+        JoinRefused => nameof(JoinRefused),
         _ => code.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

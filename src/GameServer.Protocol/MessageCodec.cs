@@ -176,7 +176,7 @@ public static class MessageCodec
 
     private static bool IsServerType(int type) =>
         type is MessageType.Welcome or MessageType.Snapshot or MessageType.Pong or MessageType.Error or MessageType.Left
-            or MessageType.SettingsChanged or MessageType.Delta;
+            or MessageType.SettingsChanged or MessageType.Delta or MessageType.Events;
 
     private static string Name(int type) => type switch
     {
@@ -195,6 +195,7 @@ public static class MessageCodec
         MessageType.Left => nameof(MessageType.Left),
         MessageType.SettingsChanged => nameof(MessageType.SettingsChanged),
         MessageType.Delta => nameof(MessageType.Delta),
+        MessageType.Events => nameof(MessageType.Events),
         _ => "message",
     };
 

@@ -26,4 +26,7 @@ public static class MessageType
 
     /// <summary>gameserver.v2 only: a snapshot as the change from the one before it.</summary>
     public const int Delta = 16;
+
+    /// <summary>The game's events of a snapshot's tick, sent right after that snapshot (see <see cref="Events"/>).</summary>
+    public const int Events = 17;
 }

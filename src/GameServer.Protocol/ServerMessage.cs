@@ -21,6 +21,8 @@ public abstract record ServerMessage;
 /// <param name="ReconnectGraceSeconds">How long the room keeps the seat after a disconnect; resume within it.</param>
 /// <param name="RoomCode">A private room's code, for friends to join by (<see cref="JoinByCode"/>); null for a public room.</param>
 /// <param name="Properties">The room's values of its type's declared properties (e.g. <c>mode</c>); null when the type declares none.</param>
+/// <param name="Role">The role or team the game gave the player when it admitted them (e.g. <c>"red"</c>); null for none.</param>
+/// <param name="View">The view group whose state the player is sent (hidden information); 0 in games where everyone sees everything.</param>
 public sealed record Welcome(
     string PlayerId,
     string RoomId,
@@ -34,7 +36,9 @@ public sealed record Welcome(
     bool Resumed = false,
     int ReconnectGraceSeconds = 0,
     string? RoomCode = null,
-    IReadOnlyDictionary<string, string>? Properties = null) : ServerMessage;
+    IReadOnlyDictionary<string, string>? Properties = null,
+    string? Role = null,
+    int View = 0) : ServerMessage;
 
 /// <summary>
 /// The room's authoritative state after a tick. Serialized once per room per tick and sent as the same bytes to every player.
@@ -72,8 +76,9 @@ public sealed record Error(int Code, string Message) : ServerMessage;
 
 /// <summary>The player is no longer in a room (after <see cref="Leave"/>, or when the room closed).</summary>
 /// <param name="RoomId">The room left.</param>
-/// <param name="Reason">Why: <c>"left"</c>, <c>"room-closed"</c>.</param>
-public sealed record Left(string RoomId, string Reason) : ServerMessage;
+/// <param name="Reason">Why: <c>"left"</c>, <c>"room-closed"</c>, <c>"room-ended"</c> (the game ended the room).</param>
+/// <param name="Message">For <c>"room-ended"</c>, the game's words (e.g. <c>"Red wins 5–3."</c>); null otherwise.</param>
+public sealed record Left(string RoomId, string Reason, string? Message = null) : ServerMessage;
 
 /// <summary>
 /// The room's tick settings changed (a designer tuned them live): from <see cref="Tick"/> on, ticks and snapshots come
@@ -107,3 +112,18 @@ public sealed record Delta(long Tick, long BaseTick, uint ServerTimeMs, AckDelta
 /// in the base starts from 0 and is appended) and those in <see cref="Removed"/> (gone).
 /// </summary>
 public readonly record struct AckDelta(uint Step, ReadOnlyMemory<long> Changes, ReadOnlyMemory<uint> Removed);
+
+/// <summary>
+/// The game's events for one player since the previous snapshot (a kill, a goal, a chat line, "round over"), sent right
+/// after the snapshot of <see cref="Tick"/>. Events are numbered room-wide in the order the game emitted them; a player
+/// receives the ones meant for everyone, for their view and for them, each once, in that order.
+/// </summary>
+/// <param name="Tick">The tick of the snapshot these follow.</param>
+/// <param name="Items">The events, in increasing <see cref="GameEvent.Seq"/>.</param>
+public sealed record Events(long Tick, IReadOnlyList<GameEvent> Items) : ServerMessage;
+
+/// <summary>One game event.</summary>
+/// <param name="Seq">Room-wide event number, from 1; a restored room carries the count on (see docs/protocol.md, Events).</param>
+/// <param name="Tick">The tick the event happened in; its snapshot is at or before <see cref="Events.Tick"/>.</param>
+/// <param name="Payload">The game's event, one MessagePack value embedded as-is.</param>
+public readonly record struct GameEvent(long Seq, long Tick, ReadOnlyMemory<byte> Payload);

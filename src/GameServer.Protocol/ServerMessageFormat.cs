@@ -1,3 +1,4 @@
+using System.Buffers;
 using MessagePack;
 
 namespace GameServer.Protocol;
@@ -26,7 +27,7 @@ internal static class ServerMessageFormat
                 break;
             case Welcome welcome:
                 // Eleven fields for a public room of a type without properties: byte for byte the welcome of before rooms had them.
-                var fields = welcome.Properties is not null ? 13 : welcome.RoomCode is not null ? 12 : 11;
+                var fields = welcome.Role is not null || welcome.View != 0 ? 15 : welcome.Properties is not null ? 13 : welcome.RoomCode is not null ? 12 : 11;
                 FrameFormat.WriteHeader(ref writer, MessageType.Welcome, fields);
                 writer.Write(welcome.PlayerId);
                 writer.Write(welcome.RoomId);
@@ -47,6 +48,11 @@ internal static class ServerMessageFormat
                 {
                     FrameFormat.WriteStringMap(ref writer, welcome.Properties);
                 }
+                if (fields > 13)
+                {
+                    writer.Write(welcome.Role);
+                    writer.Write(welcome.View);
+                }
                 break;
             case Pong pong:
                 FrameFormat.WriteHeader(ref writer, MessageType.Pong, 2);
@@ -59,9 +65,25 @@ internal static class ServerMessageFormat
                 writer.Write(error.Message);
                 break;
             case Left left:
-                FrameFormat.WriteHeader(ref writer, MessageType.Left, 2);
+                FrameFormat.WriteHeader(ref writer, MessageType.Left, left.Message is null ? 2 : 3);
                 writer.Write(left.RoomId);
                 writer.Write(left.Reason);
+                if (left.Message is not null)
+                {
+                    writer.Write(left.Message);
+                }
+                break;
+            case Events events:
+                FrameFormat.WriteHeader(ref writer, MessageType.Events, 2);
+                writer.Write(events.Tick);
+                writer.WriteArrayHeader(events.Items.Count);
+                foreach (var item in events.Items)
+                {
+                    writer.WriteArrayHeader(3);
+                    writer.Write(item.Seq);
+                    writer.Write(item.Tick);
+                    EmbeddedValue.Write(ref writer, item.Payload.Span);
+                }
                 break;
             case SettingsChanged settings:
                 FrameFormat.WriteHeader(ref writer, MessageType.SettingsChanged, 4);
@@ -106,10 +128,12 @@ internal static class ServerMessageFormat
                 var graceSeconds = count > 10 ? reader.ReadInt32() : 0;
                 var roomCode = count > 11 ? FrameFormat.ReadString(ref reader) : null;
                 var roomProperties = count > 12 ? FrameFormat.ReadStringMap(ref reader) : null;
+                var role = count > 13 ? FrameFormat.ReadString(ref reader) : null;
+                var view = count > 14 ? reader.ReadInt32() : 0;
                 message = new Welcome(
                     playerId!, roomId!, roomType!, entityId, tickRateHz, snapshotEveryTicks, currentTick, resumeToken!, maxPlayers, resumed, graceSeconds,
-                    roomCode, roomProperties);
-                known = 13;
+                    roomCode, roomProperties, role, view);
+                known = 15;
                 break;
             case MessageType.Pong:
                 var clientTimeMs = count > 0 ? reader.ReadDouble() : 0;
@@ -126,7 +150,12 @@ internal static class ServerMessageFormat
             case MessageType.Left:
                 var leftRoom = count > 0 ? FrameFormat.ReadString(ref reader) : null;
                 var reason = count > 1 ? FrameFormat.ReadString(ref reader) : null;
-                message = new Left(leftRoom!, reason!);
+                var leftMessage = count > 2 ? FrameFormat.ReadString(ref reader) : null;
+                message = new Left(leftRoom!, reason!, leftMessage);
+                known = 3;
+                break;
+            case MessageType.Events:
+                message = ReadEvents(ref reader, count);
                 known = 2;
                 break;
             case MessageType.SettingsChanged:
@@ -142,5 +171,29 @@ internal static class ServerMessageFormat
         }
         FrameFormat.SkipExtraFields(ref reader, count, known);
         return message;
+    }
+
+    private static Events ReadEvents(ref MessagePackReader reader, int count)
+    {
+        var snapshotTick = count > 0 ? reader.ReadInt64() : 0;
+        var items = new List<GameEvent>();
+        if (count > 1 && !reader.TryReadNil())
+        {
+            var n = reader.ReadArrayHeader();
+            for (var i = 0; i < n; i++)
+            {
+                var fields = reader.ReadArrayHeader();
+                if (fields < 3)
+                {
+                    throw new MessagePackSerializationException($"An event needs 3 fields [seq, tick, payload], got {fields}.");
+                }
+                var seq = reader.ReadInt64();
+                var tick = reader.ReadInt64();
+                var payload = EmbeddedValue.ReadChecked(ref reader).ToArray();
+                FrameFormat.SkipExtraFields(ref reader, fields, 3);
+                items.Add(new GameEvent(seq, tick, payload));
+            }
+        }
+        return new Events(snapshotTick, items);
     }
 }

@@ -8,6 +8,8 @@ namespace GameServer.Simulation;
 /// </summary>
 public abstract class GameRoom<TInput> : IGameRoom
 {
+    public virtual JoinDecision OnJoinRequest(in JoinRequest request) => JoinDecision.Accept();
+
     public abstract void OnJoin(int entityId);
 
     public abstract void OnLeave(int entityId);
@@ -27,6 +29,10 @@ public abstract class GameRoom<TInput> : IGameRoom
     public virtual IReadOnlyDictionary<string, string>? Metadata => null;
 
     public virtual bool TryWriteDelta(ReadOnlyMemory<byte> previousState, ref MessagePackWriter writer) => false;
+
+    public virtual void WriteViewState(int view, ref MessagePackWriter writer) => WriteState(ref writer);
+
+    public virtual bool TryWriteViewDelta(int view, ReadOnlyMemory<byte> previousState, ref MessagePackWriter writer) => TryWriteDelta(previousState, ref writer);
 
     public virtual void OnDispose()
     {

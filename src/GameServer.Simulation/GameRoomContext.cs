@@ -12,6 +12,9 @@ public sealed record GameRoomContext(string RoomId, int Seed, RoomSettings Setti
     /// <summary>The room's values of <see cref="IGame.Properties"/> (every declared one); empty for games without properties.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Events, kicks and closing the room (see <see cref="RoomControl"/>). One per room: give a new room a new one.</summary>
+    public RoomControl Room { get; init; } = new();
+
     /// <summary>
     /// A deterministic random source for this room, seeded with <see cref="Seed"/>. Its state cannot be saved, so after a
     /// restore it starts again from the seed; prefer <see cref="CreateGameRandom"/>.

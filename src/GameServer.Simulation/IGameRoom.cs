@@ -9,6 +9,13 @@ namespace GameServer.Simulation;
 /// </summary>
 public interface IGameRoom
 {
+    /// <summary>
+    /// A player asks to join, with the game-defined options their client sent: admit them (into a view, with a role) or
+    /// refuse them with a reason they will read. Called before <see cref="OnJoin"/> for the same entity id, only while
+    /// the room has a free seat; not called for resumes or restores. Admits everyone into view 0 by default.
+    /// </summary>
+    JoinDecision OnJoinRequest(in JoinRequest request) => JoinDecision.Accept();
+
     /// <summary>A player joined; create their entity. <paramref name="entityId"/> is unique within the room.</summary>
     void OnJoin(int entityId);
 
@@ -36,6 +43,20 @@ public interface IGameRoom
     /// default) to send full states only; whatever was written is then discarded.
     /// </summary>
     bool TryWriteDelta(ReadOnlyMemory<byte> previousState, ref MessagePackWriter writer) => false;
+
+    /// <summary>
+    /// Writes the state the players of <paramref name="view"/> may see, as exactly one MessagePack value: for hidden
+    /// information (a team's fog of war, a player's hand). Called once per snapshot for each view that has players,
+    /// and its bytes go to each of them unchanged. By default every view sees <see cref="WriteState"/>.
+    /// </summary>
+    void WriteViewState(int view, ref MessagePackWriter writer) => WriteState(ref writer);
+
+    /// <summary>
+    /// <see cref="TryWriteDelta"/> for one view: how <paramref name="view"/>'s state changed since
+    /// <paramref name="previousState"/>, the bytes <see cref="WriteViewState"/> wrote for that view at the previous
+    /// snapshot. By default <see cref="TryWriteDelta"/>.
+    /// </summary>
+    bool TryWriteViewDelta(int view, ReadOnlyMemory<byte> previousState, ref MessagePackWriter writer) => TryWriteDelta(previousState, ref writer);
 
     /// <summary>
     /// A designer changed the room's settings or tunables (values already validated against

@@ -12,24 +12,30 @@ namespace GameServer.Simulation;
 public sealed class RoomRuntime
 {
     private readonly IGameRoom _game;
+    private readonly RoomControl _control;
     private readonly List<PlayerSlot> _players = new();
     private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(512);
     private readonly ArrayBufferWriter<byte> _deltaBuffer = new(256);
+    private readonly List<int> _views = new(1);
     private uint[] _acks = new uint[16];
 
-    // The previous snapshot, which the next delta is written against: its frame, where its game state starts, its acks.
-    private byte[]? _baseFrame;
-    private int _baseStateOffset;
+    // The previous snapshot, which the next delta is written against: per view its frame and where its game state
+    // starts (views are few: a list beats a dictionary), and its acks.
+    private List<(int View, byte[] Frame, int StateOffset)>? _bases;
     private uint[] _baseAcks = new uint[16];
     private int _baseAckCount;
     private long _baseTick;
     private int _nextEntityId = 1;
 
-    public RoomRuntime(IGameRoom game, RoomSettings settings)
+    /// <param name="game">The room's game.</param>
+    /// <param name="settings">The room's settings.</param>
+    /// <param name="control">The <see cref="GameRoomContext.Room"/> the game was created with (its events, kicks and close); null for a game that uses none.</param>
+    public RoomRuntime(IGameRoom game, RoomSettings settings, RoomControl? control = null)
     {
         ArgumentNullException.ThrowIfNull(game);
         ArgumentNullException.ThrowIfNull(settings);
         _game = game;
+        _control = control ?? new RoomControl();
         Settings = settings;
     }
 
@@ -65,7 +71,7 @@ public sealed class RoomRuntime
     {
         ArgumentNullException.ThrowIfNull(settings);
         Settings = settings;
-        _baseFrame = null;
+        _bases = null;
     }
 
     /// <summary>Applies new settings and tells the game its tunables; call at a tick boundary.</summary>
@@ -76,17 +82,39 @@ public sealed class RoomRuntime
         _game.OnSettingsChanged(settings, tunables);
     }
 
-    /// <summary>Adds a player and returns their entity id, or null when the room is full.</summary>
-    public int? Join()
+    /// <summary>Adds a player the game admits without options and returns their entity id, or null when the room is full or the game refused.</summary>
+    public int? Join() => Join("", default) is { Status: JoinOutcomeStatus.Joined } joined ? joined.EntityId : null;
+
+    /// <summary>
+    /// Asks the game to admit <paramref name="playerId"/> with their join <paramref name="options"/> (see
+    /// <see cref="IGameRoom.OnJoinRequest"/>) and, if it does, adds them in the view it chose.
+    /// </summary>
+    public JoinOutcome Join(string playerId, ReadOnlyMemory<byte> options)
     {
+        ArgumentNullException.ThrowIfNull(playerId);
         if (IsFull)
         {
-            return null;
+            return new JoinOutcome(JoinOutcomeStatus.Full, 0, 0, null, null);
         }
-        var slot = new PlayerSlot(_nextEntityId++, Settings.InputQueueCapacity);
+        var entityId = _nextEntityId;
+        _control.EventTick = Tick + 1;
+        var decision = _game.OnJoinRequest(new JoinRequest(entityId, playerId, options));
+        if (!decision.Accepted)
+        {
+            return new JoinOutcome(JoinOutcomeStatus.Refused, 0, 0, null, decision.Reason);
+        }
+        _nextEntityId++;
+        var slot = new PlayerSlot(entityId, Settings.InputQueueCapacity) { View = decision.View };
         _players.Add(slot);
         _game.OnJoin(slot.EntityId);
-        return slot.EntityId;
+        return new JoinOutcome(JoinOutcomeStatus.Joined, entityId, decision.View, decision.Role, null);
+    }
+
+    /// <summary>The view a player was admitted into (0 if not in the room).</summary>
+    public int ViewOf(int entityId)
+    {
+        var index = IndexOf(entityId);
+        return index < 0 ? 0 : _players[index].View;
     }
 
     /// <summary>Removes a player; false if they were not in the room.</summary>
@@ -98,6 +126,7 @@ public sealed class RoomRuntime
             return false;
         }
         _players.RemoveAt(index);
+        _control.EventTick = Tick + 1;
         _game.OnLeave(entityId);
         return true;
     }
@@ -146,6 +175,7 @@ public sealed class RoomRuntime
     /// <summary>One fixed step: every player's queued inputs in sequence order, then the game step.</summary>
     public void Step()
     {
+        _control.EventTick = Tick + 1; // inputs and the step produce tick + 1
         foreach (var player in _players)
         {
             player.SortQueue();
@@ -171,7 +201,14 @@ public sealed class RoomRuntime
         }
         Tick++;
         _game.Step((float)Settings.TickInterval.TotalSeconds, Tick);
+        _control.EventTick = Tick + 1;
     }
+
+    /// <summary>The players the game kicked since the last call (<see cref="RoomControl.Kick"/>); the owner removes them.</summary>
+    public (int EntityId, string Reason)[] TakeKicks() => _control.TakeKicks();
+
+    /// <summary>Why the game closed the room (<see cref="RoomControl.Close"/>), or null while it has not.</summary>
+    public string? CloseReason => _control.CloseReason;
 
     /// <summary>True when the current tick is one a snapshot is sent for.</summary>
     public bool IsSnapshotTick => Tick % Settings.SnapshotEveryTicks == 0;
@@ -180,9 +217,10 @@ public sealed class RoomRuntime
     public byte[] WriteSnapshot(uint serverTimeMs) => WriteSnapshots(serverTimeMs).Keyframe;
 
     /// <summary>
-    /// Serializes the current state once in full and, when the game writes deltas and there was a previous snapshot
-    /// in this stream, once as the change from that one. Every player gets one of the two, unchanged: the delta if the
-    /// previous snapshot reached them, else the full one.
+    /// Serializes the current state once per view in full and, when the game writes deltas and the view was in the
+    /// previous snapshot of this stream, once as the change from that one; then the game's events since the previous
+    /// snapshot, once per view (and once more for each player with events of their own). Every player gets one of
+    /// their view's two forms, unchanged: the delta if the previous snapshot reached them, else the full one.
     /// </summary>
     public RoomSnapshot WriteSnapshots(uint serverTimeMs)
     {
@@ -191,38 +229,41 @@ public sealed class RoomRuntime
         {
             _acks = new uint[pairs * 2];
         }
+        _views.Clear();
         for (var i = 0; i < _players.Count; i++)
         {
             _acks[2 * i] = (uint)_players[i].EntityId;
             _acks[(2 * i) + 1] = _players[i].LastProcessedSeq;
-        }
-        var acks = _acks.AsSpan(0, pairs);
-        _snapshotBuffer.ResetWrittenCount();
-        var writer = new MessagePackWriter(_snapshotBuffer);
-        SnapshotFormatter.WriteFrameHeader(ref writer, Tick, serverTimeMs, acks);
-        writer.Flush();
-        var stateOffset = _snapshotBuffer.WrittenCount;
-        _game.WriteState(ref writer);
-        writer.Flush();
-        var keyframe = _snapshotBuffer.WrittenSpan.ToArray();
-
-        byte[]? delta = null;
-        var baseTick = 0L;
-        if (_baseFrame is not null)
-        {
-            _deltaBuffer.ResetWrittenCount();
-            var deltaWriter = new MessagePackWriter(_deltaBuffer);
-            DeltaFormatter.WriteFrameHeader(ref deltaWriter, Tick, _baseTick, serverTimeMs, _baseAcks.AsSpan(0, _baseAckCount), acks);
-            if (_game.TryWriteDelta(_baseFrame.AsMemory(_baseStateOffset), ref deltaWriter))
+            if (!_views.Contains(_players[i].View))
             {
-                deltaWriter.Flush();
-                delta = _deltaBuffer.WrittenSpan.ToArray();
-                baseTick = _baseTick;
+                _views.Add(_players[i].View);
             }
         }
+        if (_views.Count == 0)
+        {
+            _views.Add(0);
+        }
+        _views.Sort();
+        var acks = _acks.AsSpan(0, pairs);
+        var views = new ViewSnapshot[_views.Count];
+        var bases = new List<(int View, byte[] Frame, int StateOffset)>(_views.Count);
+        for (var v = 0; v < _views.Count; v++)
+        {
+            var view = _views[v];
+            _snapshotBuffer.ResetWrittenCount();
+            var writer = new MessagePackWriter(_snapshotBuffer);
+            SnapshotFormatter.WriteFrameHeader(ref writer, Tick, serverTimeMs, acks);
+            writer.Flush();
+            var stateOffset = _snapshotBuffer.WrittenCount;
+            _game.WriteViewState(view, ref writer);
+            writer.Flush();
+            var keyframe = _snapshotBuffer.WrittenSpan.ToArray();
+            views[v] = new ViewSnapshot(view, keyframe, WriteDelta(view, serverTimeMs, acks), null);
+            bases.Add((view, keyframe, stateOffset));
+        }
+        var baseTick = _bases is null ? 0 : _baseTick;
 
-        _baseFrame = keyframe;
-        _baseStateOffset = stateOffset;
+        _bases = bases;
         _baseTick = Tick;
         if (_baseAcks.Length < pairs)
         {
@@ -230,7 +271,83 @@ public sealed class RoomRuntime
         }
         acks.CopyTo(_baseAcks);
         _baseAckCount = pairs;
-        return new RoomSnapshot(Tick, keyframe, delta, baseTick);
+
+        var playerEvents = WriteEvents(views);
+        return new RoomSnapshot(Tick, views, baseTick, playerEvents);
+    }
+
+    /// <summary>The delta frame of <paramref name="view"/> against its previous snapshot, or null when there is none to write.</summary>
+    private byte[]? WriteDelta(int view, uint serverTimeMs, ReadOnlySpan<uint> acks)
+    {
+        if (_bases is null)
+        {
+            return null;
+        }
+        foreach (var (baseView, frame, stateOffset) in _bases)
+        {
+            if (baseView != view)
+            {
+                continue;
+            }
+            _deltaBuffer.ResetWrittenCount();
+            var writer = new MessagePackWriter(_deltaBuffer);
+            DeltaFormatter.WriteFrameHeader(ref writer, Tick, _baseTick, serverTimeMs, _baseAcks.AsSpan(0, _baseAckCount), acks);
+            if (!_game.TryWriteViewDelta(view, frame.AsMemory(stateOffset), ref writer))
+            {
+                return null;
+            }
+            writer.Flush();
+            return _deltaBuffer.WrittenSpan.ToArray();
+        }
+        return null; // the view's first players arrived since: they start from the full state
+    }
+
+    /// <summary>
+    /// Puts the events emitted since the previous snapshot into each view's frame (<paramref name="views"/> are filled
+    /// in) and returns the frames of players who have events of their own: each holds everything that player gets, in order.
+    /// </summary>
+    private PlayerEvents[]? WriteEvents(ViewSnapshot[] views)
+    {
+        var pending = _control.PendingEvents;
+        if (pending.Count == 0)
+        {
+            return null;
+        }
+        for (var v = 0; v < views.Length; v++)
+        {
+            var view = views[v].View;
+            views[v] = views[v] with { Events = EncodeEvents(pending, e => e.Target.Audience != EventAudience.Player && e.Target.Reaches(view, 0)) };
+        }
+        List<PlayerEvents>? own = null;
+        foreach (var player in _players)
+        {
+            var entityId = player.EntityId;
+            var view = player.View;
+            var hasOwn = false;
+            foreach (var e in pending)
+            {
+                hasOwn |= e.Target.Audience == EventAudience.Player && e.Target.Id == entityId;
+            }
+            if (hasOwn)
+            {
+                (own ??= new()).Add(new PlayerEvents(entityId, EncodeEvents(pending, e => e.Target.Reaches(view, entityId))!));
+            }
+        }
+        _control.ClearPending();
+        return own?.ToArray();
+    }
+
+    private byte[]? EncodeEvents(IReadOnlyList<PendingEvent> pending, Func<PendingEvent, bool> reaches)
+    {
+        var items = new List<GameEvent>();
+        foreach (var e in pending)
+        {
+            if (reaches(e))
+            {
+                items.Add(new GameEvent(e.Seq, e.Tick, e.Payload));
+            }
+        }
+        return items.Count == 0 ? null : MessageCodec.Encode(new Events(Tick, items));
     }
 
     /// <summary>Everything needed to continue this room later, possibly in another process: tick, players' progress, game state.</summary>
@@ -239,28 +356,48 @@ public sealed class RoomRuntime
         var players = new PlayerProgress[_players.Count];
         for (var i = 0; i < players.Length; i++)
         {
-            players[i] = new PlayerProgress(_players[i].EntityId, _players[i].LastProcessedSeq);
+            players[i] = new PlayerProgress(_players[i].EntityId, _players[i].LastProcessedSeq, _players[i].View);
         }
         var buffer = new ArrayBufferWriter<byte>(256);
         var writer = new MessagePackWriter(buffer);
         _game.SaveState(ref writer);
         writer.Flush();
-        return new RuntimeCheckpoint(Tick, _nextEntityId, players, buffer.WrittenSpan.ToArray());
+        var events = _control.PendingEvents
+            .Select(e => new SavedEvent(e.Seq, e.Tick, (int)e.Target.Audience, e.Target.Id, e.Payload))
+            .ToArray();
+        return new RuntimeCheckpoint(Tick, _nextEntityId, players, buffer.WrittenSpan.ToArray())
+        {
+            NextEventSeq = _control.NextEventSeq,
+            PendingEvents = events,
+        };
     }
 
     /// <summary>
-    /// A runtime continuing from <paramref name="checkpoint"/>: same tick, same entities with their last processed input
-    /// sequences (so acknowledgements and sequence checks carry on), and the game's saved state. Queued inputs are not kept.
+    /// A runtime continuing from <paramref name="checkpoint"/>: same tick, same entities with their views and last
+    /// processed input sequences (so acknowledgements and sequence checks carry on), the game's saved state, and the
+    /// events not yet sent with their numbers (so none is lost or numbered twice). Queued inputs are not kept.
     /// </summary>
-    public static RoomRuntime Restore(IGameRoom game, RoomSettings settings, RuntimeCheckpoint checkpoint)
+    public static RoomRuntime Restore(IGameRoom game, RoomSettings settings, RuntimeCheckpoint checkpoint, RoomControl? control = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var runtime = new RoomRuntime(game, settings) { Tick = checkpoint.Tick };
+        var runtime = new RoomRuntime(game, settings, control) { Tick = checkpoint.Tick };
         foreach (var player in checkpoint.Players)
         {
-            runtime._players.Add(new PlayerSlot(player.EntityId, settings.InputQueueCapacity) { LastProcessedSeq = player.LastProcessedSeq });
+            runtime._players.Add(new PlayerSlot(player.EntityId, settings.InputQueueCapacity) { LastProcessedSeq = player.LastProcessedSeq, View = player.View });
         }
         runtime._nextEntityId = Math.Max(checkpoint.NextEntityId, checkpoint.Players.Select(p => p.EntityId + 1).DefaultIfEmpty(1).Max());
+        runtime._control.NextEventSeq = Math.Max(1, checkpoint.NextEventSeq);
+        foreach (var e in checkpoint.PendingEvents ?? [])
+        {
+            var target = (EventAudience)e.Audience switch
+            {
+                EventAudience.View => EventTarget.ToView(e.TargetId),
+                EventAudience.Player => EventTarget.ToPlayer(e.TargetId),
+                _ => EventTarget.Everyone,
+            };
+            runtime._control.AddRestored(new PendingEvent(e.Seq, e.Tick, target, e.Payload));
+        }
+        runtime._control.EventTick = checkpoint.Tick + 1;
         var reader = new MessagePackReader(checkpoint.GameState);
         game.RestoreState(ref reader);
         return runtime;
@@ -291,6 +428,9 @@ public sealed class RoomRuntime
         public int EntityId { get; } = entityId;
 
         public uint LastProcessedSeq { get; set; }
+
+        /// <summary>The view the game admitted the player into.</summary>
+        public int View { get; init; }
 
         public int QueueCount { get; private set; }
 
@@ -353,19 +493,57 @@ public sealed class RoomRuntime
     private readonly record struct QueuedInput(uint Seq, ReadOnlyMemory<byte> Payload);
 }
 
-/// <summary>One snapshot of a room, serialized once in each form (see <see cref="RoomRuntime.WriteSnapshots"/>).</summary>
+/// <summary>One snapshot of a room, serialized once per view in each form (see <see cref="RoomRuntime.WriteSnapshots"/>).</summary>
 /// <param name="Tick">The tick the state results from.</param>
-/// <param name="Keyframe">The full <c>Snapshot</c> frame.</param>
-/// <param name="Delta">The <c>Delta</c> frame against the snapshot of <paramref name="BaseTick"/>, or null when there is none.</param>
-/// <param name="BaseTick">The tick of the previous snapshot, which <paramref name="Delta"/> applies to.</param>
-public readonly record struct RoomSnapshot(long Tick, byte[] Keyframe, byte[]? Delta, long BaseTick);
+/// <param name="Views">Each view's frames, by increasing view; one (view 0) for a public game.</param>
+/// <param name="BaseTick">The tick of the previous snapshot, which the views' deltas apply to.</param>
+/// <param name="PlayerEvents">Event frames of players who have events of their own (they get these instead of their view's).</param>
+public readonly record struct RoomSnapshot(long Tick, ViewSnapshot[] Views, long BaseTick, PlayerEvents[]? PlayerEvents = null)
+{
+    /// <summary>The first view's full <c>Snapshot</c> frame (the only view of a public game).</summary>
+    public byte[] Keyframe => Views[0].Keyframe;
 
-/// <summary>One player's place in a room's input stream.</summary>
-public readonly record struct PlayerProgress(int EntityId, uint LastProcessedSeq);
+    /// <summary>The first view's <c>Delta</c> frame, or null.</summary>
+    public byte[]? Delta => Views[0].Delta;
+}
+
+/// <summary>One view's frames of a snapshot.</summary>
+/// <param name="View">The view.</param>
+/// <param name="Keyframe">The full <c>Snapshot</c> frame.</param>
+/// <param name="Delta">The <c>Delta</c> frame against the view's previous snapshot, or null when there is none.</param>
+/// <param name="Events">The <c>Events</c> frame for the view's players, or null when none happened.</param>
+public readonly record struct ViewSnapshot(int View, byte[] Keyframe, byte[]? Delta, byte[]? Events);
+
+/// <summary>The <c>Events</c> frame of one player who has events of their own: everything they get, in order.</summary>
+public readonly record struct PlayerEvents(int EntityId, byte[] Events);
+
+/// <summary>One player's place in a room's input stream, and the view the game admitted them into.</summary>
+public readonly record struct PlayerProgress(int EntityId, uint LastProcessedSeq, int View = 0);
+
+/// <summary>An event saved in a checkpoint before its snapshot was sent.</summary>
+public sealed record SavedEvent(long Seq, long Tick, int Audience, int TargetId, byte[] Payload);
 
 /// <summary>A <see cref="RoomRuntime"/>'s saved state (see <see cref="RoomRuntime.SaveCheckpoint"/>).</summary>
 /// <param name="Tick">The tick the state is the result of.</param>
 /// <param name="NextEntityId">The entity id the next joining player gets.</param>
-/// <param name="Players">Every player's entity and last processed input sequence.</param>
+/// <param name="Players">Every player's entity, view and last processed input sequence.</param>
 /// <param name="GameState">The game's <see cref="IGameRoom.SaveState"/> bytes.</param>
-public sealed record RuntimeCheckpoint(long Tick, int NextEntityId, PlayerProgress[] Players, byte[] GameState);
+public sealed record RuntimeCheckpoint(long Tick, int NextEntityId, PlayerProgress[] Players, byte[] GameState)
+{
+    /// <summary>The number the next event gets.</summary>
+    public long NextEventSeq { get; init; } = 1;
+
+    /// <summary>Events emitted after the last snapshot before the save: sent after the restored room's first snapshot.</summary>
+    public SavedEvent[]? PendingEvents { get; init; }
+}
+
+/// <summary>Whether a join succeeded (<see cref="RoomRuntime.Join(string, ReadOnlyMemory{byte})"/>).</summary>
+public enum JoinOutcomeStatus
+{
+    Joined,
+    Full,
+    Refused,
+}
+
+/// <summary>The result of a join: the entity, view and role, or why not.</summary>
+public readonly record struct JoinOutcome(JoinOutcomeStatus Status, int EntityId, int View, string? Role, string? Reason);

@@ -29,7 +29,23 @@ public sealed class SnapshotCollector : IRoomObserver
         return Task.CompletedTask;
     }
 
-    public Task OnRoomClosed(string roomId) => Task.CompletedTask;
+    /// <summary>Every room close, with the game's reason when the game ended the room.</summary>
+    public ConcurrentQueue<(string RoomId, string? Reason)> Closed { get; } = new();
+
+    public Task OnRoomClosed(string roomId, string? reason = null)
+    {
+        Closed.Enqueue((roomId, reason));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every kick: entity, generation, reason.</summary>
+    public ConcurrentQueue<(int EntityId, int Generation, string Reason)> Kicks { get; } = new();
+
+    public Task OnKicked(int entityId, int generation, string reason)
+    {
+        Kicks.Enqueue((entityId, generation, reason));
+        return Task.CompletedTask;
+    }
 
     /// <summary>Every (entity, generation) the room said was resumed.</summary>
     public ConcurrentQueue<(int EntityId, int Generation)> SeatsResumed { get; } = new();
