@@ -123,6 +123,53 @@ public sealed class TagGameSocketTests(HostFixture host)
         Assert.True(await movingOther, "the other player was still getting snapshots after the kick");
     }
 
+    [Fact]
+    public async Task WhenATeamReachesTheWinningScore_TheGameEndsTheRoom_AndEveryPlayerGetsLeftWithTheResult()
+    {
+        await using var red = await TagSocketAsync();
+        await using var blue = await TagSocketAsync();
+        var (code, redWelcome) = await CreateAsync(red, "red");
+        await SetTunablesAsync(redWelcome.RoomId, new { winScore = 1 });
+        var blueWelcome = Assert.IsType<Welcome>(await blue.AskAsync(new JoinByCode(code, TeamOptions("blue"))));
+
+        // Red hunts first: both head for the middle, then for each other once in sight, until red tags blue.
+        var endings = await Task.WhenAll(ChaseUntilLeftAsync(red, redWelcome.EntityId), ChaseUntilLeftAsync(blue, blueWelcome.EntityId));
+
+        foreach (var (left, events) in endings)
+        {
+            Assert.Equal(("room-ended", "Red wins 1–0."), (left.Reason, left.Message));
+            Assert.Contains(events, e => Kind(e) == "tag");
+            Assert.Equal("over", Kind(events[^1]));
+        }
+    }
+
+    /// <summary>Steers the player towards the nearest visible enemy (or the middle) until the room ends; its Left and events.</summary>
+    private static async Task<(Left Left, List<GameEvent> Events)> ChaseUntilLeftAsync(RoomSocket socket, int self)
+    {
+        var events = new List<GameEvent>();
+        var seq = 0u;
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            switch (await socket.ReceiveAsync().WaitAsync(bound.Token))
+            {
+                case Snapshot snapshot:
+                    var entities = TagState.Read(snapshot.GameState);
+                    var me = entities.Single(e => e.Id == self);
+                    var (tx, ty) = entities.Where(e => e.Team != me.Team).Select(e => ((double)e.X, (double)e.Y)).DefaultIfEmpty((200, 200)).First();
+                    var (dx, dy) = (tx - me.X, ty - me.Y);
+                    var length = Math.Max(1, Math.Sqrt((dx * dx) + (dy * dy)));
+                    await socket.SendAsync(new Input(++seq, snapshot.Tick, MessagePackSerializer.Serialize(new[] { (float)(dx / length), (float)(dy / length) })));
+                    break;
+                case Events batch:
+                    events.AddRange(batch.Items);
+                    break;
+                case Left left:
+                    return (left, events);
+            }
+        }
+    }
+
     private async Task<RoomSocket> TagSocketAsync()
     {
         var socket = await RoomSocket.ConnectAsync(host.WebSocketUri, host.Host.NewToken());
