@@ -439,6 +439,37 @@ public class TagGameTests
         Assert.True(kicks > 0, "The script leaves some players idle, so some should be kicked after the restore.");
     }
 
+    [Fact]
+    public void RestoreState_FromACheckpointSavedBeforeAKickOrCloseWasCarriedOut_AsksForThemAgain()
+    {
+        // Kicks and the close are asked of the runtime, whose checkpoint does not keep them: the game asks again.
+        var tunables = new Dictionary<string, double> { ["winScore"] = 1, ["idleKickSeconds"] = 1, ["sightRadius"] = 0 };
+        var (runtime, _) = Create(tunables: tunables);
+        var red = runtime.Join("r", TeamOption("red")).EntityId;
+        var blue = runtime.Join("b", TeamOption("blue")).EntityId;
+        StepFor(runtime, 20); // 1 s without input: both kicked
+        Assert.Equal(new[] { (red, "Idle for 1 s."), (blue, "Idle for 1 s.") }, runtime.TakeKicks());
+        var kicked = runtime.SaveCheckpoint(); // before the owner removed them
+
+        var (kickContext, kickRoom) = NewRoom(seed: 1, tunables);
+        var afterKick = RoomRuntime.Restore(kickRoom, Settings, kicked, kickContext.Room);
+        afterKick.Step();
+        Assert.Equal(new[] { (red, "Idle for 1 s."), (blue, "Idle for 1 s.") }, afterKick.TakeKicks());
+
+        var (endRuntime, endRoom) = Create(tunables: tunables);
+        var r = endRuntime.Join("r", TeamOption("red")).EntityId;
+        var b = endRuntime.Join("b", TeamOption("blue")).EntityId;
+        Place(endRoom, r, 20, 20);
+        Place(endRoom, b, 21, 20);
+        endRuntime.Step(); // red wins 1–0
+        Assert.Equal("Red wins 1–0.", endRuntime.CloseReason);
+        var (endContext, restoredRoom) = NewRoom(seed: 1, tunables);
+        var afterEnd = RoomRuntime.Restore(restoredRoom, Settings, endRuntime.SaveCheckpoint(), endContext.Room);
+        Assert.Null(afterEnd.CloseReason);
+        afterEnd.Step();
+        Assert.Equal("Red wins 1–0.", afterEnd.CloseReason);
+    }
+
     // ---- Tunables ----
 
     [Fact]

@@ -160,7 +160,10 @@ internal sealed class TagRoom : GameRoom<ArenaInput>
     {
         if (_over)
         {
-            return; // the room closes at the end of the tick that ended the game
+            // The room closes at the end of the tick that ended the game. Asking again (Close keeps the first reason)
+            // covers a room restored from a checkpoint saved before its owner acted on the close.
+            _control.Close(ResultText());
+            return;
         }
         var distance = _tunables.Speed * dtSeconds;
         foreach (var player in _players)
@@ -239,7 +242,9 @@ internal sealed class TagRoom : GameRoom<ArenaInput>
     }
 
     // [randomState, hunting, swaps, swapElapsedSeconds, scoreRed, scoreBlue, over, [player, …], seenByRed, seenByBlue],
-    // each player [id, team, x, y, dx, dy, idleSeconds, kicked]; everything a restored room needs to go on identically.
+    // each player [id, team, x, y, dx, dy, idleSeconds]; everything a restored room needs to go on identically. Kick
+    // marks are left out on purpose: a checkpoint may be saved before the owner removed a kicked player (pending kicks
+    // are not in the runtime's checkpoint), and the restored room then kicks them again at its first step.
     public override void SaveState(ref MessagePackWriter writer)
     {
         writer.WriteArrayHeader(10);
@@ -253,7 +258,7 @@ internal sealed class TagRoom : GameRoom<ArenaInput>
         writer.WriteArrayHeader(_players.Count);
         foreach (var player in _players)
         {
-            writer.WriteArrayHeader(8);
+            writer.WriteArrayHeader(7);
             writer.Write(player.EntityId);
             writer.Write(player.Team);
             writer.Write(player.X);
@@ -261,7 +266,6 @@ internal sealed class TagRoom : GameRoom<ArenaInput>
             writer.Write(player.Dx);
             writer.Write(player.Dy);
             writer.Write(player.IdleSeconds);
-            writer.Write(player.Kicked);
         }
         foreach (var seen in _seen)
         {
@@ -290,9 +294,9 @@ internal sealed class TagRoom : GameRoom<ArenaInput>
         var count = reader.ReadArrayHeader();
         for (var i = 0; i < count; i++)
         {
-            if (reader.ReadArrayHeader() != 8)
+            if (reader.ReadArrayHeader() != 7)
             {
-                throw new MessagePackSerializationException("A tag checkpoint player must have 8 fields.");
+                throw new MessagePackSerializationException("A tag checkpoint player must have 7 fields.");
             }
             _players.Add(new Player(reader.ReadInt32(), reader.ReadInt32())
             {
@@ -301,7 +305,6 @@ internal sealed class TagRoom : GameRoom<ArenaInput>
                 Dx = reader.ReadSingle(),
                 Dy = reader.ReadSingle(),
                 IdleSeconds = reader.ReadDouble(),
-                Kicked = reader.ReadBoolean(),
             });
         }
         foreach (var seen in _seen)
@@ -391,15 +394,20 @@ internal sealed class TagRoom : GameRoom<ArenaInput>
 
     private void End(int winner)
     {
-        _over = true;
+        _over = true; // a game ends at the first team to reach the win score, so the winner has the higher score
         var over = BeginEvent(4, "over");
         over.Write(winner);
         over.Write(_scoreRed);
         over.Write(_scoreBlue);
         Emit(EventTarget.Everyone, ref over);
-        var (won, lost) = winner == Red ? (_scoreRed, _scoreBlue) : (_scoreBlue, _scoreRed);
-        var name = winner == Red ? "Red" : "Blue";
-        _control.Close(string.Create(CultureInfo.InvariantCulture, $"{name} wins {won}–{lost}."));
+        _control.Close(ResultText());
+    }
+
+    /// <summary>"Red wins 10–7.": the winner (the team with more tags) and its score first.</summary>
+    private string ResultText()
+    {
+        var (name, won, lost) = _scoreRed >= _scoreBlue ? ("Red", _scoreRed, _scoreBlue) : ("Blue", _scoreBlue, _scoreRed);
+        return string.Create(CultureInfo.InvariantCulture, $"{name} wins {won}–{lost}.");
     }
 
     /// <summary>Tells <paramref name="team"/> about each enemy it sees now and did not see at the previous step.</summary>
