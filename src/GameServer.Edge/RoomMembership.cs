@@ -246,7 +246,7 @@ internal sealed partial class RoomMembership
         try
         {
             _seat.Seat(result.EntityId, result.Generation, result.View);
-            link = await _links.AttachAsync(result.RoomId, tickInterval, result.SnapshotEveryTicks, _session).ConfigureAwait(false);
+            link = await _links.AttachAsync(result.RoomId, tickInterval, result.SnapshotEveryTicks, _session, result.CurrentTick).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

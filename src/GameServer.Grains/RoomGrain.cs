@@ -519,7 +519,11 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         }
         _tickTimer?.Change(advance.NextDue, Timeout.InfiniteTimeSpan);
         var snapshotBytes = 0;
-        if (steps > 0 && clock.IsSnapshotDue(runtime.Tick, runtime.Settings.SnapshotEveryTicks))
+        // A kick or the room's end goes out after a snapshot, so the events before it reach the players first. Until an
+        // edge listens (a new room's first player is still subscribing), snapshots would reach nobody: the game's events
+        // wait for the first one that does.
+        var requests = runtime.HasGameRequests;
+        if (steps > 0 && (requests || clock.IsSnapshotDue(runtime.Tick, runtime.Settings.SnapshotEveryTicks)) && _observers.Count > 0)
         {
             var serverTimeMs = (uint)clock.ServerTimeMs(now);
             var frame = ToFrame(runtime.WriteSnapshots(serverTimeMs), runtime.StreamId);
@@ -530,9 +534,8 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         if (steps > 0)
         {
             _live.Record(now, Stopwatch.GetTimestamp() - now, snapshotBytes);
-            if (snapshotBytes > 0)
+            if (requests && (snapshotBytes > 0 || _observers.Count == 0))
             {
-                // After the snapshot (and the events) of the tick that asked for them.
                 ActOnGameRequests(runtime);
             }
             if (_closed)

@@ -22,6 +22,8 @@ public sealed class RoomControl
 
     internal string? CloseReason { get; private set; }
 
+    internal bool HasKicks => _kicks.Count > 0;
+
     internal IReadOnlyList<PendingEvent> PendingEvents => _pending;
 
     /// <summary>

@@ -207,6 +207,9 @@ public sealed class RoomRuntime
     /// <summary>The players the game kicked since the last call (<see cref="RoomControl.Kick"/>); the owner removes them.</summary>
     public (int EntityId, string Reason)[] TakeKicks() => _control.TakeKicks();
 
+    /// <summary>True when the game asked for a kick or to close the room and the owner has not acted on it yet.</summary>
+    public bool HasGameRequests => _control.HasKicks || _control.CloseReason is not null;
+
     /// <summary>Why the game closed the room (<see cref="RoomControl.Close"/>), or null while it has not.</summary>
     public string? CloseReason => _control.CloseReason;
 

@@ -105,10 +105,10 @@ public sealed class TagGameSocketTests(HostFixture host)
         await using var other = await TagSocketAsync();
         var (code, welcome) = await CreateAsync(idle, "red");
         Assert.IsType<Welcome>(await other.AskAsync(new JoinByCode(code, TeamOptions("blue"))));
-        await SetTunablesAsync(welcome.RoomId, new { idleKickSeconds = 1 });
-
         using var bound = new CancellationTokenSource(Wait.Timeout);
+        // The other player is busy before the limit drops to a second, so only the idle one is over it.
         var movingOther = KeepMovingAsync(other, bound.Token);
+        await SetTunablesAsync(welcome.RoomId, new { idleKickSeconds = 1 });
         var closed = await Record.ExceptionAsync(async () =>
         {
             while (true)
