@@ -38,7 +38,7 @@ internal sealed class EdgeMetrics
         var meter = meterFactory.Create(MeterName);
         _connections = meter.CreateUpDownCounter<long>("gameserver.edge.connections", "{connection}", "Open player WebSocket connections.");
         _closed = meter.CreateCounter<long>("gameserver.edge.connections.closed", "{connection}",
-            "Player connections ended, by reason: client_closed, lost, protocol_error, message_too_big, text_frame, slow_consumer, idle_timeout, rate_limited, drain, taken_over.");
+            "Player connections ended, by reason: client_closed, lost, protocol_error, message_too_big, text_frame, slow_consumer, idle_timeout, rate_limited, drain, taken_over, kicked.");
         _handshakeRejects = meter.CreateCounter<long>("gameserver.edge.handshake.rejects", "{request}",
             "Requests to the game endpoint refused before the WebSocket upgrade, by reason.");
         _inputsReceived = meter.CreateCounter<long>("gameserver.edge.inputs.received", "{input}", "Input messages received from players.");

@@ -97,4 +97,90 @@ public sealed class ConnectionSenderTests
         Assert.True(SpinWait.SpinUntil(() => socket.Sent.Count == 3, s_timeout));
         Assert.Equal(new byte[][] { [1], [9], [2] }, socket.Sent);
     }
+
+    [Fact]
+    public void EnqueueSnapshot_SendsTheSeatsViewThenItsEvents_BeforeControlMessagesQueuedMeanwhile()
+    {
+        using var metrics = new TestMetrics();
+        var socket = new StallingWebSocket { Stall = true };
+        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
+        // View 1 is the frame's first view, view 2 one of its others; entity 7 has events of its own.
+        var frame = new SnapshotFrame(5, [1], View: 1, Events: [11], OtherViews: [new ViewFrame(2, [2], null, [22])],
+            PlayerEvents: [new PlayerEventsFrame(7, [77])]);
+        sender.EnqueueSnapshot(frame, view: 2, entityId: 3);
+        sender.EnqueueControl([0xC1]); // while the snapshot's send is stuck
+        socket.Release();
+
+        Assert.True(SpinWait.SpinUntil(() => socket.Sent.Count == 3, s_timeout));
+        Assert.Equal([[2], [22], [0xC1]], socket.Sent);
+    }
+
+    [Theory]
+    [InlineData(1, 7, new byte[] { 1 }, new byte[] { 77 })] // the player's own frame holds all they get
+    [InlineData(1, 4, new byte[] { 1 }, new byte[] { 11 })]
+    [InlineData(2, 7, new byte[] { 2 }, new byte[] { 77 })]
+    public void EnqueueSnapshot_PicksTheViewsBytes_AndThePlayersOwnEventsWhenItHasAny(int view, int entityId, byte[] snapshot, byte[] events)
+    {
+        using var metrics = new TestMetrics();
+        var socket = new StallingWebSocket();
+        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
+        var frame = new SnapshotFrame(5, [1], View: 1, Events: [11], OtherViews: [new ViewFrame(2, [2], null, [22])],
+            PlayerEvents: [new PlayerEventsFrame(7, [77])]);
+
+        sender.EnqueueSnapshot(frame, view, entityId);
+
+        Assert.True(SpinWait.SpinUntil(() => socket.Sent.Count == 2, s_timeout));
+        Assert.Equal([snapshot, events], socket.Sent);
+    }
+
+    [Fact]
+    public void EnqueueSnapshot_ForAViewTheFrameDoesNotHave_SendsNothing()
+    {
+        using var metrics = new TestMetrics();
+        var socket = new StallingWebSocket();
+        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
+
+        sender.EnqueueSnapshot(new SnapshotFrame(5, [1], View: 1), view: 3, entityId: 1);
+        sender.EnqueueControl([0xC0]);
+
+        Assert.True(SpinWait.SpinUntil(() => socket.Sent.Count == 1, s_timeout));
+        Assert.Equal([[0xC0]], socket.Sent);
+    }
+
+    [Fact]
+    public void ASnapshotReplacedWhileASendIsStuck_KeepsItsEvents_WhichFollowTheNewerSnapshotInOrder()
+    {
+        using var metrics = new TestMetrics();
+        var socket = new StallingWebSocket { Stall = true };
+        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 100 }, metrics.Edge);
+
+        for (byte tick = 1; tick <= 4; tick++)
+        {
+            sender.EnqueueSnapshot(new SnapshotFrame(tick, [tick], Events: [(byte)(10 + tick)]));
+        }
+        socket.Release();
+
+        // 1 and its events went first; 2 and 3 were replaced by 4, but their events follow 4, in order.
+        Assert.True(SpinWait.SpinUntil(() => socket.Sent.Count == 6, s_timeout));
+        Assert.Equal([[1], [11], [4], [12], [13], [14]], socket.Sent);
+        Assert.Equal(2, sender.SnapshotsDropped);
+    }
+
+    [Fact]
+    public async Task TooManyEventsKeptFromReplacedSnapshots_CloseAsASlowConsumer()
+    {
+        using var metrics = new TestMetrics();
+        var socket = new StallingWebSocket { Stall = true };
+        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 100, MaxQueuedControlMessages = 2, CloseTimeoutMs = 10_000 }, metrics.Edge);
+
+        for (byte tick = 1; tick <= 6; tick++)
+        {
+            sender.EnqueueSnapshot(new SnapshotFrame(tick, [tick], Events: [(byte)(10 + tick)]));
+        }
+        socket.Release();
+        await sender.CloseSent.WaitAsync(s_timeout);
+
+        Assert.True(sender.ClosedAsSlowConsumer);
+        Assert.Equal(CloseCode.SlowConsumer, (int?)socket.CloseStatus);
+    }
 }

@@ -43,9 +43,16 @@ internal sealed class FakeGrains
         return grain;
     }
 
+    /// <summary>The join options the last Join or Open carried (their last argument).</summary>
+    public byte[]? LastJoinOptions { get; private set; }
+
     private object? OnGrainCall(string key, MethodInfo method, object?[] args)
     {
         Calls.Add($"{key}.{method.Name}");
+        if (method.Name is nameof(IRoomGrain.Join) or nameof(IRoomGrain.Open))
+        {
+            LastJoinOptions = (byte[]?)args[^1];
+        }
         return method.Name switch
         {
             nameof(IMatchmakerGrain.FindRoom) => Task.FromResult(FoundRooms.Count > 0 && FoundRooms.Dequeue() is { } roomId

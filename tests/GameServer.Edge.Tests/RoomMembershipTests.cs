@@ -55,6 +55,22 @@ public sealed class RoomMembershipTests : IDisposable
     }
 
     [Fact]
+    public async Task Join_TheGameRefuses_SaysJoinRefusedWithTheGamesReason_AndPassesTheOptionsOn()
+    {
+        _grains.FoundRooms.Enqueue("tag:r1");
+        _grains.Join = (roomId, _) => FakeGrains.Answer(JoinStatus.Refused, roomId) with { Reason = "Team red is full." };
+        byte[] options = [0x81, 0xA4, (byte)'t', (byte)'e', (byte)'a', (byte)'m', 0xA3, (byte)'r', (byte)'e', (byte)'d'];
+
+        await _membership.JoinAsync(new Join("tag", Options: options));
+
+        var error = SentError();
+        Assert.Equal(ErrorCode.JoinRefused, error.Code);
+        Assert.Equal("Team red is full.", error.Message);
+        Assert.Equal(options, _grains.LastJoinOptions);
+        Assert.Null(_seat.RoomId);
+    }
+
+    [Fact]
     public async Task JoinByType_ForAGameTheMatchmakerDoesNotKnow_SaysUnknownRoomType()
     {
         await _membership.JoinAsync(new Join("nosuchgame"));

@@ -21,6 +21,12 @@ internal sealed class RoomSocket : IAsyncDisposable
     /// <summary>Entity ids in the latest snapshot read.</summary>
     public IReadOnlyList<int> SeenEntities { get; private set; } = [];
 
+    /// <summary>How a snapshot's game state lists its entity ids: arena's layout unless a test of another game says otherwise.</summary>
+    public Func<ReadOnlyMemory<byte>, IReadOnlyList<int>> EntitiesOf { get; set; } = state => ArenaState.Read(state).Select(e => e.EntityId).ToArray();
+
+    /// <summary>The bytes of the latest frame read, exactly as they arrived.</summary>
+    public byte[] LastFrame { get; private set; } = [];
+
     public static async Task<RoomSocket> ConnectAsync(TestHost host, string playerId) => await ConnectAsync(host.WebSocketUri, host.NewToken(playerId));
 
     public static async Task<RoomSocket> ConnectAsync(Uri uri, string token, params string[] subProtocols)
@@ -68,6 +74,9 @@ internal sealed class RoomSocket : IAsyncDisposable
     /// <summary>How the server closed the connection, once it has.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
+    /// <summary>The reason the server gave with its close, once it has closed.</summary>
+    public string? CloseReason => _socket.CloseStatusDescription;
+
     public async Task<ServerMessage> ReceiveAsync()
     {
         var length = 0;
@@ -82,10 +91,11 @@ internal sealed class RoomSocket : IAsyncDisposable
         {
             throw new InvalidOperationException($"The server closed the connection: {(int?)_socket.CloseStatus} {_socket.CloseStatusDescription}");
         }
-        var message = MessageCodec.DecodeServer(_buffer.AsMemory(0, length).ToArray());
+        LastFrame = _buffer.AsMemory(0, length).ToArray();
+        var message = MessageCodec.DecodeServer(LastFrame);
         if (message is Snapshot snapshot)
         {
-            SeenEntities = ArenaState.Read(snapshot.GameState).Select(e => e.EntityId).ToArray();
+            SeenEntities = EntitiesOf(snapshot.GameState);
         }
         return message;
     }

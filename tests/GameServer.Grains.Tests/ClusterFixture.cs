@@ -31,6 +31,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(RoomStorage.Settings).AddMemoryGrainStorage(RoomStorage.Checkpoints);
             silo.Services.AddGame<ArenaGame>();
             silo.Services.AddGame<SlowTickGame>();
+            silo.Services.AddGame<ScriptedGame>();
             silo.Services.AddSingleton<ILoggerProvider>(_logs);
         });
         builder.ConfigureClient(client => client.Services.AddSingleton<ILoggerProvider>(_logs));

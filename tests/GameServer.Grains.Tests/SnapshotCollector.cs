@@ -14,10 +14,14 @@ public sealed class SnapshotCollector : IRoomObserver
 
     public IReadOnlyCollection<Snapshot> Snapshots => _snapshots;
 
+    /// <summary>Every frame as the room sent it (all views, events), in arrival order.</summary>
+    public ConcurrentQueue<SnapshotFrame> Frames { get; } = new();
+
     public IReadOnlyCollection<RoomSettingsNotice> SettingsNotices => _notices;
 
     public Task OnSnapshot(SnapshotFrame frame)
     {
+        Frames.Enqueue(frame);
         _snapshots.Enqueue((Snapshot)MessageCodec.DecodeServer(frame.Bytes));
         _arrived.Release();
         return Task.CompletedTask;

@@ -106,13 +106,13 @@ public class CodecEquivalenceTests
     /// A frame in what the rooms extension added after the rewrite (Create and JoinByCode, Join's criteria as field 2,
     /// Welcome's code and properties as fields 11 and 12): the pre-rewrite codec skipped or refused it, so the two cannot
     /// agree; MessageCodecTests cover it. The same holds for gameserver.v2's KeyframeRequest (8) and Delta (16),
-    /// which DeltaDocExampleTests and DeltaFormatterTests cover.
+    /// which DeltaDocExampleTests and DeltaFormatterTests cover, and for games' Events (17) and Left's message (field 2).
     /// Everything the earlier protocol could say must still decode the same.
     /// </summary>
     private static bool UsesRoomsExtension(byte[] frame)
     {
-        // [6, 7, 8 or 16, …] even when cut short (the reader refuses an array header with fewer bytes left than elements).
-        if (frame is [0x92, MessageType.Create or MessageType.JoinByCode or MessageType.KeyframeRequest or MessageType.Delta, ..])
+        // [6, 7, 8, 16 or 17, …] even when cut short (the reader refuses an array header with fewer bytes left than elements).
+        if (frame is [0x92, MessageType.Create or MessageType.JoinByCode or MessageType.KeyframeRequest or MessageType.Delta or MessageType.Events, ..])
         {
             return true;
         }
@@ -124,7 +124,7 @@ public class CodecEquivalenceTests
                 return false;
             }
             var type = reader.ReadInt32();
-            if (type is MessageType.Create or MessageType.JoinByCode or MessageType.KeyframeRequest or MessageType.Delta)
+            if (type is MessageType.Create or MessageType.JoinByCode or MessageType.KeyframeRequest or MessageType.Delta or MessageType.Events)
             {
                 return true;
             }
@@ -133,7 +133,7 @@ public class CodecEquivalenceTests
                 return false;
             }
             var fields = reader.ReadArrayHeader();
-            return (type == MessageType.Join && fields > 2) || (type == MessageType.Welcome && fields > 11);
+            return (type == MessageType.Join && fields > 2) || (type == MessageType.Welcome && fields > 11) || (type == MessageType.Left && fields > 2);
         }
         catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
         {
