@@ -70,8 +70,9 @@ public sealed class GameClient : IAsyncDisposable
     private long _lastEventSeq;
     private long _gameEventsReceived;
     private long _gameEventsDuplicated;
-    // The join options the current seat was taken with, sent again when a lost seat is rejoined.
-    private ReadOnlyMemory<byte> _joinOptions;
+    // The join options the current seat was taken with, sent again when a lost seat is rejoined. A copy, swapped whole:
+    // written by the joining thread, read by the reconnect loop.
+    private volatile byte[] _joinOptions = Array.Empty<byte>();
 
     /// <exception cref="ArgumentException">A <see cref="GameClientOptions.Reconnect"/> setting is out of range.</exception>
     public GameClient(GameClientOptions? options = null)
@@ -616,7 +617,7 @@ public sealed class GameClient : IAsyncDisposable
             var welcome = await WaitAsync(pending.Task, "welcome", cancellationToken).ConfigureAwait(false);
             if (OptionsOf(join) is { } options)
             {
-                _joinOptions = options;
+                _joinOptions = options.ToArray();
             }
             return welcome;
         }

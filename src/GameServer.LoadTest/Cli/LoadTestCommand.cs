@@ -33,7 +33,7 @@ internal sealed class LoadTestCommand
             --slo-max-recovery 5s --slo-max-game-time-lost 1s --slo-min-resumed 100
           gameserver-loadtest --spawn-server --churn --rooms 20 --warmup 2m --duration 30m    # soak: rooms open and close all along
           gameserver-loadtest --spawn-server --scenario private --property mode=duel --rooms 20 --players-per-room 2    # friends' private rooms
-          gameserver-loadtest --spawn-server --game tag --rooms 20 --players-per-room 6    # the tag game: teams, events, hidden information
+          gameserver-loadtest --spawn-server --game tag --rooms 20 --players-per-room 8    # the tag game: teams, events, hidden information
           gameserver-loadtest --spawn-server --rooms 50 --deltas off    # every snapshot in full (gameserver.v1): compare bytes/s with the default
 
         Failures: the bots reconnect and resume their seats by themselves (Client SDK). A drop they recover from is
