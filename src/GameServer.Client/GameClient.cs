@@ -65,6 +65,14 @@ public sealed class GameClient : IAsyncDisposable
     private bool _keyframeRequested;
     private long _deltasReceived;
     private long _keyframeRequests;
+    // Game events: the highest Seq raised in the current room (a new room starts again; a resume keeps it, so the
+    // events the server sends again after a reconnect are not raised twice). Touched only by the receive loop.
+    private long _lastEventSeq;
+    private long _gameEventsReceived;
+    private long _gameEventsDuplicated;
+    // The join options the current seat was taken with, sent again when a lost seat is rejoined. A copy, swapped whole:
+    // written by the joining thread, read by the reconnect loop.
+    private volatile byte[] _joinOptions = Array.Empty<byte>();
 
     /// <exception cref="ArgumentException">A <see cref="GameClientOptions.Reconnect"/> setting is out of range.</exception>
     public GameClient(GameClientOptions? options = null)
@@ -103,10 +111,20 @@ public sealed class GameClient : IAsyncDisposable
     public event Action<Error>? ErrorReceived;
 
     /// <summary>
-    /// The player is no longer in a room: the server said so (<c>"left"</c>, <c>"room-closed"</c>), or the seat could
-    /// not be resumed after a reconnect (<c>"resume-failed"</c>, after <see cref="ResumeFailed"/>).
+    /// The player is no longer in a room: the server said so (<c>"left"</c>, <c>"room-closed"</c>, or
+    /// <c>"room-ended"</c> when the game ended the room, with the game's words in <see cref="Left.Message"/>), the seat
+    /// could not be resumed after a reconnect (<c>"resume-failed"</c>, after <see cref="ResumeFailed"/>), or the game
+    /// removed the player (<c>"kicked"</c>, with the game's reason in <see cref="Left.Message"/>; <see cref="Closed"/>
+    /// follows with <see cref="CloseCode.Kicked"/>, and the client does not reconnect).
     /// </summary>
     public event Action<Left>? LeftRoom;
+
+    /// <summary>
+    /// One of the game's events (a tag, a goal, "round over") for this player, in the order the game emitted them,
+    /// after the snapshot of the tick it came with. Each is raised once per room: one the server sends again (after a
+    /// reconnect and resume) is dropped by its <see cref="GameEvent.Seq"/>. The payload is the game's MessagePack value.
+    /// </summary>
+    public event Action<GameEvent>? GameEventReceived;
 
     /// <summary>The room's tick rate, snapshot rate or capacity changed (a designer tuned it live); <see cref="Room"/> has the new values.</summary>
     public event Action<SettingsChanged>? SettingsChanged;
@@ -199,8 +217,20 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>The current room's welcome (the resumed one after a resume), or null when not in a room. Kept while reconnecting.</summary>
     public Welcome? Room => _welcome;
 
-    /// <summary>The current room's code when it is private (give it to friends for <see cref="JoinByCodeAsync"/>), else null.</summary>
+    /// <summary>The current room's code when it is private (give it to friends for <see cref="JoinByCodeAsync(string, CancellationToken)"/>), else null.</summary>
     public string? RoomCode => _welcome?.RoomCode;
+
+    /// <summary>The role or team the game gave this player in the current room (e.g. <c>"red"</c>), or null (none, or not in a room).</summary>
+    public string? Role => _welcome?.Role;
+
+    /// <summary>The view group whose state this player is sent in the current room (hidden information); 0 when everyone sees everything or not in a room.</summary>
+    public int View => _welcome?.View ?? 0;
+
+    /// <summary>Game events raised (<see cref="GameEventReceived"/>), over all rooms.</summary>
+    public long GameEventsReceived => Interlocked.Read(ref _gameEventsReceived);
+
+    /// <summary>Game events dropped because their <see cref="GameEvent.Seq"/> was not above the last one raised in the room (sent again after a resume).</summary>
+    public long GameEventsDuplicated => Interlocked.Read(ref _gameEventsDuplicated);
 
     /// <summary>The sequence number of the last input sent (0 before the first). Inputs dropped while reconnecting take no number.</summary>
     public uint LastSentSeq => (uint)Volatile.Read(ref _nextSeq);
@@ -328,9 +358,29 @@ public sealed class GameClient : IAsyncDisposable
         JoinCoreAsync(new Join(RequireRoomType(roomType), null, properties), cancellationToken);
 
     /// <summary>
+    /// Matchmakes into a public room of <paramref name="roomType"/> as <see cref="JoinAsync(string, IReadOnlyDictionary{string, string}, CancellationToken)"/>,
+    /// with join options for the game: one MessagePack value, at most <see cref="JoinOptions.MaxBytes"/> bytes, which
+    /// the game reads to place the player (e.g. a team) or to refuse them. A refusal throws
+    /// <see cref="GameServerException"/> with <see cref="ErrorCode.JoinRefused"/> and the game's reason in
+    /// <see cref="GameServerException.Reason"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="options"/> is over <see cref="JoinOptions.MaxBytes"/> bytes.</exception>
+    public Task<Welcome> JoinAsync(
+        string roomType, IReadOnlyDictionary<string, string>? properties, ReadOnlyMemory<byte> options, CancellationToken cancellationToken = default) =>
+        JoinCoreAsync(new Join(RequireRoomType(roomType), null, properties, JoinOptionsMap.Check(options, nameof(options))), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="JoinAsync(string, IReadOnlyDictionary{string, string}, ReadOnlyMemory{byte}, CancellationToken)"/>,
+    /// with string join options sent as a MessagePack map (e.g. <c>{ team: red }</c> for the tag game).
+    /// </summary>
+    public Task<Welcome> JoinAsync(
+        string roomType, IReadOnlyDictionary<string, string>? properties, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken = default) =>
+        JoinAsync(roomType, properties, JoinOptionsMap.Write(options, nameof(options)), cancellationToken);
+
+    /// <summary>
     /// Opens a new room of <paramref name="roomType"/> and seats the player in it. A private room is left out of
     /// matchmaking and the lobby; its <see cref="Welcome.RoomCode"/> (also <see cref="RoomCode"/>) is the 6-character code
-    /// friends pass to <see cref="JoinByCodeAsync"/>.
+    /// friends pass to <see cref="JoinByCodeAsync(string, CancellationToken)"/>.
     /// </summary>
     /// <param name="roomType">The room type, e.g. <c>arena</c>.</param>
     /// <param name="isPrivate">True for a room reached only by its code.</param>
@@ -341,19 +391,45 @@ public sealed class GameClient : IAsyncDisposable
         JoinCoreAsync(new Create(RequireRoomType(roomType), isPrivate, properties), cancellationToken);
 
     /// <summary>
-    /// Joins the room a friend's code leads to (<see cref="Welcome.RoomCode"/> from their <see cref="CreateRoomAsync"/>).
+    /// As <see cref="CreateRoomAsync(string, bool, IReadOnlyDictionary{string, string}, CancellationToken)"/>, with join
+    /// options for the first seat (one MessagePack value, at most <see cref="JoinOptions.MaxBytes"/> bytes; see
+    /// <see cref="JoinAsync(string, IReadOnlyDictionary{string, string}, ReadOnlyMemory{byte}, CancellationToken)"/>).
+    /// </summary>
+    public Task<Welcome> CreateRoomAsync(
+        string roomType, bool isPrivate, IReadOnlyDictionary<string, string>? properties, ReadOnlyMemory<byte> options, CancellationToken cancellationToken = default) =>
+        JoinCoreAsync(new Create(RequireRoomType(roomType), isPrivate, properties, JoinOptionsMap.Check(options, nameof(options))), cancellationToken);
+
+    /// <summary>As the other <c>CreateRoomAsync</c> with options, with string join options sent as a MessagePack map.</summary>
+    public Task<Welcome> CreateRoomAsync(
+        string roomType, bool isPrivate, IReadOnlyDictionary<string, string>? properties, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken = default) =>
+        CreateRoomAsync(roomType, isPrivate, properties, JoinOptionsMap.Write(options, nameof(options)), cancellationToken);
+
+    /// <summary>
+    /// Joins the room a friend's code leads to (<see cref="Welcome.RoomCode"/> from their <see cref="CreateRoomAsync(string, bool, IReadOnlyDictionary{string, string}, CancellationToken)"/>).
     /// Throws <see cref="GameServerException"/> with <see cref="ErrorCode.RoomCodeUnknown"/> when no open room has the
     /// code, <see cref="ErrorCode.RoomFull"/> when it is full, or <see cref="ErrorCode.TooManyCodeGuesses"/> after too
     /// many attempts (the server allows a few a minute).
     /// </summary>
-    public Task<Welcome> JoinByCodeAsync(string code, CancellationToken cancellationToken = default)
+    public Task<Welcome> JoinByCodeAsync(string code, CancellationToken cancellationToken = default) =>
+        JoinByCodeAsync(code, ReadOnlyMemory<byte>.Empty, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="JoinByCodeAsync(string, CancellationToken)"/>, with join options for the game (one MessagePack
+    /// value, at most <see cref="JoinOptions.MaxBytes"/> bytes; see
+    /// <see cref="JoinAsync(string, IReadOnlyDictionary{string, string}, ReadOnlyMemory{byte}, CancellationToken)"/>).
+    /// </summary>
+    public Task<Welcome> JoinByCodeAsync(string code, ReadOnlyMemory<byte> options, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(code))
         {
             throw new ArgumentException("Give the room's code, e.g. from the creator's Welcome.RoomCode.", nameof(code));
         }
-        return JoinCoreAsync(new JoinByCode(code), cancellationToken);
+        return JoinCoreAsync(new JoinByCode(code, JoinOptionsMap.Check(options, nameof(options))), cancellationToken);
     }
+
+    /// <summary>As the other <c>JoinByCodeAsync</c> with options, with string join options sent as a MessagePack map.</summary>
+    public Task<Welcome> JoinByCodeAsync(string code, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken = default) =>
+        JoinByCodeAsync(code, JoinOptionsMap.Write(options, nameof(options)), cancellationToken);
 
     /// <summary>Joins a specific room by id.</summary>
     public Task<Welcome> JoinRoomAsync(string roomId, CancellationToken cancellationToken = default) =>
@@ -515,8 +591,18 @@ public sealed class GameClient : IAsyncDisposable
     /// its code (matchmaking would never lead back to the friends in it), a public one by matchmaking with its
     /// properties (the same mode, not the room type's default).
     /// </summary>
-    private static ClientMessage RejoinMessage(Welcome lost) =>
-        lost.RoomCode is { } code ? new JoinByCode(code) : new Join(lost.RoomType, null, lost.Properties);
+    private ClientMessage RejoinMessage(Welcome lost) =>
+        lost.RoomCode is { } code ? new JoinByCode(code, _joinOptions) : new Join(lost.RoomType, null, lost.Properties, _joinOptions);
+
+    /// <summary>The join options a seat request carries (none for a join by room id or a resume).</summary>
+    private static ReadOnlyMemory<byte>? OptionsOf(ClientMessage join) => join switch
+    {
+        Join j => j.Options,
+        Create c => c.Options,
+        JoinByCode b => b.Options,
+        Resume => null, // the same seat: its options stay
+        _ => ReadOnlyMemory<byte>.Empty,
+    };
 
     private async Task<Welcome> JoinCoreAsync(ClientMessage join, CancellationToken cancellationToken)
     {
@@ -528,7 +614,12 @@ public sealed class GameClient : IAsyncDisposable
         try
         {
             await SendAsync(join, cancellationToken).ConfigureAwait(false);
-            return await WaitAsync(pending.Task, "welcome", cancellationToken).ConfigureAwait(false);
+            var welcome = await WaitAsync(pending.Task, "welcome", cancellationToken).ConfigureAwait(false);
+            if (OptionsOf(join) is { } options)
+            {
+                _joinOptions = options.ToArray();
+            }
+            return welcome;
         }
         finally
         {
@@ -779,6 +870,13 @@ public sealed class GameClient : IAsyncDisposable
         {
             // The app was leaving: do not take the seat back; the server releases it after the grace window.
             _welcome = null;
+        }
+        if ((int?)status == CloseCode.Kicked && _welcome is { } room)
+        {
+            // The game removed the player and freed the seat: there is nothing to resume (4005 is not reconnected from).
+            _welcome = null;
+            Interlocked.Exchange(ref _roomTick, -1);
+            Raise(LeftRoom, new Left(room.RoomId, "kicked", reason));
         }
         FailPending(status, reason);
     }
@@ -1078,6 +1176,9 @@ public sealed class GameClient : IAsyncDisposable
                 }
                 Raise(SettingsChanged, changed);
                 break;
+            case Events events:
+                OnEvents(events);
+                break;
             case Left left:
                 _welcome = null;
                 Interlocked.Exchange(ref _roomTick, -1);
@@ -1097,9 +1198,30 @@ public sealed class GameClient : IAsyncDisposable
             Interlocked.Exchange(ref _nextSeq, 0);
             Interlocked.Exchange(ref _roomTick, -1);
             _ackHistory.Clear();
+            _lastEventSeq = 0; // a new room numbers its events from 1
         }
         _welcome = welcome;
         State = ConnectionState.InRoom;
+    }
+
+    /// <summary>Raises each event of the frame that is newer than the last one raised in this room.</summary>
+    private void OnEvents(Events events)
+    {
+        if (_welcome is null)
+        {
+            return; // no room: the events of one just left
+        }
+        foreach (var item in events.Items)
+        {
+            if (item.Seq <= _lastEventSeq)
+            {
+                Interlocked.Increment(ref _gameEventsDuplicated);
+                continue;
+            }
+            _lastEventSeq = item.Seq;
+            Interlocked.Increment(ref _gameEventsReceived);
+            Raise(GameEventReceived, item);
+        }
     }
 
     private void ReadSnapshotLite(ReadOnlyMemory<byte> frame)

@@ -13,6 +13,8 @@ internal static class ArenaRun
         await using var client = new GameClient(new GameClientOptions { AccessToken = token, StateDelta = ArenaDelta.Instance });
         Snapshot? latest = null;
         client.SnapshotReceived += snapshot => latest = snapshot;
+        // The game's events (the arena sends none; other games do), one line each as they come.
+        client.GameEventReceived += gameEvent => Console.WriteLine(GameEventText.Format(gameEvent));
         await client.ConnectAsync(server, cancellationToken);
         var welcome = await client.JoinAsync("arena", cancellationToken);
         var start = await EntityAsync(() => latest, welcome.EntityId, cancellationToken);

@@ -46,8 +46,11 @@ internal sealed record LoadTestOptions
     /// </summary>
     public bool DeltaSnapshots { get; init; } = true;
 
-    /// <summary>Room type to matchmake into. Default "arena".</summary>
+    /// <summary>Room type to matchmake into. Default "arena" ("tag" with --game tag).</summary>
     public string RoomType { get; init; } = "arena";
+
+    /// <summary>The game the bots play (--game arena|tag): its join options. Default arena.</summary>
+    public Bots.GameKind Game { get; init; } = Bots.GameKind.Arena;
 
     /// <summary>
     /// How bots get into rooms (--scenario): matchmaking (the default), or private rooms, one per group of

@@ -94,11 +94,12 @@ public sealed class ClientRoomsTests(ClientRoomsTests.RoomsHost host) : IClassFi
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task WithRejoinAfterResumeFailure_ALostSeat_GoesBackByCodeToAPrivateRoom_AndByMatchmakingInTheSameModeToAPublicOne(bool privateRoom)
+    public async Task WithRejoinAfterResumeFailure_ALostSeat_GoesBackByCodeToAPrivateRoom_AndByMatchmakingInTheSameModeToAPublicOne_WithTheSameJoinOptions(bool privateRoom)
     {
         // A scripted server: the real one cannot be made to refuse a resume while the room stays open on demand.
         var rejoin = new TaskCompletionSource<ClientMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var duel = new Dictionary<string, string> { ["mode"] = "duel" };
+        var blue = new Dictionary<string, string> { ["team"] = "blue" };
         var welcome = new Welcome("p-test", "arena:test", ArenaGame, 3, 20, 1, 10, "t1", 2, ReconnectGraceSeconds: 30,
             RoomCode: privateRoom ? "ABC234" : null, Properties: duel);
         await using var server = await ScriptedServer.StartAsync(async (connection, index) =>
@@ -119,13 +120,16 @@ public sealed class ClientRoomsTests(ClientRoomsTests.RoomsHost host) : IClassFi
         });
         await using var client = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, Reconnect = { RejoinAfterResumeFailure = true } });
         await client.ConnectAsync(server.WebSocketUri);
-        _ = privateRoom ? await client.CreateRoomAsync(ArenaGame, isPrivate: true, duel) : await client.JoinAsync(ArenaGame, duel);
+        _ = privateRoom ? await client.CreateRoomAsync(ArenaGame, isPrivate: true, duel, blue) : await client.JoinAsync(ArenaGame, duel, blue);
 
         var sent = await rejoin.Task.WaitAsync(Wait.Timeout);
 
+        // The seat was taken with join options (a team): the rejoin asks with the same ones.
         if (privateRoom)
         {
-            Assert.Equal("ABC234", Assert.IsType<JoinByCode>(sent).Code);
+            var byCode = Assert.IsType<JoinByCode>(sent);
+            Assert.Equal("ABC234", byCode.Code);
+            Assert.Equal(blue, MessagePack.MessagePackSerializer.Deserialize<Dictionary<string, string>>(byCode.Options));
         }
         else
         {
@@ -133,6 +137,7 @@ public sealed class ClientRoomsTests(ClientRoomsTests.RoomsHost host) : IClassFi
             Assert.Equal(ArenaGame, join.RoomType);
             Assert.Null(join.RoomId);
             Assert.Equal("duel", Assert.IsAssignableFrom<IReadOnlyDictionary<string, string>>(join.Properties)["mode"]);
+            Assert.Equal(blue, MessagePack.MessagePackSerializer.Deserialize<Dictionary<string, string>>(join.Options));
         }
     }
 

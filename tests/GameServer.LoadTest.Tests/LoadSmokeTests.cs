@@ -131,6 +131,28 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task Run_GameTag_TeamsAreAcceptedAndTheGamesEventsAreCounted()
+    {
+        // A full tag room of 8 (its capacity), red and blue in turn: no join is refused; every player gets at least the game's welcome event
+        // (sent at the join, so in the ramp: the timeline, not the window, must show it).
+        var (exit, output) = await RunAsync(
+            "--spawn-server", "--server-port", "0", "--no-build", "--game", "tag", "--rooms", "1", "--players-per-room", "8",
+            "--ramp", "1s", "--warmup", "1s", "--duration", "3s", "--slo-p99-ms", "500", "--slo-min-snapshot-rate", "15");
+
+        Assert.True(exit == ExitCodes.Passed, $"exit code {exit}:{Environment.NewLine}{output}");
+        var result = ReadResult();
+        Assert.Equal(("tag", "tag"), (result.Settings.Game, result.Settings.RoomType));
+        Assert.Equal(0, result.Errors.Total);
+        Assert.Equal(0, result.Errors.JoinRefusals);
+        Assert.Equal(8, result.Summary.PlayersJoined);
+        Assert.Equal(1, result.Summary.RoomsJoined);
+        Assert.NotNull(result.Summary.GameEventsPerSecond);
+        Assert.True(result.Timeline.Sum(b => b.GameEventsPerSecond ?? 0) > 0, "the players' welcome events are counted");
+        Assert.Contains("game events:", output);
+        Assert.Contains("joins refused by the game: 0", output);
+    }
+
+    [Fact]
     public async Task Run_PrivateScenario_EachGroupPlaysInTheRoomItsFirstPlayerCreated()
     {
         // 3 groups of 4: every player's room is its group's (3 rooms, not more), reached by code, without an error;

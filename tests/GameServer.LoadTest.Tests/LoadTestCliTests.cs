@@ -35,6 +35,7 @@ public sealed class LoadTestCliTests
     [InlineData("--property", "=duel")]
     [InlineData("--property", "mode=")]
     [InlineData("--deltas", "maybe")]
+    [InlineData("--game", "chess")]
     public async Task Run_WithABadOption_ExitsWith2AndNamesTheProblem(string option, string value)
     {
         var output = new StringWriter();
@@ -85,7 +86,7 @@ public sealed class LoadTestCliTests
             "--server-port", "--server-cpus", "--bot-cpus", "--server-pid", "--server-management-url", "--plain", "--no-progress", "[default: 30s]", "[default: 60]", "Exit codes",
             "--token-key", "--token-issuer", "--token-audience", "[default: gameserver]", "GAMESERVER_TOKEN_KEY", "/auth/dev-token",
             "--slo-max-recovery", "--slo-max-game-time-lost", "--slo-min-resumed", "comma-separated", "--scenario", "[default: matchmade]", "--property", "name=value",
-            "--deltas", "on|off", "[default: on]" })
+            "--deltas", "on|off", "[default: on]", "--game", "arena|tag", "[default: arena]" })
         {
             Assert.Contains(expected, help);
         }
@@ -260,6 +261,22 @@ public sealed class LoadTestCliTests
 
         Assert.Equal(Bots.RoomScenario.Matchmade, options.Scenario);
         Assert.Empty(options.Properties);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "Arena", "arena")]
+    [InlineData(new[] { "--game", "arena" }, "Arena", "arena")]
+    [InlineData(new[] { "--game", "tag" }, "Tag", "tag")]
+    [InlineData(new[] { "--game", "tag", "--room-type", "tag-v2" }, "Tag", "tag-v2")] // a typed room type wins
+    public void Bind_Game_PicksTheRoomTypeUnlessOneIsGiven(string[] args, string game, string roomType)
+    {
+        var command = new LoadTestCommand(NoEnvironment);
+
+        var options = command.Bind(command.Root.Parse(args));
+
+        Assert.Equal(game, options.Game.ToString());
+        Assert.Equal(roomType, options.RoomType);
+        Assert.Empty(options.Validate());
     }
 
     [Fact]

@@ -119,6 +119,9 @@ internal sealed class Bot
     /// <summary>Deltas that did not follow the last snapshot, so a full one was asked for: the server's rule says never.</summary>
     public long KeyframeRequests => Client.KeyframeRequests;
 
+    /// <summary>The game's events this player received (each once; the SDK drops those sent again after a resume).</summary>
+    public long GameEvents => Client.GameEventsReceived;
+
     public long InputsSent => Interlocked.Read(ref _inputsSent);
 
     /// <summary>Inputs whose input→ack latency was measured.</summary>
@@ -362,7 +365,13 @@ internal sealed class Bot
         {
             return;
         }
-        ReportDisconnect("left:" + left.Reason, $"removed from room {left.RoomId}");
+        if (left.Reason == "room-ended")
+        {
+            // The game ended its room (tag: a round was won): the server worked as meant, so it is counted, not an error.
+            _measurements.RoomEnded();
+            return;
+        }
+        ReportDisconnect("left:" + left.Reason, $"removed from room {left.RoomId}" + (left.Message is { } why ? ": " + why : ""));
     }
 
     /// <summary>Raised only when the SDK stops for good: it gave up reconnecting, or the close code forbids retrying.</summary>

@@ -66,7 +66,7 @@ internal sealed class BotFleet
         {
             var r = _retired;
             long sent = r.InputsSent, acked = r.InputsAcked, snapshots = r.Snapshots, bytes = r.WireBytes, skipped = r.SkippedSends, unmeasurable = r.Unmeasurable;
-            long deltas = r.Deltas, keyframeRequests = r.KeyframeRequests;
+            long deltas = r.Deltas, keyframeRequests = r.KeyframeRequests, gameEvents = r.GameEvents;
             int inRoom = 0, joined = 0, errored = r.Errored;
             foreach (var bot in _bots)
             {
@@ -74,6 +74,7 @@ internal sealed class BotFleet
                 acked += bot.InputsAcked;
                 deltas += bot.Deltas;
                 keyframeRequests += bot.KeyframeRequests;
+                gameEvents += bot.GameEvents;
                 snapshots += bot.Snapshots;
                 bytes += bot.Client.WireBytesReceived;
                 skipped += bot.SkippedSends;
@@ -82,7 +83,7 @@ internal sealed class BotFleet
                 joined += bot.Joined ? 1 : 0;
                 errored += bot.Errored ? 1 : 0;
             }
-            return new FleetTotals(sent, acked, snapshots, bytes, inRoom, joined, errored, skipped, unmeasurable, deltas, keyframeRequests);
+            return new FleetTotals(sent, acked, snapshots, bytes, inRoom, joined, errored, skipped, unmeasurable, deltas, keyframeRequests, gameEvents);
         }
     }
 
@@ -219,6 +220,7 @@ internal sealed class BotFleet
         public long WireBytes;
         public long Deltas;
         public long KeyframeRequests;
+        public long GameEvents;
         public long SkippedSends;
         public long Unmeasurable;
         public long InputsDropped;
@@ -243,6 +245,7 @@ internal sealed class BotFleet
             WireBytes += bot.Client.WireBytesReceived;
             Deltas += bot.Deltas;
             KeyframeRequests += bot.KeyframeRequests;
+            GameEvents += bot.GameEvents;
             SkippedSends += bot.SkippedSends;
             Unmeasurable += bot.Unmeasurable;
             InputsDropped += bot.InputsDropped;

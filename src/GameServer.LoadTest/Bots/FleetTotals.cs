@@ -12,4 +12,5 @@ internal readonly record struct FleetTotals(
     long SkippedSends,
     long Unmeasurable,
     long Deltas,
-    long KeyframeRequests);
+    long KeyframeRequests,
+    long GameEvents = 0);

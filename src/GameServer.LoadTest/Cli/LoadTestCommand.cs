@@ -33,6 +33,7 @@ internal sealed class LoadTestCommand
             --slo-max-recovery 5s --slo-max-game-time-lost 1s --slo-min-resumed 100
           gameserver-loadtest --spawn-server --churn --rooms 20 --warmup 2m --duration 30m    # soak: rooms open and close all along
           gameserver-loadtest --spawn-server --scenario private --property mode=duel --rooms 20 --players-per-room 2    # friends' private rooms
+          gameserver-loadtest --spawn-server --game tag --rooms 20 --players-per-room 8    # the tag game: teams, events, hidden information
           gameserver-loadtest --spawn-server --rooms 50 --deltas off    # every snapshot in full (gameserver.v1): compare bytes/s with the default
 
         Failures: the bots reconnect and resume their seats by themselves (Client SDK). A drop they recover from is
@@ -88,9 +89,16 @@ internal sealed class LoadTestCommand
 
     private readonly Option<string> _roomType = new("--room-type")
     {
-        Description = "Room type to matchmake into (join-or-create).",
-        DefaultValueFactory = _ => "arena",
+        Description = "Room type to matchmake into (join-or-create). [default: the --game's, arena or tag]",
         HelpName = "type",
+    };
+
+    private readonly Option<string> _game = new("--game")
+    {
+        Description = "The game the bots play: arena, or tag (room type tag; bots join with the join option team, red and blue in turn, "
+            + "and move as arena bots do). The report counts the game events received per second and the joins the game refused.",
+        DefaultValueFactory = _ => "arena",
+        HelpName = "arena|tag",
     };
 
     private readonly Option<string> _deltas = new("--deltas")
@@ -355,6 +363,13 @@ internal sealed class LoadTestCommand
                 result.AddError($"--deltas '{text}' is not on or off: use on (the default, gameserver.v2) or off (gameserver.v1, every snapshot in full).");
             }
         });
+        _game.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } text and not ("arena" or "tag"))
+            {
+                result.AddError($"--game '{text}' is not a game: use arena (the default) or tag.");
+            }
+        });
         _scenario.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string>() is { } text and not ("matchmade" or "private"))
@@ -381,7 +396,7 @@ internal sealed class LoadTestCommand
         AddDurationValidator(_sloMaxGameTimeLost);
         Root = new RootCommand(Description)
         {
-            _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _roomType, _scenario, _property, _deltas, _seed,
+            _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _game, _roomType, _scenario, _property, _deltas, _seed,
             _sloP99, _sloErrorRate, _sloSnapshotRate, _sloMaxRecovery, _sloMaxGameTimeLost, _sloMinResumed, _out, _json, _html,
             _spawnServer, _noBuild, _serverPort, _serverCpus, _serverSettings, _botCpus, _serverPid, _serverManagementUrl, _tokenKey, _tokenIssuer, _tokenAudience,
             _plain, _noProgress, _churn, _matchMin, _matchMax, _rejoinDelayMax, _dropShare, _sampleEvery, _sloMaxGrowth, _watch,
@@ -414,7 +429,8 @@ internal sealed class LoadTestCommand
         Warmup = Duration(result.GetValue(_warmup)),
         InputRateHz = result.GetValue(_inputRate),
         ObserversPerRoom = result.GetValue(_observers),
-        RoomType = result.GetValue(_roomType)!,
+        Game = result.GetValue(_game) == "tag" ? GameKind.Tag : GameKind.Arena,
+        RoomType = result.GetValue(_roomType) ?? (result.GetValue(_game) == "tag" ? "tag" : "arena"),
         Scenario = result.GetValue(_scenario) == "private" ? RoomScenario.Private : RoomScenario.Matchmade,
         Properties = Properties(result.GetValue(_property) ?? []),
         DeltaSnapshots = result.GetValue(_deltas) != "off",

@@ -24,6 +24,7 @@ internal sealed class ErrorLog
     private readonly Queue<string> _unreported = new();
     private long _connectFailures;
     private long _joinFailures;
+    private long _joinRefusals;
     private long _disconnects;
     private long _protocolErrors;
     private long _total;
@@ -35,8 +36,14 @@ internal sealed class ErrorLog
     public void ConnectFailed(string player, string why) => Add(ref _connectFailures, null, null, $"{player}: connect failed: {why}");
 
     /// <param name="errorCode">The server's refusal, when it sent one (counted by name).</param>
-    public void JoinFailed(string player, int? errorCode, string why) =>
+    public void JoinFailed(string player, int? errorCode, string why)
+    {
+        if (errorCode == ErrorCode.JoinRefused)
+        {
+            Interlocked.Increment(ref _joinRefusals); // the game said no (e.g. a full team): counted apart from the other join failures too
+        }
         Add(ref _joinFailures, null, errorCode is { } code ? ErrorCodeName(code) : null, $"{player}: join failed: {why}");
+    }
 
     /// <param name="closeCode">
     /// The close status, "none" when the socket dropped without one, or "left:&lt;reason&gt;" when the player lost its seat:
@@ -73,6 +80,7 @@ internal sealed class ErrorLog
                 Total = _total,
                 ConnectFailures = _connectFailures,
                 JoinFailures = _joinFailures,
+                JoinRefusals = Interlocked.Read(ref _joinRefusals),
                 Disconnects = _disconnects,
                 ProtocolErrors = _protocolErrors,
                 CloseCodes = new SortedDictionary<string, long>(_closeCodes, StringComparer.Ordinal),

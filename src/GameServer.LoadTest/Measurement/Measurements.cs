@@ -20,6 +20,7 @@ internal sealed class Measurements
     private ProcessSample _lastTool;
     private ProcessSample? _lastServer;
     private Window? _window;
+    private long _playersLeftByRoomEnd;
 
     public Measurements(ProcessSampler tool, ProcessSampler? server)
     {
@@ -52,6 +53,9 @@ internal sealed class Measurements
 
     public long StartedAt { get; }
 
+    /// <summary>A player's room was ended by its game (Left "room-ended"): not an error. Called from receive threads.</summary>
+    public void RoomEnded() => Interlocked.Increment(ref _playersLeftByRoomEnd);
+
     public IReadOnlyList<TimelineBucket> Timeline => _timeline;
 
     public int MeasuredSeconds => _window?.Buckets ?? 0;
@@ -79,6 +83,7 @@ internal sealed class Measurements
             LatencyMaxMs = latency.TotalCount == 0 ? null : HistogramMath.Percentile(latency, 100),
             SnapshotsPerSecondPerPlayer = Math.Round((totals.Snapshots - _last.Snapshots) / seconds / players, 2),
             BytesPerSecondPerPlayer = Math.Round((totals.WireBytes - _last.WireBytes) / seconds / players, 1),
+            GameEventsPerSecond = Math.Round((totals.GameEvents - _last.GameEvents) / seconds, 2),
             Errors = errors - _lastErrors,
             ToolCpuPercent = tool.CpuPercentSince(_lastTool),
             ServerCpuPercent = server is { } s && _lastServer is { } ls ? s.CpuPercentSince(ls) : null,
@@ -146,6 +151,9 @@ internal sealed class Measurements
             // The two counters are read a moment apart, so clamp: a delta counted just before its snapshot cannot push it over 1.
             DeltaShare = end.Snapshots > start.Snapshots ? Math.Round(Math.Clamp((double)(end.Deltas - start.Deltas) / (end.Snapshots - start.Snapshots), 0, 1), 4) : 0,
             KeyframeRequests = final.KeyframeRequests,
+            GameEventsReceived = end.GameEvents - start.GameEvents,
+            GameEventsPerSecond = seconds > 0 ? Math.Round((end.GameEvents - start.GameEvents) / seconds, 2) : 0,
+            PlayersLeftByRoomEnd = Interlocked.Read(ref _playersLeftByRoomEnd),
             ConnectMs = HistogramMath.Stats(ConnectTimes.TakeInterval()),
             JoinMs = HistogramMath.Stats(JoinTimes.TakeInterval()),
             ErrorRate = playersTarget == 0 ? 0 : Math.Round((double)final.Errored / playersTarget, 4),

@@ -21,6 +21,11 @@ internal static class SummaryLines
                 : $"deltas: {ConsoleFormat.F(share * 100, "0.0")}% of the snapshots, {s.KeyframeRequests ?? 0} keyframe requests"
                     + (s.KeyframeRequests > 0 ? " (should be 0: a delta did not apply to the player's last snapshot)" : "");
         }
+        if (result.Settings.Game == "tag" || s.GameEventsReceived > 0 || result.Errors.JoinRefusals > 0)
+        {
+            yield return $"game events: {ConsoleFormat.F(s.GameEventsPerSecond ?? 0, "0.00")}/s ({s.GameEventsReceived ?? 0} in the window, all players); "
+                + $"joins refused by the game: {result.Errors.JoinRefusals}; players whose room the game ended: {s.PlayersLeftByRoomEnd ?? 0}";
+        }
         yield return $"connect: p50 {ConsoleFormat.Ms(s.ConnectMs.P50)} p99 {ConsoleFormat.Ms(s.ConnectMs.P99)}; join: p50 {ConsoleFormat.Ms(s.JoinMs.P50)} p99 {ConsoleFormat.Ms(s.JoinMs.P99)}";
         var e = result.Errors;
         yield return $"errors: {e.Total} (connect {e.ConnectFailures}, join {e.JoinFailures}, disconnects {e.Disconnects}, protocol {e.ProtocolErrors}), error rate {ConsoleFormat.F(s.ErrorRate * 100, "0.##")}%"

@@ -71,7 +71,7 @@ internal static partial class HtmlReport
         {
             Setting(html, "Server URL", s.Url);
         }
-        Setting(html, "Room type", s.RoomType);
+        Setting(html, "Room type", s.RoomType + (s.Game is { } game ? $" (--game {game})" : ""));
         Setting(html, "Load", $"{Integer(s.Rooms)} rooms × {Integer(s.PlayersPerRoom)} players = {Integer((long)s.Rooms * s.PlayersPerRoom)}");
         Setting(html, "Observers", $"{Integer(s.ObserversPerRoom)} per room decode full state");
         if (s.DeltaSnapshots is { } deltas)
@@ -186,6 +186,13 @@ internal static partial class HtmlReport
                 Card(html, "Snapshots as deltas", Fraction(deltaShare), Integer(keyframes) + " keyframe requests" + (keyframes > 0 ? " (should be 0)" : ""),
                     keyframes > 0 ? "fail" : null);
             }
+        }
+
+        if (settings.Game == "tag" || sum.GameEventsReceived > 0 || result.Errors.JoinRefusals > 0)
+        {
+            Card(html, "Game events/s", Number(sum.GameEventsPerSecond ?? 0),
+                $"{Integer(sum.GameEventsReceived ?? 0)} in the window, all players · {Integer(result.Errors.JoinRefusals)} joins refused by the game",
+                result.Errors.JoinRefusals > 0 ? "fail" : null);
         }
 
         var interval = sum.SnapshotIntervalMs;

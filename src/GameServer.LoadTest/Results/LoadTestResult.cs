@@ -75,6 +75,9 @@ public sealed record RunSettings
 
     public required string RoomType { get; init; }
 
+    /// <summary>--game: "arena" or "tag". Null in results written before the option.</summary>
+    public string? Game { get; init; }
+
     /// <summary>--deltas: true (on) when the bots offered delta snapshots (gameserver.v2). Null in results written before the option.</summary>
     public bool? DeltaSnapshots { get; init; }
 
@@ -166,6 +169,15 @@ public sealed record RunSummary
     /// </summary>
     public long? KeyframeRequests { get; init; }
 
+    /// <summary>The game's events received by all players in the window. Null in results written before the tool counted them.</summary>
+    public long? GameEventsReceived { get; init; }
+
+    /// <summary>The game's events received per second, all players together, over the window (tag: tags, swaps, sightings). Null in results written before.</summary>
+    public double? GameEventsPerSecond { get; init; }
+
+    /// <summary>Players whose room its game ended (Left "room-ended", e.g. a tag round won) over the whole run; not errors. Null in results written before.</summary>
+    public long? PlayersLeftByRoomEnd { get; init; }
+
     /// <summary>WebSocket connect time of every player; joins happen in the ramp, so this covers the ramp, not the window.</summary>
     public required LatencyStats ConnectMs { get; init; }
 
@@ -208,6 +220,9 @@ public sealed record TimelineBucket
     /// </summary>
     public double? SnapshotsPerSecondPerPlayerExcludingOutages { get; init; }
     public required double BytesPerSecondPerPlayer { get; init; }
+
+    /// <summary>The game's events received in this second, all players together. Null in results written before the tool counted them.</summary>
+    public double? GameEventsPerSecond { get; init; }
     public required long Errors { get; init; }
     public required double ToolCpuPercent { get; init; }
     public double? ServerCpuPercent { get; init; }
@@ -221,6 +236,9 @@ public sealed record ErrorSummary
     public required long Total { get; init; }
     public required long ConnectFailures { get; init; }
     public required long JoinFailures { get; init; }
+
+    /// <summary>Of <see cref="JoinFailures"/>, the joins the game refused (ErrorCode.JoinRefused, e.g. an unknown or full team). 0 in results written before.</summary>
+    public long JoinRefusals { get; init; }
 
     /// <summary>Connections the server closed or lost before the run ended.</summary>
     public required long Disconnects { get; init; }

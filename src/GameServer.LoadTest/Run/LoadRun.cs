@@ -255,6 +255,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         Url = options.Url.ToString(),
         Urls = [.. options.Urls.Select(u => u.ToString())],
         RoomType = options.RoomType,
+        Game = options.Game == Bots.GameKind.Tag ? "tag" : "arena",
         DeltaSnapshots = options.DeltaSnapshots,
         Rooms = options.Rooms,
         PlayersPerRoom = options.PlayersPerRoom,

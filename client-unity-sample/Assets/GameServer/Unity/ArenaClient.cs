@@ -49,6 +49,9 @@ namespace GameServer.UnityClient
         [Tooltip("With Join By Code: the 6-character code a friend's private room shows.")]
         [SerializeField] private string roomCode = "";
 
+        [Tooltip("Join option 'team' for games that take one (tag: red or blue). Empty sends no join options (the arena).")]
+        [SerializeField] private string team = "";
+
         [Header("View")]
         [Tooltip("How far behind the server to render, ms; 100 leaves one spare snapshot at 20 Hz.")]
         [SerializeField] private float interpolationDelayMs = (float)SnapshotInterpolator.DefaultDelayMs;
@@ -61,6 +64,7 @@ namespace GameServer.UnityClient
         private readonly HashSet<int> _seen = new HashSet<int>();
         private readonly List<int> _gone = new List<int>();
         private GameClient _connection;
+        private GameEventFeed _feed;
         private SnapshotInterpolator _interpolator;
         private float _sinceInput;
         private float _sincePing;
@@ -82,6 +86,15 @@ namespace GameServer.UnityClient
 
         /// <summary>The current room's code when it is private (show it to friends), else null.</summary>
         public string RoomCode => _connection != null ? _connection.RoomCode : null;
+
+        /// <summary>
+        /// The game's events (and the player's role) for other scripts: subscribe to its <c>GameEventReceived</c> or
+        /// <c>RoleChanged</c>; both are raised in this component's <c>Update</c>, on the main thread. Null until connected.
+        /// </summary>
+        public GameEventFeed Events => _feed;
+
+        /// <summary>The role or team the game gave the player in the current room, or null.</summary>
+        public string Role => _feed != null ? _feed.Role : null;
 
         /// <summary>Leaves the current room, if any, and matchmakes into a public one with the <c>mode</c> criterion.</summary>
         [ContextMenu("Matchmake")]
@@ -169,6 +182,8 @@ namespace GameServer.UnityClient
             _interpolator = new SnapshotInterpolator(20, interpolationDelayMs);
             // Queued events (drained in Update), delta snapshots, rejoin after a lost seat: see ArenaClientOptions.
             _connection = new GameClient(ArenaClientOptions.Create(token, tokenInQuery));
+            _feed = new GameEventFeed(_connection);
+            _feed.GameEventReceived += gameEvent => Debug.Log("GameServer: game event " + gameEvent.Seq + " at tick " + gameEvent.Tick);
             _connection.Welcomed += welcome =>
             {
                 // A new seat, or the same one after an outage: either way the buffered snapshots are stale.
@@ -224,16 +239,23 @@ namespace GameServer.UnityClient
         /// <summary>All three ways in are the SDK's; each answers with the Welcome (raised as Welcomed) or throws the server's error.</summary>
         private Task<Welcome> EnterAsync(RoomEntry entry)
         {
+            var options = TeamOption();
             switch (entry)
             {
                 case RoomEntry.CreatePrivateRoom:
-                    return _connection.CreateRoomAsync(roomType, true, ModeProperty());
+                    return options == null
+                        ? _connection.CreateRoomAsync(roomType, true, ModeProperty())
+                        : _connection.CreateRoomAsync(roomType, true, ModeProperty(), options);
                 case RoomEntry.JoinByCode:
-                    return _connection.JoinByCodeAsync(roomCode.Trim());
+                    return options == null ? _connection.JoinByCodeAsync(roomCode.Trim()) : _connection.JoinByCodeAsync(roomCode.Trim(), options);
                 default:
-                    return _connection.JoinAsync(roomType, ModeProperty());
+                    return options == null ? _connection.JoinAsync(roomType, ModeProperty()) : _connection.JoinAsync(roomType, ModeProperty(), options);
             }
         }
+
+        /// <summary>The join options the game reads to place the player (a refusal's reason shows as the problem line).</summary>
+        private IReadOnlyDictionary<string, string> TeamOption() =>
+            string.IsNullOrWhiteSpace(team) ? null : new Dictionary<string, string> { ["team"] = team.Trim() };
 
         private IReadOnlyDictionary<string, string> ModeProperty() =>
             string.IsNullOrWhiteSpace(mode) ? null : new Dictionary<string, string> { ["mode"] = mode.Trim() };
@@ -358,6 +380,11 @@ namespace GameServer.UnityClient
                 _status += "  room " + room.RoomId + "  entity " + room.EntityId + "  tick " + _connection.LastTick +
                     "  acked " + _connection.LastAckedSeq + "/" + _connection.LastSentSeq +
                     "  " + _connection.SubProtocol + " (" + _connection.DeltasReceived + " deltas)";
+                if (_feed.Role != null)
+                {
+                    _status += "\nrole " + _feed.Role + " (view " + _feed.View + ")";
+                }
+                _status += "  game events " + _feed.Received;
                 if (room.RoomCode != null)
                 {
                     _status += "\nprivate room: friends join with code " + room.RoomCode;

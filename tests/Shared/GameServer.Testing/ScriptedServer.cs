@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace GameServer.EndToEnd.Tests;
+namespace GameServer.Testing;
 
 /// <summary>
 /// A fake game server on real Kestrel sockets whose every answer a test scripts, for client behaviour the real
