@@ -3,6 +3,7 @@ using GameServer.Edge;
 using GameServer.Grains;
 using GameServer.Observability;
 using GameServer.Simulation.Games.Arena;
+using GameServer.Simulation.Games.Tag;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Orleans.Dashboard;
@@ -44,6 +45,7 @@ public static partial class EmbeddedServer
             }
         });
         builder.Services.AddGame<ArenaGame>();
+        builder.Services.AddGame<TagGame>();
         builder.Services.AddRoomSettings(builder.Configuration);
         builder.Services.AddGameServerEdge(builder.Configuration);
         builder.Services.AddGameServerAdmin();

@@ -3,6 +3,7 @@ using GameServer.Grains;
 using GameServer.Observability;
 using GameServer.Silo;
 using GameServer.Simulation.Games.Arena;
+using GameServer.Simulation.Games.Tag;
 using Orleans.Dashboard;
 
 // A cluster silo: runs room grains, joins the cluster through Redis, answers /metrics, /healthz and /readyz on
@@ -21,6 +22,7 @@ builder.UseOrleans(silo =>
 });
 builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(host.ShutdownTimeoutSeconds));
 builder.Services.AddGame<ArenaGame>();
+builder.Services.AddGame<TagGame>();
 builder.Services.AddRoomSettings(builder.Configuration);
 builder.AddGameServerObservability();
 builder.Services.AddHealthChecks().AddSiloReadinessCheck();
