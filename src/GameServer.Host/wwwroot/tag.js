@@ -44,6 +44,7 @@ const tag = {
   inputSeq: 0,
   deltas: 0,                      // Delta frames received (the tag game sends none)
   keyframeRequests: 0,
+  frames: {},                     // frames received by message type, e.g. {"10": 1, "11": 40, "17": 2}
   lastError: null,
   closeCode: null,
   closeReason: null,
@@ -125,6 +126,7 @@ function send(message) {
 }
 
 function handle(type, body, bytes) {
+  tag.frames[type] = (tag.frames[type] ?? 0) + 1;
   switch (type) {
     case MSG.Welcome: {
       const [playerId, roomId, , entityId, rate, , currentTick] = body;
