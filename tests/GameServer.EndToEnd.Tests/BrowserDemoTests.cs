@@ -3,10 +3,11 @@ using Xunit.Abstractions;
 namespace GameServer.EndToEnd.Tests;
 
 /// <summary>
-/// The demo page in a real browser: browser/demo.spec.mjs (playing) and browser/lobby.spec.mjs (the lobby, four tabs)
-/// drive headless Chromium (/usr/bin/chromium) through playwright-core against the shared host. The project's build
-/// installs browser/node_modules (npm ci). The page speaks gameserver.v2 (delta snapshots) unless opened with
-/// ?protocol=v1; the specs check which one it agreed and how many deltas it applied.
+/// The demo pages in a real browser: browser/demo.spec.mjs (playing) and browser/lobby.spec.mjs (the lobby, four tabs)
+/// drive headless Chromium (/usr/bin/chromium) through playwright-core against the shared host; browser/tag.spec.mjs
+/// plays the tag page (tag.html) in two tabs, one per team, and checks each is sent only what its team may see. The
+/// project's build installs browser/node_modules (npm ci). The arena page speaks gameserver.v2 (delta snapshots) unless
+/// opened with ?protocol=v1; the specs check which one it agreed and how many deltas it applied.
 /// </summary>
 [Collection(HostCollection.Name)]
 [CheckLogs]
@@ -38,6 +39,19 @@ public sealed class BrowserDemoTests(HostFixture host, ITestOutputHelper output)
 
         output.WriteLine(log);
         Assert.True(exitCode == 0, $"node demo.spec.mjs {url} exited with {exitCode}:\n{log}");
+    }
+
+    [Fact]
+    public async Task TagPage_InTwoHeadlessChromiumTabs_ShowsEachTeamOnlyWhatItMaySee_UntilTheyMeet()
+    {
+        var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "browser-tag.png");
+        var url = host.HttpUri.GetLeftPart(UriPartial.Authority);
+
+        var (exitCode, log) = await ChildProcess.NodeAsync(browserDir, Bound, "tag.spec.mjs", url, screenshot);
+
+        output.WriteLine(log);
+        Assert.True(exitCode == 0, $"node tag.spec.mjs {url} exited with {exitCode}:\n{log}");
     }
 
     [Fact]

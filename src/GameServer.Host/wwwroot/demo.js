@@ -8,13 +8,11 @@
 // A connection that goes silent (a half-open one: the path died and no close or reset ever arrives) counts as dropped.
 // It offers gameserver.v2 first: then most snapshots come as deltas (Delta, type 16) against the previous one, and
 // delta.js rebuilds each into the full snapshot it stands for. ?protocol=v1 in the page URL offers only gameserver.v1.
-import { encode, decode } from "@msgpack/msgpack";
 import { applyDelta, deltaBaseTick } from "./delta.js";
+import { trackDirection } from "./keys.js";
+import { MSG, SUB_PROTOCOL_V2, decodeFrame, encodeFrame, fetchDevToken, gameSocketUrl, num, offeredSubProtocols } from "./wire.js";
 
-const SUB_PROTOCOL_V1 = "gameserver.v1";
-const SUB_PROTOCOL_V2 = "gameserver.v2";
-const SUB_PROTOCOLS = new URLSearchParams(location.search).get("protocol") === "v1" ? [SUB_PROTOCOL_V1] : [SUB_PROTOCOL_V2, SUB_PROTOCOL_V1];
-const MSG = { Join: 1, Input: 2, Ping: 3, Leave: 4, Resume: 5, Create: 6, JoinByCode: 7, KeyframeRequest: 8, Welcome: 10, Snapshot: 11, Pong: 12, Error: 13, Left: 14, SettingsChanged: 15, Delta: 16 };
+const SUB_PROTOCOLS = offeredSubProtocols();
 const ERR = { InternalError: 9, RateLimited: 11, ResumeExpired: 13, ResumeRejected: 14, RoomCodeUnknown: 15, TooManyCodeGuesses: 16 };
 const ROOM_TYPE = "arena";
 const ARENA_SIZE = 1000;          // arena units (ArenaTunables.ArenaSize)
@@ -101,9 +99,6 @@ const ui = {
 const canvas = $("arena");
 const ctx = canvas.getContext("2d");
 
-// @msgpack/msgpack returns numbers for every int the server sends today; accept bigint too, just in case.
-const num = (v) => (typeof v === "bigint" ? Number(v) : v);
-
 let ws = null;
 let room = null;                  // from Welcome: { tickRateHz, snapshotEveryTicks, entityId, ... }
 let snapshots = [];               // newest last: { tick, receivedAt, entities: Map(id -> {x, y, vx, vy, hp}) }
@@ -155,14 +150,8 @@ async function playerToken() {
   if (accessToken && (accessToken.expiresAt === null || performance.now() < accessToken.expiresAt - 60_000)) {
     return accessToken.token;
   }
-  const query = accessToken ? `?player=${encodeURIComponent(accessToken.playerId)}` : "";
-  const response = await fetch(`/auth/dev-token${query}`);
-  if (!response.ok) {
-    throw new Error(`no player token: open this page with ?token=<token> (this server has no development token endpoint: HTTP ${response.status})`);
-  }
-  const { token, playerId, expiresInSeconds } = await response.json();
-  accessToken = { token, playerId, expiresAt: expiresInSeconds ? performance.now() + expiresInSeconds * 1000 : null };
-  return token;
+  accessToken = await fetchDevToken(accessToken?.playerId);
+  return accessToken.token;
 }
 
 /** Opens a connection: the first one, a reconnect after a drop (`isReconnect`), or the Reconnect button's. */
@@ -184,8 +173,7 @@ async function connect(isReconnect = false) {
     setState("closed");
     return;
   }
-  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws?access_token=${encodeURIComponent(token)}`;
-  const socket = new WebSocket(url, SUB_PROTOCOLS);
+  const socket = new WebSocket(gameSocketUrl(token), SUB_PROTOCOLS);
   socket.binaryType = "arraybuffer";
   ws = socket;
   let lastMessageAt = 0;
@@ -228,18 +216,14 @@ async function connect(isReconnect = false) {
       return;
     }
     received.push([now, ev.data.byteLength]);
-    let message;
+    let frame;
     try {
-      message = decode(new Uint8Array(ev.data));
+      frame = decodeFrame(ev.data);
     } catch (err) {
-      showError(`undecodable frame: ${err.message}`);
+      showError(err.message);
       return;
     }
-    if (!Array.isArray(message) || message.length < 2) {
-      showError("frame is not [type, body]");
-      return;
-    }
-    handle(num(message[0]), message[1], now);
+    handle(frame.type, frame.body, now);
   };
 
   socket.onclose = (ev) => {
@@ -365,7 +349,7 @@ function request(message) {
 
 function send(message) {
   if (ws && ws.readyState === WebSocket.OPEN) {
-    ws.send(encode(message));
+    ws.send(encodeFrame(message));
   }
 }
 
@@ -584,41 +568,7 @@ function resetRoom() {
 
 // ---- input --------------------------------------------------------------------------------------------------
 
-const held = new Set();
-const KEYS = {
-  ArrowLeft: "left", KeyA: "left",
-  ArrowRight: "right", KeyD: "right",
-  ArrowUp: "up", KeyW: "up",
-  ArrowDown: "down", KeyS: "down",
-};
-
-function keyDirection(ev) {
-  return KEYS[ev.code] || KEYS[ev.key];
-}
-
-window.addEventListener("keydown", (ev) => {
-  const dir = keyDirection(ev);
-  if (!dir || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-  held.add(dir);
-  ev.preventDefault();
-});
-window.addEventListener("keyup", (ev) => {
-  const dir = keyDirection(ev);
-  if (!dir) return;
-  held.delete(dir);
-  ev.preventDefault();
-});
-window.addEventListener("blur", () => held.clear());
-
-function currentDirection() {
-  let dx = (held.has("right") ? 1 : 0) - (held.has("left") ? 1 : 0);
-  let dy = (held.has("down") ? 1 : 0) - (held.has("up") ? 1 : 0);
-  if (dx !== 0 && dy !== 0) {
-    dx *= Math.SQRT1_2; // same speed diagonally
-    dy *= Math.SQRT1_2;
-  }
-  return [dx, dy];
-}
+const currentDirection = trackDirection(window);
 
 function sendInput() {
   if (!room) return;
