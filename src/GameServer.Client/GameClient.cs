@@ -70,6 +70,7 @@ public sealed class GameClient : IAsyncDisposable
     private long _lastEventSeq;
     private long _gameEventsReceived;
     private long _gameEventsDuplicated;
+    private long _gameEventsEarly;
     // The join options the current seat was taken with, sent again when a lost seat is rejoined. A copy, swapped whole:
     // written by the joining thread, read by the reconnect loop.
     private volatile byte[] _joinOptions = Array.Empty<byte>();
@@ -231,6 +232,12 @@ public sealed class GameClient : IAsyncDisposable
 
     /// <summary>Game events dropped because their <see cref="GameEvent.Seq"/> was not above the last one raised in the room (sent again after a resume).</summary>
     public long GameEventsDuplicated => Interlocked.Read(ref _gameEventsDuplicated);
+
+    /// <summary>
+    /// <c>Events</c> frames that arrived before the snapshot of their tick (their tick above the last snapshot's): the
+    /// server promises this never happens, so anything but 0 is a server bug worth reporting.
+    /// </summary>
+    public long GameEventsBeforeTheirSnapshot => Interlocked.Read(ref _gameEventsEarly);
 
     /// <summary>The sequence number of the last input sent (0 before the first). Inputs dropped while reconnecting take no number.</summary>
     public uint LastSentSeq => (uint)Volatile.Read(ref _nextSeq);
@@ -1210,6 +1217,10 @@ public sealed class GameClient : IAsyncDisposable
         if (_welcome is null)
         {
             return; // no room: the events of one just left
+        }
+        if (events.Tick > Interlocked.Read(ref _roomTick))
+        {
+            Interlocked.Increment(ref _gameEventsEarly);
         }
         foreach (var item in events.Items)
         {

@@ -51,7 +51,7 @@ public sealed class TagGameSocketTests(HostFixture host)
     }
 
     [Fact]
-    public async Task Events_ArriveOnce_InOrder_RightAfterTheSnapshotOfTheirTick_AndPrivateOnesOnlyToTheirPlayer()
+    public async Task Events_ArriveOnce_InOrder_AfterTheSnapshotOfTheirTick_AndPrivateOnesOnlyToTheirPlayer()
     {
         await using var red = await TagSocketAsync();
         await using var blue = await TagSocketAsync();
@@ -228,8 +228,9 @@ public sealed class TagGameSocketTests(HostFixture host)
                     lastSnapshotTick = snapshot.Tick;
                     break;
                 case Events batch:
-                    Assert.Equal(lastSnapshotTick, batch.Tick);
-                    lastSnapshotTick = null; // the events of a snapshot come once, in one frame
+                    // Right after their snapshot, or after a newer one when theirs was replaced on the way (a slow
+                    // reader, or a player seated just before a snapshot), never before it.
+                    Assert.InRange(batch.Tick, 1, lastSnapshotTick ?? 0);
                     foreach (var e in batch.Items)
                     {
                         Assert.True(events.Count == 0 || e.Seq > events[^1].Seq, $"event {e.Seq} after {events.LastOrDefault().Seq}");
