@@ -121,7 +121,7 @@ public sealed record SnapshotFrame(
         {
             if (own.EntityId == entityId)
             {
-                return chosen with { Events = own.Events };
+                return chosen with { Events = own.Events.Length == 0 ? null : own.Events };
             }
         }
         return chosen;
@@ -136,7 +136,10 @@ public sealed record SnapshotFrame(
 [GenerateSerializer, Immutable, Alias("gs.ViewFrame")]
 public sealed record ViewFrame(int View, byte[] Bytes, byte[]? Delta, byte[]? Events);
 
-/// <summary>The <c>Events</c> frame of a player with events of their own: everything they get this snapshot, in order.</summary>
+/// <summary>
+/// The <c>Events</c> frame of a player with events of their own: everything they get this snapshot, in order; empty
+/// when they get none now (their events wait until their edge listens).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gs.PlayerEventsFrame")]
 public sealed record PlayerEventsFrame(int EntityId, byte[] Events);
 

@@ -131,7 +131,7 @@ internal sealed class ConnectionSender
             _events.Enqueue(carried);
         }
         _replacedEvents.Clear();
-        if (events is not null)
+        if (events is { Length: > 0 })
         {
             _events.Enqueue(events);
         }
@@ -150,7 +150,7 @@ internal sealed class ConnectionSender
     private bool KeepEvents(SnapshotFrame replaced, int view, int entityId)
     {
         var events = view == replaced.View && replaced.PlayerEvents is null ? replaced.Events : replaced.For(view, entityId)?.Events;
-        if (events is null)
+        if (events is not { Length: > 0 })
         {
             return true;
         }

@@ -21,10 +21,6 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
     private readonly List<PlayerInput> _pending = new();
     private readonly Timer _flushTimer;
     private PlayerSession[] _sessions = [];
-    // The last few snapshots passed on (one stream): a player seated just before one of them arrived, but attached just
-    // after, gets them too, so the events meant for them (a welcome, a kill) are not lost in that gap.
-    private readonly Queue<SnapshotFrame> _recent = new(RecentFrames);
-    private const int RecentFrames = 10;
     private IRoomObserver? _reference;
     private Task? _subscribed;
     private bool _flushScheduled;
@@ -181,22 +177,11 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
         }
     }
 
-    /// <summary>
-    /// Adds a session seated at <paramref name="sinceTick"/> and passes it the snapshots after that tick which arrived
-    /// before it (under the same lock as <see cref="OnSnapshot"/>'s record of them, so each reaches it exactly once).
-    /// </summary>
-    public void Add(PlayerSession session, long sinceTick = long.MaxValue)
+    public void Add(PlayerSession session)
     {
         lock (_gate)
         {
             _sessions = [.. _sessions, session];
-            foreach (var frame in _recent)
-            {
-                if (frame.Tick > sinceTick)
-                {
-                    session.EnqueueSnapshot(frame);
-                }
-            }
         }
     }
 
@@ -246,7 +231,6 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
             return Task.CompletedTask;
         }
         var arrivedAt = Stopwatch.GetTimestamp();
-        PlayerSession[] sessions;
         lock (_gate)
         {
             if (frame.Tick <= _phase.LastTick)
@@ -262,21 +246,11 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
                 _phase.Reset(_phase.Interval);
             }
             _phase.Observe(frame.Tick, arrivedAt);
-            if (_recent.TryPeek(out var oldest) && oldest.Stream != frame.Stream)
-            {
-                _recent.Clear(); // restored or handed over: the earlier run's snapshots are history
-            }
-            if (_recent.Count == RecentFrames)
-            {
-                _recent.Dequeue();
-            }
-            _recent.Enqueue(frame);
-            sessions = _sessions;
         }
         Volatile.Write(ref _lastSnapshotAt, arrivedAt);
         SnapshotsReceived++;
         _metrics.SnapshotReceived();
-        foreach (var session in sessions)
+        foreach (var session in Volatile.Read(ref _sessions))
         {
             session.EnqueueSnapshot(frame);
         }

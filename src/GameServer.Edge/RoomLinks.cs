@@ -33,12 +33,7 @@ internal sealed class RoomLinks
     }
 
     /// <summary>Adds a session to the room's link, creating and subscribing the link if it is the first.</summary>
-    /// <param name="roomId">The room.</param>
-    /// <param name="tickInterval">The room's tick interval.</param>
-    /// <param name="snapshotEveryTicks">The room's snapshot rate.</param>
-    /// <param name="session">The player's session, seated already.</param>
-    /// <param name="sinceTick">The room's tick when the player was seated: snapshots after it that the link already passed on go to the session too.</param>
-    public async Task<RoomLink> AttachAsync(string roomId, TimeSpan tickInterval, int snapshotEveryTicks, PlayerSession session, long sinceTick)
+    public async Task<RoomLink> AttachAsync(string roomId, TimeSpan tickInterval, int snapshotEveryTicks, PlayerSession session)
     {
         RoomLink? link;
         lock (_gate)
@@ -49,7 +44,7 @@ internal sealed class RoomLinks
                 _links.Add(roomId, link);
                 _metrics.RoomLinked();
             }
-            link.Add(session, sinceTick);
+            link.Add(session);
         }
         try
         {

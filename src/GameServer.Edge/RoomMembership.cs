@@ -246,7 +246,7 @@ internal sealed partial class RoomMembership
         try
         {
             _seat.Seat(result.EntityId, result.Generation, result.View);
-            link = await _links.AttachAsync(result.RoomId, tickInterval, result.SnapshotEveryTicks, _session, result.CurrentTick).ConfigureAwait(false);
+            link = await _links.AttachAsync(result.RoomId, tickInterval, result.SnapshotEveryTicks, _session).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -257,6 +257,9 @@ internal sealed partial class RoomMembership
             return;
         }
         _seat.Attach(link);
+        // Tells the room this edge now listens for the seat: the game's events for the player, held since the seat
+        // was taken (a welcome, the ticks until now), go out with the next snapshot.
+        await link.ResubscribeAsync().ConfigureAwait(false);
         Log.Joined(_logger, PlayerId, result.RoomId, result.EntityId);
     }
 

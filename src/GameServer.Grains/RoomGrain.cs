@@ -274,6 +274,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         var entityId = (int?)outcome.EntityId;
         var seat = _seats.Add(entityId.Value, playerId, Environment.TickCount64);
         seat.Role = outcome.Role;
+        _runtime.AwaitEdge(entityId.Value);
         _opened = true;
         _metrics.PlayerJoined(_roomType);
         StartTicking();
@@ -291,6 +292,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         var seat = _seats.TakeOver(entityId, Environment.TickCount64);
         _runtime!.RestartInputs(entityId);
+        _runtime.AwaitEdge(entityId);
         _metrics.SeatTakenOver(_roomType);
         Log.SeatTakenOver(_logger, _roomId, playerId, entityId, seat.Generation);
         var generation = seat.Generation;
@@ -326,6 +328,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
             return Task.FromResult(Refused(JoinStatus.ResumeRejected));
         }
         var (entityId, seat) = (resume.EntityId, resume.Seat!);
+        _runtime.AwaitEdge(entityId);
         _metrics.Resumed(_roomType);
         Log.Resumed(_logger, _roomId, playerId, entityId, seat.Generation, resume.WasDisconnected);
         var generation = seat.Generation;
@@ -432,6 +435,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     {
         _observers.Subscribe(observer, observer);
         _seats.Renew(heldEntities, Environment.TickCount64);
+        _runtime?.EdgeHolds(heldEntities);
         return Task.CompletedTask;
     }
 

@@ -17,6 +17,9 @@ public sealed class RoomRuntime
     private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(512);
     private readonly ArrayBufferWriter<byte> _deltaBuffer = new(256);
     private readonly List<int> _views = new(1);
+    // Players whose events wait for their edge (AwaitEdge) or have waited and are not sent yet.
+    private int _backlogs;
+    private const int MaxBacklog = 256;
     private uint[] _acks = new uint[16];
 
     // The previous snapshot, which the next delta is written against: per view its frame and where its game state
@@ -124,6 +127,10 @@ public sealed class RoomRuntime
         if (index < 0)
         {
             return false;
+        }
+        if (_players[index].Backlog is not null)
+        {
+            _backlogs--;
         }
         _players.RemoveAt(index);
         _control.EventTick = Tick + 1;
@@ -312,20 +319,41 @@ public sealed class RoomRuntime
     private PlayerEvents[]? WriteEvents(ViewSnapshot[] views)
     {
         var pending = _control.PendingEvents;
-        if (pending.Count == 0)
+        if (pending.Count == 0 && _backlogs == 0)
         {
             return null;
         }
         for (var v = 0; v < views.Length; v++)
         {
             var view = views[v].View;
-            views[v] = views[v] with { Events = EncodeEvents(pending, e => e.Target.Audience != EventAudience.Player && e.Target.Reaches(view, 0)) };
+            views[v] = views[v] with { Events = EncodeEvents(pending, null, e => e.Target.Audience != EventAudience.Player && e.Target.Reaches(view, 0)) };
         }
         List<PlayerEvents>? own = null;
         foreach (var player in _players)
         {
             var entityId = player.EntityId;
             var view = player.View;
+            if (player.Backlog is { } backlog)
+            {
+                if (player.AwaitingEdge)
+                {
+                    // Not listening yet: what reaches the player waits, and they get none of this frame's events now.
+                    foreach (var e in pending)
+                    {
+                        if (e.Target.Reaches(view, entityId) && backlog.Count < MaxBacklog)
+                        {
+                            backlog.Add(e);
+                        }
+                    }
+                    (own ??= new()).Add(new PlayerEvents(entityId, []));
+                    continue;
+                }
+                // Listening now: everything that waited, then this frame's.
+                player.Backlog = null;
+                _backlogs--;
+                (own ??= new()).Add(new PlayerEvents(entityId, EncodeEvents(pending, backlog, e => e.Target.Reaches(view, entityId)) ?? []));
+                continue;
+            }
             var hasOwn = false;
             foreach (var e in pending)
             {
@@ -333,16 +361,55 @@ public sealed class RoomRuntime
             }
             if (hasOwn)
             {
-                (own ??= new()).Add(new PlayerEvents(entityId, EncodeEvents(pending, e => e.Target.Reaches(view, entityId))!));
+                (own ??= new()).Add(new PlayerEvents(entityId, EncodeEvents(pending, null, e => e.Target.Reaches(view, entityId))!));
             }
         }
         _control.ClearPending();
         return own?.ToArray();
     }
 
-    private byte[]? EncodeEvents(IReadOnlyList<PendingEvent> pending, Func<PendingEvent, bool> reaches)
+    /// <summary>
+    /// The player's seat was just taken (a join, a takeover, a resume) and their edge is not listening to the room for
+    /// them yet: the events that reach them wait (up to <see cref="MaxBacklog"/>) until <see cref="EdgeHolds"/> says it is,
+    /// then come in the next snapshot's events. Otherwise those of the few ticks in between would reach no connection.
+    /// </summary>
+    public void AwaitEdge(int entityId)
+    {
+        var index = IndexOf(entityId);
+        if (index < 0)
+        {
+            return;
+        }
+        var player = _players[index];
+        player.AwaitingEdge = true;
+        if (player.Backlog is null)
+        {
+            player.Backlog = new List<PendingEvent>();
+            _backlogs++;
+        }
+    }
+
+    /// <summary>An edge is listening to the room for these players: the events waiting for them go out with the next snapshot.</summary>
+    public void EdgeHolds(IEnumerable<int> entityIds)
+    {
+        ArgumentNullException.ThrowIfNull(entityIds);
+        foreach (var entityId in entityIds)
+        {
+            var index = IndexOf(entityId);
+            if (index >= 0)
+            {
+                _players[index].AwaitingEdge = false;
+            }
+        }
+    }
+
+    private byte[]? EncodeEvents(IReadOnlyList<PendingEvent> pending, List<PendingEvent>? waited, Func<PendingEvent, bool> reaches)
     {
         var items = new List<GameEvent>();
+        foreach (var e in waited ?? [])
+        {
+            items.Add(new GameEvent(e.Seq, e.Tick, e.Payload));
+        }
         foreach (var e in pending)
         {
             if (reaches(e))
@@ -435,6 +502,12 @@ public sealed class RoomRuntime
         /// <summary>The view the game admitted the player into.</summary>
         public int View { get; init; }
 
+        /// <summary>True from a seat being taken until an edge says it listens for it.</summary>
+        public bool AwaitingEdge { get; set; }
+
+        /// <summary>The events that reached the player while <see cref="AwaitingEdge"/>; null when none wait.</summary>
+        public List<PendingEvent>? Backlog { get; set; }
+
         public int QueueCount { get; private set; }
 
         /// <summary>Adds an input; when full, the oldest is overwritten and false is returned.</summary>
@@ -517,7 +590,10 @@ public readonly record struct RoomSnapshot(long Tick, ViewSnapshot[] Views, long
 /// <param name="Events">The <c>Events</c> frame for the view's players, or null when none happened.</param>
 public readonly record struct ViewSnapshot(int View, byte[] Keyframe, byte[]? Delta, byte[]? Events);
 
-/// <summary>The <c>Events</c> frame of one player who has events of their own: everything they get, in order.</summary>
+/// <summary>
+/// The <c>Events</c> frame of one player who has events of their own: everything they get, in order; empty when the
+/// player gets none of the view's events this time (their edge is not listening yet: they wait).
+/// </summary>
 public readonly record struct PlayerEvents(int EntityId, byte[] Events);
 
 /// <summary>One player's place in a room's input stream, and the view the game admitted them into.</summary>

@@ -39,6 +39,32 @@ public sealed class ClientTagTests(HostFixture host)
     }
 
     [Fact]
+    public async Task CreatingAPrivateTagRoom_TheCreatorGetsTheGamesWelcomeEvent_AndAFriendGetsTheirs()
+    {
+        await using var red = host.NewClient();
+        await using var blue = host.NewClient();
+        var redEvents = new ConcurrentQueue<GameEvent>();
+        var blueEvents = new ConcurrentQueue<GameEvent>();
+        red.GameEventReceived += redEvents.Enqueue;
+        blue.GameEventReceived += blueEvents.Enqueue;
+        await red.ConnectAsync(host.WebSocketUri);
+        await blue.ConnectAsync(host.WebSocketUri);
+
+        var created = await red.CreateRoomAsync(TagGame, isPrivate: true, null, new Dictionary<string, string> { ["team"] = "red" });
+        await blue.JoinByCodeAsync(created.RoomCode!, new Dictionary<string, string> { ["team"] = "blue" });
+
+        await Wait.UntilAsync(() => redEvents.Any(e => Kind(e) == "welcome") && blueEvents.Any(e => Kind(e) == "welcome"), "each player's welcome event");
+        Assert.NotEqual(redEvents.Single(e => Kind(e) == "welcome").Seq, blueEvents.Single(e => Kind(e) == "welcome").Seq);
+    }
+
+    private static string Kind(GameEvent e)
+    {
+        var reader = new MessagePackReader(e.Payload);
+        reader.ReadArrayHeader();
+        return reader.ReadString() ?? "";
+    }
+
+    [Fact]
     public async Task JoiningTagWithAnUnknownTeam_ThrowsJoinRefusedWithTheGamesReason()
     {
         await using var client = host.NewClient();

@@ -53,6 +53,7 @@ public sealed class RoomGameRequestsTests(ClusterFixture fixture)
         await using var subscription = await RoomSubscription.StartAsync(fixture.Client, room, collector);
         var a = await room.Join("a");
         var b = await room.Join("b");
+        await room.Renew(subscription.Observer, [a.EntityId, b.EntityId]); // as the players' edge does once it listens
         await WaitForFrameAsync(collector, f => f.Tick > 10);
 
         // What a silo does to its grains when it shuts down; any call then re-activates the room from its handover.
@@ -80,6 +81,33 @@ public sealed class RoomGameRequestsTests(ClusterFixture fixture)
         var all = aEvents.Concat(bEvents).Select(e => e.Seq).Distinct().Order().ToArray();
         Assert.Equal(Enumerable.Range((int)all[0], all.Length).Select(s => (long)s), all);
         Assert.True(ticks[^1].Tick > restoredFrom, "events carried on after the handover");
+    }
+
+    [Fact]
+    public async Task ANewSeatsEvents_WaitUntilAnEdgeSaysItListensForIt_ThenComeAllTogetherInOrder()
+    {
+        var room = NewRoom();
+        var collector = new SnapshotCollector();
+        await using var subscription = await RoomSubscription.StartAsync(fixture.Client, room, collector);
+        var listening = await room.Join("listening");
+        await room.Renew(subscription.Observer, [listening.EntityId]);
+        var late = await room.Join("late");
+        var lateFrom = (await room.GetInfo()).Tick;
+        await WaitForFrameAsync(collector, f => f.Tick > lateFrom + 5);
+
+        // Until its edge listens, the late seat gets no events (they would reach no connection); the others get theirs.
+        var before = collector.Frames.Where(f => f.Tick > lateFrom).ToArray();
+        Assert.All(before, f => Assert.Null(f.For(1, late.EntityId)!.Events));
+        Assert.Contains(before, f => f.For(1, listening.EntityId)!.Events is not null);
+
+        await room.Renew(subscription.Observer, [listening.EntityId, late.EntityId]);
+        var delivered = await WaitForFrameAsync(collector, f => f.For(1, late.EntityId)?.Events is not null);
+        var events = EventsOf(delivered.For(1, late.EntityId)!.Events).ToArray();
+        Assert.Equal("hello", Kind(events[0]));
+        var ticks = events.Where(e => Kind(e) == "tick").Select(e => e.Tick).ToArray();
+        Assert.True(ticks.Length >= 5, $"the ticks' events since the seat waited: {ticks.Length}");
+        Assert.Equal(Enumerable.Range((int)ticks[0], ticks.Length).Select(t => (long)t), ticks);
+        Assert.Equal(events.Select(e => e.Seq).Order(), events.Select(e => e.Seq));
     }
 
     [Fact]
