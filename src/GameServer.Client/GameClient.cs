@@ -68,6 +68,10 @@ public sealed class GameClient : IAsyncDisposable
     // Game events: the highest Seq raised in the current room (a new room starts again; a resume keeps it, so the
     // events the server sends again after a reconnect are not raised twice). Touched only by the receive loop.
     private long _lastEventSeq;
+    // The numbers raised below the highest, for the rare event that comes after a newer one (its snapshot was overtaken
+    // on the way to the edge): raised once, late, rather than lost. Bounded to the last EventWindow numbers.
+    private readonly HashSet<long> _eventsSeen = new();
+    private const long EventWindow = 1024;
     private long _gameEventsReceived;
     private long _gameEventsDuplicated;
     private long _gameEventsEarly;
@@ -122,8 +126,10 @@ public sealed class GameClient : IAsyncDisposable
 
     /// <summary>
     /// One of the game's events (a tag, a goal, "round over") for this player, in the order the game emitted them,
-    /// after the snapshot of the tick it came with. Each is raised once per room: one the server sends again (after a
-    /// reconnect and resume) is dropped by its <see cref="GameEvent.Seq"/>. The payload is the game's MessagePack value.
+    /// after the snapshot of the tick it came with. Each is raised once per room: one the server sends again (ticks
+    /// replayed after a restore) is dropped by its <see cref="GameEvent.Seq"/>. Rarely, when the cluster delivered a
+    /// snapshot to the edge after a newer one, that snapshot's events come after the newer one's, raised late rather
+    /// than lost (their <see cref="GameEvent.Seq"/> tells their place). The payload is the game's MessagePack value.
     /// </summary>
     public event Action<GameEvent>? GameEventReceived;
 
@@ -230,7 +236,7 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>Game events raised (<see cref="GameEventReceived"/>), over all rooms.</summary>
     public long GameEventsReceived => Interlocked.Read(ref _gameEventsReceived);
 
-    /// <summary>Game events dropped because their <see cref="GameEvent.Seq"/> was not above the last one raised in the room (sent again after a resume).</summary>
+    /// <summary>Game events dropped because an event with their <see cref="GameEvent.Seq"/> was raised already in the room (sent again after a restore).</summary>
     public long GameEventsDuplicated => Interlocked.Read(ref _gameEventsDuplicated);
 
     /// <summary>
@@ -1206,6 +1212,7 @@ public sealed class GameClient : IAsyncDisposable
             Interlocked.Exchange(ref _roomTick, -1);
             _ackHistory.Clear();
             _lastEventSeq = 0; // a new room numbers its events from 1
+            _eventsSeen.Clear();
         }
         _welcome = welcome;
         State = ConnectionState.InRoom;
@@ -1224,12 +1231,19 @@ public sealed class GameClient : IAsyncDisposable
         }
         foreach (var item in events.Items)
         {
-            if (item.Seq <= _lastEventSeq)
+            if (item.Seq <= _lastEventSeq - EventWindow || !_eventsSeen.Add(item.Seq))
             {
                 Interlocked.Increment(ref _gameEventsDuplicated);
                 continue;
             }
-            _lastEventSeq = item.Seq;
+            if (item.Seq > _lastEventSeq)
+            {
+                _lastEventSeq = item.Seq;
+                if (_eventsSeen.Count > 2 * EventWindow)
+                {
+                    _eventsSeen.RemoveWhere(seq => seq <= _lastEventSeq - EventWindow);
+                }
+            }
             Interlocked.Increment(ref _gameEventsReceived);
             Raise(GameEventReceived, item);
         }

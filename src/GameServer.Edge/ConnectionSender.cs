@@ -146,6 +146,33 @@ internal sealed class ConnectionSender
         return (full, SendKind.Snapshot);
     }
 
+    /// <summary>
+    /// Events of a snapshot that arrived after a newer one (one-way messages may overtake each other): they go after the
+    /// next snapshot sent, like those of a replaced one.
+    /// </summary>
+    public void EnqueueLateEvents(byte[] events)
+    {
+        lock (_gate)
+        {
+            if (_close is not null || _failed)
+            {
+                return;
+            }
+            if (_replacedEvents.Count < _options.MaxQueuedControlMessages)
+            {
+                _replacedEvents.Add(events);
+                return;
+            }
+            CloseAsSlowConsumer();
+            if (_sending)
+            {
+                return;
+            }
+            _sending = true;
+        }
+        _ = PumpAsync(null, SendKind.Control); // nothing in flight to send the close after
+    }
+
     /// <summary>Keeps the events of a snapshot that is being replaced; false when too many are kept already.</summary>
     private bool KeepEvents(SnapshotFrame replaced, int view, int entityId)
     {

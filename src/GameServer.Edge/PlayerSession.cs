@@ -138,6 +138,16 @@ internal sealed partial class PlayerSession
         Sender.EnqueueSnapshot(frame, view, entityId);
     }
 
+    /// <summary>A snapshot that came too late to send (a newer one went out): its events for this seat still go, after the newer one.</summary>
+    public void EnqueueLateEvents(SnapshotFrame frame)
+    {
+        var (view, entityId) = _seat.ForSnapshots;
+        if (frame.For(view, entityId)?.Events is { Length: > 0 } events)
+        {
+            Sender.EnqueueLateEvents(events);
+        }
+    }
+
     /// <summary>
     /// The room closed under this player (e.g. shut down, or the game ended it with <paramref name="reason"/>); tell the
     /// client it is out.

@@ -231,6 +231,7 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
             return Task.CompletedTask;
         }
         var arrivedAt = Stopwatch.GetTimestamp();
+        var late = false;
         lock (_gate)
         {
             if (frame.Tick <= _phase.LastTick)
@@ -241,11 +242,29 @@ internal sealed partial class RoomLink : IRoomObserver, IDisposable
                 if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSnapshotAt), arrivedAt) < s_lateSnapshotWindow)
                 {
                     _metrics.SnapshotLate();
-                    return Task.CompletedTask;
+                    late = true;
                 }
-                _phase.Reset(_phase.Interval);
+                else
+                {
+                    _phase.Reset(_phase.Interval);
+                }
             }
-            _phase.Observe(frame.Tick, arrivedAt);
+            if (!late)
+            {
+                _phase.Observe(frame.Tick, arrivedAt);
+            }
+        }
+        if (late)
+        {
+            // Its state is older than what players have, but its events are news: they follow the newer snapshot.
+            if (frame.Events is not null || frame.PlayerEvents is not null || frame.OtherViews is not null)
+            {
+                foreach (var session in Volatile.Read(ref _sessions))
+                {
+                    session.EnqueueLateEvents(frame);
+                }
+            }
+            return Task.CompletedTask;
         }
         Volatile.Write(ref _lastSnapshotAt, arrivedAt);
         SnapshotsReceived++;

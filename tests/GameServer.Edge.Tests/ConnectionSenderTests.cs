@@ -183,4 +183,20 @@ public sealed class ConnectionSenderTests
         Assert.True(sender.ClosedAsSlowConsumer);
         Assert.Equal(CloseCode.SlowConsumer, (int?)socket.CloseStatus);
     }
+
+    [Fact]
+    public void LateEvents_FollowTheNextSnapshotSent()
+    {
+        using var metrics = new TestMetrics();
+        var socket = new StallingWebSocket { Stall = true };
+        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
+
+        sender.EnqueueSnapshot(new SnapshotFrame(6, [6], Events: [16]));
+        sender.EnqueueLateEvents([15]); // tick 5's snapshot arrived after tick 6's
+        sender.EnqueueSnapshot(new SnapshotFrame(7, [7]));
+        socket.Release();
+
+        Assert.True(SpinWait.SpinUntil(() => socket.Sent.Count == 4, s_timeout));
+        Assert.Equal([[6], [16], [7], [15]], socket.Sent);
+    }
 }
