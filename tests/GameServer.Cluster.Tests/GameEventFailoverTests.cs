@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using GameServer.Client;
 using GameServer.Protocol;
-using MessagePack;
 using Xunit.Abstractions;
 
 namespace GameServer.Cluster.Tests;
@@ -60,12 +59,12 @@ public sealed class GameEventFailoverTests(ITestOutputHelper output)
             foreach (var (name, client, events) in new[] { ("red", red, redEvents), ("blue", blue, blueEvents) })
             {
                 var seqs = events.Select(e => e.Seq).ToArray();
-                output.WriteLine($"{name}: events {string.Join(", ", events.Select(e => $"{e.Seq}@{e.Tick}:{Kind(e)}"))}; " +
+                output.WriteLine($"{name}: events {string.Join(", ", events.Select(e => $"{e.Seq}@{e.Tick}:{GameEventKind.Of(e)}"))}; " +
                     $"{client.GameEventsDuplicated} dropped as seen before, {client.GameEventsBeforeTheirSnapshot} before their snapshot");
                 // Once each; in order but for the rare event that came late after its overtaken snapshot (docs/protocol.md §5.12).
                 Assert.Equal(seqs.Length, seqs.Distinct().Count());
                 Assert.Equal(0, client.GameEventsBeforeTheirSnapshot);
-                Assert.Single(events, e => Kind(e) == "welcome");
+                Assert.Single(events, e => GameEventKind.Of(e) == "welcome");
             }
             // Room-wide events carry one number for everyone: the last swaps both saw are the same ones.
             var upTo = Math.Min(Swaps(redEvents).Max(), Swaps(blueEvents).Max());
@@ -87,12 +86,5 @@ public sealed class GameEventFailoverTests(ITestOutputHelper output)
         await Wait.UntilAsync(() => Swaps(red).Count() >= redFrom + 2 && Swaps(blue).Count() >= blueFrom + 2, what, timeout ?? TimeSpan.FromSeconds(30));
     }
 
-    private static IEnumerable<long> Swaps(IEnumerable<GameEvent> events) => events.Where(e => Kind(e) == "swap").Select(e => e.Seq);
-
-    private static string Kind(GameEvent e)
-    {
-        var reader = new MessagePackReader(e.Payload);
-        reader.ReadArrayHeader();
-        return reader.ReadString() ?? "";
-    }
+    private static IEnumerable<long> Swaps(IEnumerable<GameEvent> events) => events.Where(e => GameEventKind.Of(e) == "swap").Select(e => e.Seq);
 }

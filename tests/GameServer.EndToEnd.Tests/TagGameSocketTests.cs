@@ -59,15 +59,15 @@ public sealed class TagGameSocketTests(HostFixture host)
         await SetTunablesAsync(redWelcome.RoomId, new { swapSeconds = 1 });
         var blueWelcome = Assert.IsType<Welcome>(await blue.AskAsync(new JoinByCode(code, TeamOptions("blue"))));
 
-        var redEvents = await EventsAsync(red, until: events => events.Count(e => Kind(e) == "swap") >= 3);
-        var blueEvents = await EventsAsync(blue, until: events => events.Count(e => Kind(e) == "swap") >= 3);
+        var redEvents = await EventsAsync(red, until: events => events.Count(e => GameEventKind.Of(e) == "swap") >= 3);
+        var blueEvents = await EventsAsync(blue, until: events => events.Count(e => GameEventKind.Of(e) == "swap") >= 3);
 
         // Each player's own welcome, and nobody else's.
-        Assert.Single(redEvents, e => Kind(e) == "welcome");
-        Assert.Single(blueEvents, e => Kind(e) == "welcome");
+        Assert.Single(redEvents, e => GameEventKind.Of(e) == "welcome");
+        Assert.Single(blueEvents, e => GameEventKind.Of(e) == "welcome");
         // The same room-wide swaps reach both, with the same numbers, over the span both were reading.
-        var redSwaps = redEvents.Where(e => Kind(e) == "swap").Select(e => e.Seq).ToArray();
-        var blueSwaps = blueEvents.Where(e => Kind(e) == "swap").Select(e => e.Seq).ToArray();
+        var redSwaps = redEvents.Where(e => GameEventKind.Of(e) == "swap").Select(e => e.Seq).ToArray();
+        var blueSwaps = blueEvents.Where(e => GameEventKind.Of(e) == "swap").Select(e => e.Seq).ToArray();
         var (from, to) = (Math.Max(redSwaps[0], blueSwaps[0]), Math.Min(redSwaps[^1], blueSwaps[^1]));
         var shared = redSwaps.Where(seq => seq >= from && seq <= to).ToArray();
         Assert.NotEmpty(shared);
@@ -138,8 +138,8 @@ public sealed class TagGameSocketTests(HostFixture host)
         foreach (var (left, events) in endings)
         {
             Assert.Equal(("room-ended", "Red wins 1–0."), (left.Reason, left.Message));
-            Assert.Contains(events, e => Kind(e) == "tag");
-            Assert.Equal("over", Kind(events[^1]));
+            Assert.Contains(events, e => GameEventKind.Of(e) == "tag");
+            Assert.Equal("over", GameEventKind.Of(events[^1]));
         }
     }
 
@@ -241,13 +241,6 @@ public sealed class TagGameSocketTests(HostFixture host)
             }
         }
         return events;
-    }
-
-    private static string Kind(GameEvent e)
-    {
-        var reader = new MessagePackReader(e.Payload);
-        reader.ReadArrayHeader();
-        return reader.ReadString() ?? "";
     }
 
     /// <summary>Sends inputs every 50 ms until cancelled; true when snapshots kept arriving all along.</summary>

@@ -68,12 +68,12 @@ public sealed class RoomGameRequestsTests(ClusterFixture fixture)
         var frames = collector.Frames.GroupBy(f => f.Tick).Select(g => g.First()).OrderBy(f => f.Tick).ToArray();
         var aEvents = frames.SelectMany(f => EventsOf(f.For(1, a.EntityId)!.Events)).ToArray();
         var bEvents = frames.SelectMany(f => EventsOf(f.For(1, b.EntityId)!.Events)).ToArray();
-        Assert.Single(aEvents, e => Kind(e) == "hello");
-        Assert.Equal(a.EntityId, Second(aEvents.Single(e => Kind(e) == "hello")));
-        Assert.Equal(b.EntityId, Second(bEvents.Single(e => Kind(e) == "hello")));
+        Assert.Single(aEvents, e => GameEventKind.Of(e) == "hello");
+        Assert.Equal(a.EntityId, Second(aEvents.Single(e => GameEventKind.Of(e) == "hello")));
+        Assert.Equal(b.EntityId, Second(bEvents.Single(e => GameEventKind.Of(e) == "hello")));
         // Room-wide numbering: consecutive for the events everyone gets plus each one's own, with no gap or repeat
         // across the handover (the room saved its exact tick and unsent events).
-        var ticks = aEvents.Where(e => Kind(e) == "tick").ToArray();
+        var ticks = aEvents.Where(e => GameEventKind.Of(e) == "tick").ToArray();
         Assert.Equal(ticks.Select(e => (long)Second(e)), ticks.Select(e => e.Tick));
         Assert.Equal(Enumerable.Range((int)ticks[0].Tick, ticks.Length).Select(t => (long)t), ticks.Select(e => e.Tick));
         Assert.Equal(aEvents.Select(e => e.Seq).Order(), aEvents.Select(e => e.Seq));
@@ -103,8 +103,8 @@ public sealed class RoomGameRequestsTests(ClusterFixture fixture)
         await room.Renew(subscription.Observer, [listening.EntityId, late.EntityId]);
         var delivered = await WaitForFrameAsync(collector, f => f.For(1, late.EntityId)?.Events is not null);
         var events = EventsOf(delivered.For(1, late.EntityId)!.Events).ToArray();
-        Assert.Equal("hello", Kind(events[0]));
-        var ticks = events.Where(e => Kind(e) == "tick").Select(e => e.Tick).ToArray();
+        Assert.Equal("hello", GameEventKind.Of(events[0]));
+        var ticks = events.Where(e => GameEventKind.Of(e) == "tick").Select(e => e.Tick).ToArray();
         Assert.True(ticks.Length >= 5, $"the ticks' events since the seat waited: {ticks.Length}");
         Assert.Equal(Enumerable.Range((int)ticks[0], ticks.Length).Select(t => (long)t), ticks);
         Assert.Equal(events.Select(e => e.Seq).Order(), events.Select(e => e.Seq));
@@ -160,13 +160,6 @@ public sealed class RoomGameRequestsTests(ClusterFixture fixture)
     }
 
     private static IEnumerable<GameEvent> EventsOf(byte[]? frame) => frame is null ? [] : ((Events)MessageCodec.DecodeServer(frame)).Items;
-
-    private static string Kind(GameEvent e)
-    {
-        var reader = new MessagePackReader(e.Payload);
-        reader.ReadArrayHeader();
-        return reader.ReadString()!;
-    }
 
     private static int Second(GameEvent e)
     {

@@ -205,12 +205,19 @@ function onSnapshot(body) {
   lastTickAt = performance.now();
 }
 
-/** Events body `[snapshotTick, [[seq, tick, payload], ...]]`; an event seen before (seq not above the last) is dropped. */
+/**
+ * Events body `[snapshotTick, [[seq, tick, payload], ...]]`. An event whose seq was seen already is dropped; a late one
+ * (its snapshot was overtaken on the way to the edge, protocol.md §5.12) is shown late rather than lost.
+ */
 function onEvents(body) {
   for (const item of body[1] ?? []) {
     const seq = num(item[0]);
-    if (!(seq > tag.lastEventSeq)) continue;
-    tag.lastEventSeq = seq;
+    if (seq <= tag.lastEventSeq - SEEN_WINDOW || seenEvents.has(seq)) continue;
+    seenEvents.add(seq);
+    if (seq > tag.lastEventSeq) tag.lastEventSeq = seq;
+    if (seenEvents.size > 2 * SEEN_WINDOW) {
+      for (const old of seenEvents) if (old <= tag.lastEventSeq - SEEN_WINDOW) seenEvents.delete(old);
+    }
     const event = { seq, tick: num(item[1]), payload: normalize(item[2]) };
     tag.events.push(event);
     if (tag.events.length > MAX_EVENTS) tag.events.shift();
@@ -220,6 +227,10 @@ function onEvents(body) {
     while (ui.feed.childElementCount > MAX_EVENTS) ui.feed.lastElementChild.remove();
   }
 }
+
+// The seqs seen in this room, to drop repeats (a restored room may send some again); the last SEEN_WINDOW suffice.
+const SEEN_WINDOW = 1024;
+const seenEvents = new Set();
 
 const normalize = (v) => (Array.isArray(v) ? v.map(normalize) : num(v));
 
