@@ -124,7 +124,10 @@ public sealed class RoomGameRequestsTests(ClusterFixture fixture)
         await Eventually.TrueAsync(() => Task.FromResult(collector.Kicks.Contains((kicked.EntityId, kicked.Generation, "Out."))), s_timeout);
         Assert.Equal(1, (await room.GetInfo()).Players);
         Assert.Equal(JoinStatus.ResumeExpired, (await room.Resume("kicked", kicked.ResumeToken)).Status);
-        Assert.Equal(JoinStatus.Joined, (await room.Resume("stays", stays.ResumeToken)).Status);
+        var resumed = await room.Resume("stays", stays.ResumeToken);
+        Assert.Equal(JoinStatus.Joined, resumed.Status);
+        // The room tells the edges of the resume one-way: let it arrive before the test's observer goes away.
+        await Eventually.TrueAsync(() => Task.FromResult(collector.SeatsResumed.Contains((stays.EntityId, resumed.Generation))), s_timeout);
     }
 
     [Fact]
