@@ -95,36 +95,42 @@ public sealed record SnapshotFrame(
     /// What a player in <paramref name="view"/> with <paramref name="entityId"/> is sent: their view's snapshot in both
     /// forms and their events (null for none); null when the snapshot has no such view.
     /// </summary>
-    public ViewFrame? For(int view, int entityId)
+    public ViewFrame? For(int view, int entityId) =>
+        TryPick(view, entityId, out var bytes, out var delta, out var events) ? new ViewFrame(view, bytes, delta, events) : null;
+
+    /// <summary>
+    /// <see cref="For"/> without allocating (the edge calls it for every player and snapshot): the view's full and delta
+    /// frames and the player's events (null for none); false when the snapshot has no such view.
+    /// </summary>
+    public bool TryPick(int view, int entityId, out byte[] bytes, out byte[]? delta, out byte[]? events)
     {
-        ViewFrame? chosen = null;
-        if (view == View)
+        (bytes, delta, events) = (Bytes, Delta, Events);
+        if (view != View)
         {
-            chosen = new ViewFrame(View, Bytes, Delta, Events);
-        }
-        else
-        {
+            var found = false;
             foreach (var other in OtherViews ?? [])
             {
                 if (other.View == view)
                 {
-                    chosen = other;
+                    (bytes, delta, events, found) = (other.Bytes, other.Delta, other.Events, true);
                     break;
                 }
             }
-        }
-        if (chosen is null)
-        {
-            return null;
+            if (!found)
+            {
+                (bytes, delta, events) = (null!, null, null);
+                return false;
+            }
         }
         foreach (var own in PlayerEvents ?? [])
         {
             if (own.EntityId == entityId)
             {
-                return chosen with { Events = own.Events.Length == 0 ? null : own.Events };
+                events = own.Events.Length == 0 ? null : own.Events;
+                break;
             }
         }
-        return chosen;
+        return true;
     }
 }
 

@@ -118,11 +118,7 @@ internal sealed class ConnectionSender
     /// </summary>
     private (byte[]? Bytes, SendKind Kind) ChooseForm(SnapshotFrame frame, int view, int entityId)
     {
-        // A public game's frame is the seat's as it is; only games with views or private events need a lookup.
-        var (full, delta, events) = view == frame.View && frame.PlayerEvents is null
-            ? (frame.Bytes, frame.Delta, frame.Events)
-            : frame.For(view, entityId) is { } mine ? (mine.Bytes, mine.Delta, mine.Events) : (null, null, null);
-        if (full is null)
+        if (!frame.TryPick(view, entityId, out var full, out var delta, out var events))
         {
             return (null, SendKind.Snapshot);
         }
@@ -176,8 +172,7 @@ internal sealed class ConnectionSender
     /// <summary>Keeps the events of a snapshot that is being replaced; false when too many are kept already.</summary>
     private bool KeepEvents(SnapshotFrame replaced, int view, int entityId)
     {
-        var events = view == replaced.View && replaced.PlayerEvents is null ? replaced.Events : replaced.For(view, entityId)?.Events;
-        if (events is not { Length: > 0 })
+        if (!replaced.TryPick(view, entityId, out _, out _, out var events) || events is not { Length: > 0 })
         {
             return true;
         }

@@ -142,7 +142,7 @@ internal sealed partial class PlayerSession
     public void EnqueueLateEvents(SnapshotFrame frame)
     {
         var (view, entityId) = _seat.ForSnapshots;
-        if (frame.For(view, entityId)?.Events is { Length: > 0 } events)
+        if (frame.TryPick(view, entityId, out _, out _, out var events) && events is { Length: > 0 })
         {
             Sender.EnqueueLateEvents(events);
         }
