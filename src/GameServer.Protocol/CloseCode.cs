@@ -33,11 +33,14 @@ public static class CloseCode
     /// <summary>The game removed the player from its room (the close reason is the game's); do not reconnect to that seat.</summary>
     public const int Kicked = 4005;
 
+    /// <summary>Standard "try again later": the edge refused the connection for load (fallback transport only; a WebSocket is refused with HTTP 503/429 instead).</summary>
+    public const int TryAgainLater = 1013;
+
     /// <summary>True for closes after which a client should reconnect and resume: drops, drains, restarts, overload.</summary>
     public static bool ShouldReconnect(int? code) => code switch
     {
         null => true, // no close frame: the connection was lost
-        GoingAway or InternalError or 1006 or 1012 or 1013 or SlowConsumer or IdleTimeout or Draining => true,
+        GoingAway or InternalError or 1006 or 1012 or TryAgainLater or SlowConsumer or IdleTimeout or Draining => true,
         _ => false,
     };
 }
