@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace GameServer.Edge;
@@ -17,6 +18,9 @@ namespace GameServer.Edge;
 /// <summary>Wires the WebSocket edge (and its fallback hub) into an ASP.NET Core host that has an Orleans silo or client.</summary>
 public static class EdgeExtensions
 {
+    // How long a stopping edge waits for its hub clients to read their 4003 and go (WebSocket clients: Kestrel waits).
+    private static readonly TimeSpan s_drainBound = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Registers the edge's services, binds <see cref="EdgeOptions"/> from the <c>Edge</c> section and player-token
     /// checking from the <c>Auth</c> section (see <see cref="EdgeAuthentication"/>).
@@ -44,6 +48,12 @@ public static class EdgeExtensions
             // error; SignalR cuts off anything larger itself.
             hub.MaximumReceiveMessageSize = edge.Value.MaxMessageBytes * 2 + 1024;
             hub.KeepAliveInterval = TimeSpan.FromSeconds(edge.Value.KeepAliveIntervalSeconds);
+            // A dead peer: nothing from the client (its SignalR pings come every keep-alive interval, 15 s by default) for
+            // two intervals plus the keep-alive timeout ends the connection, the hub's counterpart of the WebSocket's timeout.
+            if (edge.Value.KeepAliveTimeoutSeconds > 0)
+            {
+                hub.ClientTimeoutInterval = TimeSpan.FromSeconds(2 * edge.Value.KeepAliveIntervalSeconds + edge.Value.KeepAliveTimeoutSeconds);
+            }
             hub.EnableDetailedErrors = false;
         });
         services.AddSingleton<LobbyEndpoint>();
@@ -97,6 +107,11 @@ public static class EdgeExtensions
             hub.ApplicationMaxBufferSize = edge.MaxMessageBytes * 2 + 1024;
             hub.WebSockets.SubProtocolSelector = null;
         });
+        // Draining: every player is told to reconnect elsewhere and resume (their seats wait in the rooms). Registered after
+        // the hub's mapping so that it runs before SignalR closes its connections (stopping callbacks run last-first).
+        var sessions = endpoints.ServiceProvider.GetRequiredService<SessionRegistry>();
+        endpoints.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
+            .Register(() => sessions.DrainAll(s_drainBound));
         return endpoints.Map(ProtocolVersion.Path, (RequestDelegate)endpoint.HandleAsync);
     }
 

@@ -35,10 +35,13 @@ internal sealed partial class HandshakeGate
     /// <summary>A refused handshake: the HTTP status, the metric's reason tag and the body.</summary>
     public sealed record Refusal(int Status, string Reason, string Message);
 
-    /// <summary>Draining or a foreign origin; null when neither.</summary>
-    public Refusal? CheckDrainingAndOrigin(HttpRequest request)
+    /// <summary>
+    /// Draining (for a new connection: <paramref name="newConnection"/>; a hub connection's later requests must still get
+    /// through to read its 4003) or a foreign origin; null when neither.
+    /// </summary>
+    public Refusal? CheckDrainingAndOrigin(HttpRequest request, bool newConnection = true)
     {
-        if (_stopping.IsCancellationRequested)
+        if (newConnection && _stopping.IsCancellationRequested)
         {
             return new Refusal(StatusCodes.Status503ServiceUnavailable, "draining", "This edge is draining; connect to another edge.");
         }

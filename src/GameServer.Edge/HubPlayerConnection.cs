@@ -47,6 +47,8 @@ internal sealed class HubPlayerConnection : PlayerConnection
 
     public override bool CanSendClose => !_closeSent && !_ended.Task.IsCompleted;
 
+    public override Task Drained => _ended.Task;
+
     /// <summary>The hub's <c>Send</c>: queues a client frame, waiting while the queue is full; dropped once the client has closed.</summary>
     public async ValueTask DeliverAsync(byte[] frame)
     {
@@ -69,7 +71,7 @@ internal sealed class HubPlayerConnection : PlayerConnection
     }
 
     /// <summary>The hub connection ended (the client stopped, the transport failed or this side aborted it).</summary>
-    public void Ended()
+    public void OnEnded()
     {
         _ended.TrySetResult();
         _inbound.Writer.TryComplete();

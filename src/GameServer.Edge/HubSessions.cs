@@ -38,8 +38,9 @@ internal sealed class HubSessions
     /// <summary>Middleware for every request under <see cref="HubTransport.Path"/>.</summary>
     public async Task GateAsync(HttpContext context, RequestDelegate next)
     {
-        var refusal = _gate.CheckDrainingAndOrigin(context.Request);
-        if (refusal is null && context.Request.Path.StartsWithSegments(HubTransport.Path + "/negotiate"))
+        var negotiate = context.Request.Path.StartsWithSegments(HubTransport.Path + "/negotiate");
+        var refusal = _gate.CheckDrainingAndOrigin(context.Request, newConnection: negotiate);
+        if (refusal is null && negotiate)
         {
             // A slot is taken for real when the connection opens; here only whether one is free, to refuse with an HTTP status.
             var (lease, limitRefusal) = _gate.TakeConnectionSlot(context.Connection.RemoteIpAddress);
@@ -103,7 +104,7 @@ internal sealed class HubSessions
             return;
         }
         var state = (State)value!;
-        state.Connection.Ended();
+        state.Connection.OnEnded();
         try
         {
             await state.Run.ConfigureAwait(false);

@@ -39,6 +39,13 @@ internal abstract class PlayerConnection
     /// <summary>After this side's close: completes when the client has answered it or gone (the caller bounds the wait).</summary>
     public abstract Task WaitForClientCloseAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What a drain waits for before the host goes on stopping. SignalR tears its connections down as soon as the host
+    /// stops, which would lose a close still on its way, so a hub connection completes once its client has gone; Kestrel
+    /// waits for a WebSocket's request anyway.
+    /// </summary>
+    public virtual Task Drained => Task.CompletedTask;
+
     /// <summary>Ends the connection at once, without a close.</summary>
     public abstract void Abort();
 }

@@ -182,11 +182,15 @@ internal sealed partial class PlayerSession
             : $"No message for {_options.IdleTimeoutSeconds} s; send Ping when idle.");
     }
 
-    /// <summary>The edge is draining (shutting down): close with 4003 so the client reconnects, to another edge, and resumes.</summary>
-    public void CloseForDrain()
+    /// <summary>
+    /// The edge is draining (shutting down): close with 4003 so the client reconnects, to another edge, and resumes.
+    /// Completes when the close needs no more waiting for (<see cref="PlayerConnection.Drained"/>).
+    /// </summary>
+    public Task CloseForDrain()
     {
         _endReason = "drain";
         Sender.RequestClose((WebSocketCloseStatus)CloseCode.Draining, "Edge draining: reconnect and resume.");
+        return _connection.Drained;
     }
 
     /// <summary>Handles one frame; false when the connection is being closed.</summary>

@@ -15,11 +15,16 @@ internal sealed class SessionRegistry
 
     public void Remove(PlayerSession session) => _sessions.TryRemove(session, out _);
 
-    public void DrainAll()
+    /// <summary>
+    /// Closes every connection with 4003, then waits up to <paramref name="bound"/> for those that need it to be gone
+    /// (hub connections: see <see cref="PlayerConnection.Drained"/>). Runs as the host starts stopping.
+    /// </summary>
+    public void DrainAll(TimeSpan bound)
     {
-        foreach (var session in _sessions.Keys)
+        var drained = _sessions.Keys.Select(session => session.CloseForDrain()).Where(t => !t.IsCompleted).ToArray();
+        if (drained.Length > 0)
         {
-            session.CloseForDrain();
+            Task.WaitAll(drained, bound);
         }
     }
 }

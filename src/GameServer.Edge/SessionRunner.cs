@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +17,7 @@ internal sealed class SessionRunner
 
     public SessionRunner(
         IGrainFactory grains, RoomLinks links, SessionRegistry sessions, CodeGuessLimits codeGuesses, IOptions<EdgeOptions> options,
-        EdgeMetrics metrics, IHostApplicationLifetime lifetime, ILogger<PlayerSession> logger)
+        EdgeMetrics metrics, ILogger<PlayerSession> logger)
     {
         _grains = grains;
         _links = links;
@@ -27,8 +26,6 @@ internal sealed class SessionRunner
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
-        // Draining: every player is told to reconnect elsewhere and resume (their seats wait in the rooms).
-        lifetime.ApplicationStopping.Register(sessions.DrainAll);
     }
 
     /// <summary>Runs the session until the connection ends; <paramref name="deltaSnapshots"/> when it speaks gameserver.v2.</summary>

@@ -27,6 +27,8 @@ internal sealed class HubSocket : IAsyncDisposable
         {
             _closed.TrySetResult((code, reason));
             _inbound.Writer.TryWrite((code, reason));
+            // As every client of the hub does: the server sends nothing after its close.
+            _ = _connection.StopAsync();
         });
         connection.Closed += error =>
         {

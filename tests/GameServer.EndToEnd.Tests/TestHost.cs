@@ -48,6 +48,13 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>What the host logged at Warning or above; the log guard checks it when the test ends.</summary>
     public HostLog Logs { get; }
 
+    /// <summary>The host's /metrics, scraped now.</summary>
+    internal async Task<PrometheusText> MetricsAsync()
+    {
+        using var http = new HttpClient { BaseAddress = ManagementUri };
+        return new PrometheusText(await http.GetStringAsync("/metrics"));
+    }
+
     /// <summary>Issues tokens the host accepts.</summary>
     public GameTokenIssuer Tokens { get; } = new(SigningKey);
 
