@@ -36,6 +36,8 @@ internal sealed class HubClientConnection : ClientConnection
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        // Failed without anyone waiting (an abort after the open): observed here, so it is not reported as unobserved.
+        _opened.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public override string? SubProtocol => _subProtocol;
