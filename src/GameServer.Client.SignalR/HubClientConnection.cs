@@ -227,13 +227,12 @@ internal sealed class HubClientConnection : ClientConnection
 
     private void OnClose(int code, string reason)
     {
-        if (SetClose(code, reason))
-        {
-            _opened.TrySetException(new IOException($"The server closed the connection before opening it ({code} {reason})."));
-            _inbound.Writer.TryComplete();
-            // The server sends nothing more; stop from outside this handler (stopping waits for the handlers to finish).
-            _ = Task.Run(StopAsync);
-        }
+        // The server's close, or its answer to the client's (then the client's code stays the one reported).
+        SetClose(code, reason);
+        _opened.TrySetException(new IOException($"The server closed the connection before opening it ({code} {reason})."));
+        _inbound.Writer.TryComplete();
+        // The server sends nothing more; stop from outside this handler (stopping waits for the handlers to finish).
+        _ = Task.Run(StopAsync);
     }
 
     private Task OnHubClosed(Exception? error)

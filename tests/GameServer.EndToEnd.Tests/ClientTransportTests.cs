@@ -102,6 +102,31 @@ public sealed class ClientTransportTests(HostFixture host)
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task OverTheHub_TheServersClose_ReachesTheClientsClosePath_4004IsNotReconnectedFrom(string transport)
+    {
+        // The same player joining again takes the seat over; the server closes the first connection with 4004 through
+        // the hub's Close, and the SDK treats it exactly as the WebSocket close frame: no reconnect.
+        var token = host.Host.NewToken("hub-takeover-" + transport);
+        await using var first = host.NewClient(WithToken(Options(transport), token));
+        var closed = new TaskCompletionSource<(WebSocketCloseStatus?, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.Closed += (status, reason) => closed.TrySetResult((status, reason));
+        await first.ConnectAsync(host.WebSocketUri);
+        var joined = await first.JoinRoomAsync(RoomIds.New(ArenaGame));
+
+        await using var second = host.NewClient(WithToken(Options(transport), token));
+        await second.ConnectAsync(host.WebSocketUri);
+        var again = await second.JoinRoomAsync(joined.RoomId);
+
+        var (status, _) = await closed.Task.WaitAsync(Wait.Timeout);
+        Assert.Equal(CloseCode.SessionTakenOver, (int?)status);
+        Assert.Equal(CloseCode.SessionTakenOver, (int?)first.CloseStatus);
+        Assert.Equal(ConnectionState.Closed, first.State);
+        Assert.Equal(0, first.Reconnects);
+        Assert.Equal(joined.EntityId, again.EntityId);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task OverTheHub_ABadToken_IsRefusedWith401AtNegotiate(string transport)
     {
         var options = Options(transport);
@@ -151,6 +176,12 @@ public sealed class ClientTransportTests(HostFixture host)
         StateDelta = ArenaDelta.Instance,
         Transport = transport == "sse" ? SignalRTransport.ServerSentEvents : SignalRTransport.LongPolling,
     };
+
+    private static GameClientOptions WithToken(GameClientOptions options, string token)
+    {
+        options.AccessToken = token;
+        return options;
+    }
 
     private static ArenaEntity[] Latest(ConcurrentQueue<Snapshot> view) =>
         view.LastOrDefault() is { } s ? ArenaState.Read(s.GameState) : [];
