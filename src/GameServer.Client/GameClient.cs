@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Runtime.ExceptionServices;
-using System.Text.RegularExpressions;
 using GameServer.Protocol;
 
 namespace GameServer.Client;
@@ -15,14 +14,15 @@ namespace GameServer.Client;
 /// </summary>
 public sealed class GameClient : IAsyncDisposable
 {
-    private static readonly Regex s_statusInMessage = new("'([1-5][0-9][0-9])'", RegexOptions.CultureInvariant);
-
     private readonly GameClientOptions _options;
     private readonly ReconnectOptions _reconnect;
+    private readonly ClientTransport _transport;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<double, TaskCompletionSource<double>> _pings = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stopping = new();
+    private static readonly string[] s_offerV2 = { ProtocolVersion.SubProtocolV2, ProtocolVersion.SubProtocol };
+    private static readonly string[] s_offerV1 = { ProtocolVersion.SubProtocol };
     // Seeded from a Guid: on Mono/Unity `new Random()` seeds from the clock, so bots made in the same millisecond
     // would draw the same jitter and reconnect together, which is what the jitter is for avoiding.
     private readonly Random _random = new(Guid.NewGuid().GetHashCode());
@@ -30,7 +30,7 @@ public sealed class GameClient : IAsyncDisposable
     private int _endpointIndex;
     private int _connectCalled;
     private int _closeRequested;
-    private volatile ClientWebSocket? _socket;
+    private volatile ClientConnection? _socket;
     private Uri? _endpoint;
     private volatile ConnectionState _state = ConnectionState.Disconnected;
     private Task? _run;
@@ -79,12 +79,13 @@ public sealed class GameClient : IAsyncDisposable
     // written by the joining thread, read by the reconnect loop.
     private volatile byte[] _joinOptions = Array.Empty<byte>();
 
-    /// <exception cref="ArgumentException">A <see cref="GameClientOptions.Reconnect"/> setting is out of range.</exception>
+    /// <exception cref="ArgumentException">A <see cref="GameClientOptions.Reconnect"/> setting is out of range, or <see cref="GameClientOptions.Transport"/> is null.</exception>
     public GameClient(GameClientOptions? options = null)
     {
         _options = options ?? new GameClientOptions();
         _reconnect = _options.Reconnect ?? throw new ArgumentException("GameClientOptions.Reconnect is null; leave the default or set a ReconnectOptions.", nameof(options));
         _reconnect.Validate();
+        _transport = _options.Transport ?? throw new ArgumentException("GameClientOptions.Transport is null; leave the default (ClientTransport.WebSocket) or set a transport.", nameof(options));
         if (_options.KeepAliveInterval < TimeSpan.Zero && _options.KeepAliveInterval != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(options), _options.KeepAliveInterval, "GameClientOptions.KeepAliveInterval must be zero or positive.");
@@ -268,7 +269,10 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>Message payload bytes received.</summary>
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
-    /// <summary>Bytes received including WebSocket frame headers (2–10 bytes each; server frames are unmasked).</summary>
+    /// <summary>
+    /// Bytes received including the transport's framing: WebSocket frame headers (2–10 bytes each; server frames are
+    /// unmasked), or the transport's estimate of its hub message framing (<see cref="ClientConnection.WireBytes"/>).
+    /// </summary>
     public long WireBytesReceived => Interlocked.Read(ref _wireBytesReceived);
 
     /// <summary>Successful reconnects (each outage that ended with the connection back counts once).</summary>
@@ -303,7 +307,10 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>Completes when the client is closed for good (not at a drop it reconnects from).</summary>
     public Task Completion => _run ?? Task.CompletedTask;
 
-    /// <summary>Opens the WebSocket with the protocol's sub-protocol; throws <see cref="WebSocketException"/> if refused.</summary>
+    /// <summary>
+    /// Opens the connection (a WebSocket unless <see cref="GameClientOptions.Transport"/> says otherwise) offering the
+    /// protocol's versions; throws if refused (<see cref="WebSocketException"/> for the WebSocket transport).
+    /// </summary>
     public Task ConnectAsync(Uri uri, CancellationToken cancellationToken = default)
     {
         if (uri is null)
@@ -338,14 +345,14 @@ public sealed class GameClient : IAsyncDisposable
         for (var i = 0; i < _endpoints.Count; i++)
         {
             var attempt = await OpenAsync(_endpoints[i], cancellationToken).ConfigureAwait(false);
-            if (attempt.Reader is { } reader)
+            if (attempt.Connection is { } connection)
             {
                 _endpointIndex = i;
-                _socket = reader.Socket;
+                _socket = connection;
                 ResetDeltaBase();
-                Volatile.Write(ref _endpoint, reader.Endpoint);
+                Volatile.Write(ref _endpoint, attempt.Endpoint);
                 State = ConnectionState.Connected;
-                _run = Task.Run(() => RunAsync(reader), CancellationToken.None);
+                _run = Task.Run(() => RunAsync(connection), CancellationToken.None);
                 return;
             }
             if (i == _endpoints.Count - 1 || attempt.IsPermanent || cancellationToken.IsCancellationRequested)
@@ -537,7 +544,10 @@ public sealed class GameClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends raw bytes as one binary frame (for tests of the server's validation). Throws while reconnecting.</summary>
+    /// <summary>
+    /// Sends raw bytes as one binary frame (for tests of the server's validation). Throws while reconnecting; a text
+    /// frame (<paramref name="type"/>) only over the WebSocket transport.
+    /// </summary>
     public async Task SendRawAsync(ReadOnlyMemory<byte> frame, WebSocketMessageType type = WebSocketMessageType.Binary, CancellationToken cancellationToken = default)
     {
         var socket = _socket ?? throw new InvalidOperationException("Connect first.");
@@ -554,13 +564,13 @@ public sealed class GameClient : IAsyncDisposable
         Interlocked.Exchange(ref _closeRequested, 1);
         _stopping.Cancel();
         var socket = _socket;
-        if (socket is not null && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        if (socket is not null)
         {
             try
             {
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", cancellationToken).ConfigureAwait(false);
+                await socket.CloseAsync((int)WebSocketCloseStatus.NormalClosure, "bye", cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException
                 || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 // Dropped or aborted under the close (e.g. a resume in progress gave up): it is closed either way.
@@ -644,12 +654,23 @@ public sealed class GameClient : IAsyncDisposable
         SendRawAsync(MessageCodec.Encode(message), WebSocketMessageType.Binary, cancellationToken);
 
     private async Task SendFrameAsync(
-        ClientWebSocket socket, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken, WebSocketMessageType type = WebSocketMessageType.Binary)
+        ClientConnection socket, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken, WebSocketMessageType type = WebSocketMessageType.Binary)
     {
+        if (type != WebSocketMessageType.Binary && socket is not WebSocketConnection)
+        {
+            throw new NotSupportedException($"The {_transport.Name} transport carries binary frames only.");
+        }
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await socket.SendAsync(frame, type, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            if (socket is WebSocketConnection webSocket)
+            {
+                await webSocket.SendAsync(frame, type, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await socket.SendAsync(frame, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -676,108 +697,30 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>One handshake; never throws (the error, and whether retrying is pointless, come back in the result).</summary>
     private async Task<OpenResult> OpenAsync(Uri endpoint, CancellationToken cancellationToken)
     {
-        var socket = new ClientWebSocket();
+        ClientConnection? connection = null;
         try
         {
-            if (_options.DeltaSnapshots && (!_options.DecodeSnapshots || _options.StateDelta is not null))
-            {
-                socket.Options.AddSubProtocol(ProtocolVersion.SubProtocolV2);
-            }
-            socket.Options.AddSubProtocol(ProtocolVersion.SubProtocol);
-            // Keep-alive is the protocol's own (DeadPeerWatchdog), the same on every platform; none at the WebSocket layer.
-            socket.Options.KeepAliveInterval = TimeSpan.Zero;
-            foreach (var header in _options.Headers)
-            {
-                socket.Options.SetRequestHeader(header.Key, header.Value);
-            }
+            connection = _transport.CreateConnection();
+            var subProtocols = _options.DeltaSnapshots && (!_options.DecodeSnapshots || _options.StateDelta is not null)
+                ? s_offerV2
+                : s_offerV1;
             var token = _options.AccessTokenProvider is { } provider
                 ? await provider(cancellationToken).ConfigureAwait(false)
                 : _options.AccessToken;
-            var connectTo = endpoint;
-            if (token is not null && _options.SendTokenInQuery)
-            {
-                connectTo = WithAccessToken(endpoint, token);
-            }
-            else if (token is not null)
-            {
-                socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-            }
-            if (_options.RemoteCertificateValidationCallback is not null)
-            {
-                socket.Options.RemoteCertificateValidationCallback = _options.RemoteCertificateValidationCallback;
-            }
-#if NET
-            socket.Options.CollectHttpResponseDetails = true;
-#endif
-            await socket.ConnectAsync(connectTo, cancellationToken).ConfigureAwait(false);
-#if NET
-            socket.HttpResponseHeaders = null; // only wanted from refusals; don't keep them for the connection's life
-#endif
-            return new OpenResult(new FrameReader(socket, endpoint, _options.ReceiveBufferBytes), null, false, null);
+            await connection.ConnectAsync(endpoint, subProtocols, token, _options, cancellationToken).ConfigureAwait(false);
+            return new OpenResult(connection, endpoint, null, false, null);
         }
         catch (Exception ex)
         {
-            var status = RefusalStatus(socket, ex);
-            var retryAfter = RetryAfter(socket);
-            socket.Dispose();
-            return new OpenResult(null, ex, status is 401 or 403, retryAfter);
+            var status = connection?.RefusalStatus;
+            var retryAfter = connection?.RetryAfter;
+            connection?.Dispose();
+            return new OpenResult(null, endpoint, ex, status is 401 or 403, retryAfter);
         }
-    }
-
-    private static Uri WithAccessToken(Uri endpoint, string token)
-    {
-        var builder = new UriBuilder(endpoint);
-        var pair = "access_token=" + Uri.EscapeDataString(token);
-        var query = builder.Query.TrimStart('?');
-        builder.Query = query.Length == 0 ? pair : query + "&" + pair;
-        return builder.Uri;
-    }
-
-    /// <summary>A refusal's <c>Retry-After</c> in seconds (the edge sends it with 503 and 429), where the platform exposes it.</summary>
-    private static TimeSpan? RetryAfter(ClientWebSocket socket)
-    {
-#if NET
-        try
-        {
-            if (socket.HttpResponseHeaders is { } headers && headers.TryGetValue("Retry-After", out var values)
-                && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
-            {
-                return TimeSpan.FromSeconds(seconds);
-            }
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-#endif
-        return null;
-    }
-
-    /// <summary>The HTTP status of a refused handshake, if it can be told.</summary>
-    private static int? RefusalStatus(ClientWebSocket socket, Exception error)
-    {
-#if NET
-        try
-        {
-            if (socket.HttpStatusCode != 0)
-            {
-                return (int)socket.HttpStatusCode;
-            }
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-#endif
-        // netstandard2.1 has no HttpStatusCode; .NET words it "The server returned status code '401' when status code
-        // '101' was expected." Runtimes that word it otherwise count as transient, which only costs retries.
-        if (error is WebSocketException && s_statusInMessage.Match(error.Message) is { Success: true } match)
-        {
-            return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        return null;
     }
 
     /// <summary>The client's life after the first connect: receive, and after a drop reconnect and resume, until closed for good.</summary>
-    private async Task RunAsync(FrameReader reader)
+    private async Task RunAsync(ClientConnection reader)
     {
         var finished = false;
         var (status, reason) = ((WebSocketCloseStatus?)null, (string?)"the client stopped");
@@ -792,12 +735,12 @@ public sealed class GameClient : IAsyncDisposable
                     break;
                 }
                 var next = await ReconnectAsync(status, reason).ConfigureAwait(false);
-                if (next.Reader is null)
+                if (next.Connection is null)
                 {
                     (status, reason) = (next.Status, next.Reason);
                     break;
                 }
-                reader = next.Reader;
+                reader = next.Connection;
             }
             finished = true;
         }
@@ -813,9 +756,8 @@ public sealed class GameClient : IAsyncDisposable
         }
     }
 
-    private async Task<(WebSocketCloseStatus? Status, string? Reason)> ReceiveLoopAsync(FrameReader reader)
+    private async Task<(WebSocketCloseStatus? Status, string? Reason)> ReceiveLoopAsync(ClientConnection socket)
     {
-        var socket = reader.Socket;
         var watchdog = new DeadPeerWatchdog(_options.KeepAliveInterval, _options.KeepAliveTimeout, _clock.Elapsed,
             () => _ = SendKeepAlivePingAsync(socket),
             () =>
@@ -830,24 +772,23 @@ public sealed class GameClient : IAsyncDisposable
         {
             while (true)
             {
-                var length = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
-                if (length < 0)
+                if (await socket.ReceiveAsync(CancellationToken.None).ConfigureAwait(false) is not { } frame)
                 {
-                    return await CloseReceivedAsync(socket).ConfigureAwait(false);
+                    return CloseOf(socket);
                 }
-                CountReceived(length);
+                CountReceived(socket, frame.Length);
                 watchdog.MarkReceived(ReceivedAtNow);
-                Dispatch(reader.Message(length));
+                Dispatch(frame);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
         {
-            return (socket.CloseStatus, socket.CloseStatusDescription);
+            return CloseOf(socket);
         }
     }
 
     /// <summary>The watchdog's ping; its pong updates <see cref="LastRoundTrip"/>. A failed send is the receive loop's to notice.</summary>
-    private async Task SendKeepAlivePingAsync(ClientWebSocket socket)
+    private async Task SendKeepAlivePingAsync(ClientConnection socket)
     {
         try
         {
@@ -858,22 +799,8 @@ public sealed class GameClient : IAsyncDisposable
         }
     }
 
-    private static async Task<(WebSocketCloseStatus?, string?)> CloseReceivedAsync(ClientWebSocket socket)
-    {
-        var status = socket.CloseStatus;
-        var reason = socket.CloseStatusDescription;
-        if (socket.State == WebSocketState.CloseReceived)
-        {
-            try
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException)
-            {
-            }
-        }
-        return (status, reason);
-    }
+    private static (WebSocketCloseStatus? Status, string? Reason) CloseOf(ClientConnection connection) =>
+        ((WebSocketCloseStatus?)connection.CloseStatus, connection.CloseStatusDescription);
 
     private void OnConnectionEnded(WebSocketCloseStatus? status, string? reason)
     {
@@ -916,7 +843,7 @@ public sealed class GameClient : IAsyncDisposable
     }
 
     /// <summary>Attempts until one connects (and its resume is answered), the app closes, or the attempts run out.</summary>
-    private async Task<(FrameReader? Reader, WebSocketCloseStatus? Status, string? Reason)> ReconnectAsync(WebSocketCloseStatus? cause, string? causeReason)
+    private async Task<(ClientConnection? Connection, WebSocketCloseStatus? Status, string? Reason)> ReconnectAsync(WebSocketCloseStatus? cause, string? causeReason)
     {
         var outageStart = _clock.Elapsed;
         var afterDrain = (int?)cause == CloseCode.Draining;
@@ -947,10 +874,10 @@ public sealed class GameClient : IAsyncDisposable
             }
             if (CloseRequested)
             {
-                opened.Reader?.Socket.Dispose();
+                opened.Connection?.Dispose();
                 return (null, cause, "closed by the app while reconnecting");
             }
-            if (opened.Reader is not { } reader)
+            if (opened.Connection is not { } reader)
             {
                 lastError = opened.Error;
                 retryAfter = opened.RetryAfter;
@@ -962,9 +889,9 @@ public sealed class GameClient : IAsyncDisposable
             }
 
             var previous = _socket;
-            _socket = reader.Socket;
+            _socket = reader;
             ResetDeltaBase();
-            Volatile.Write(ref _endpoint, reader.Endpoint);
+            Volatile.Write(ref _endpoint, opened.Endpoint);
             previous?.Dispose();
             var lostSeatOf = _welcome;
             if (_welcome is { ReconnectGraceSeconds: <= 0 } seatless)
@@ -978,7 +905,7 @@ public sealed class GameClient : IAsyncDisposable
                 var (outcome, why, status, reason) = await TryResumeAsync(reader, room, outageStart).ConfigureAwait(false);
                 if (outcome is ResumeOutcome.Retry or ResumeOutcome.Closed)
                 {
-                    reader.Socket.Abort();
+                    reader.Abort();
                     if (outcome == ResumeOutcome.Closed)
                     {
                         _closeStatus = status;
@@ -1003,13 +930,13 @@ public sealed class GameClient : IAsyncDisposable
                 Interlocked.Exchange(ref _lastOutageTicks, (_clock.Elapsed - outageStart).Ticks);
             }
             Interlocked.Increment(ref _reconnects);
-            Raise(Reconnected, new ReconnectedEventArgs(reader.Endpoint, attempt + 1, _clock.Elapsed - outageStart));
+            Raise(Reconnected, new ReconnectedEventArgs(opened.Endpoint, attempt + 1, _clock.Elapsed - outageStart));
             if (lostSeatOf is not null && _welcome is null && _reconnect.RejoinAfterResumeFailure)
             {
                 // The seat is gone: back into the same game; the receive loop raises the welcome (or the error).
                 try
                 {
-                    await SendFrameAsync(reader.Socket, MessageCodec.Encode(RejoinMessage(lostSeatOf)), _stopping.Token).ConfigureAwait(false);
+                    await SendFrameAsync(reader, MessageCodec.Encode(RejoinMessage(lostSeatOf)), _stopping.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
                 {
@@ -1026,9 +953,8 @@ public sealed class GameClient : IAsyncDisposable
     /// loop, keeps every event on one sequence: the resume's events come before the first snapshot's.
     /// </summary>
     private async Task<(ResumeOutcome Outcome, string Why, WebSocketCloseStatus? Status, string? Reason)> TryResumeAsync(
-        FrameReader reader, Welcome room, TimeSpan outageStart)
+        ClientConnection socket, Welcome room, TimeSpan outageStart)
     {
-        var socket = reader.Socket;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         timeout.CancelAfter(_options.RequestTimeout);
         try
@@ -1036,14 +962,12 @@ public sealed class GameClient : IAsyncDisposable
             await SendFrameAsync(socket, MessageCodec.Encode(new Resume(room.RoomId, room.ResumeToken)), timeout.Token).ConfigureAwait(false);
             while (true)
             {
-                var length = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
-                if (length < 0)
+                if (await socket.ReceiveAsync(timeout.Token).ConfigureAwait(false) is not { } frame)
                 {
-                    var (status, reason) = await CloseReceivedAsync(socket).ConfigureAwait(false);
+                    var (status, reason) = CloseOf(socket);
                     return (ResumeOutcome.Closed, $"the server closed the connection ({(int?)status} {reason}) instead of answering the resume", status, reason);
                 }
-                CountReceived(length);
-                var frame = reader.Message(length);
+                CountReceived(socket, frame.Length);
                 var type = MessageCodec.PeekType(frame.Span);
                 if (type is not (MessageType.Welcome or MessageType.Error))
                 {
@@ -1082,7 +1006,7 @@ public sealed class GameClient : IAsyncDisposable
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException)
         {
-            return (ResumeOutcome.Closed, "the connection dropped during the resume: " + ex.Message, socket.CloseStatus, socket.CloseStatusDescription);
+            return (ResumeOutcome.Closed, "the connection dropped during the resume: " + ex.Message, (WebSocketCloseStatus?)socket.CloseStatus, socket.CloseStatusDescription);
         }
     }
 
@@ -1113,11 +1037,11 @@ public sealed class GameClient : IAsyncDisposable
         Raise(LeftRoom, new Left(room.RoomId, "resume-failed"));
     }
 
-    private void CountReceived(int length)
+    private void CountReceived(ClientConnection connection, int length)
     {
         Volatile.Write(ref _receivedAtTicks, _clock.Elapsed.Ticks);
         Interlocked.Add(ref _bytesReceived, length);
-        Interlocked.Add(ref _wireBytesReceived, length + FrameHeaderBytes(length));
+        Interlocked.Add(ref _wireBytesReceived, connection.WireBytes(length));
     }
 
     private void Dispatch(ReadOnlyMemory<byte> frame)
@@ -1319,7 +1243,7 @@ public sealed class GameClient : IAsyncDisposable
         _ = SendKeyframeRequestAsync(socket);
     }
 
-    private async Task SendKeyframeRequestAsync(ClientWebSocket socket)
+    private async Task SendKeyframeRequestAsync(ClientConnection socket)
     {
         try
         {
@@ -1448,8 +1372,6 @@ public sealed class GameClient : IAsyncDisposable
         }
     }
 
-    private static int FrameHeaderBytes(int payload) => payload < 126 ? 2 : payload <= ushort.MaxValue ? 4 : 10;
-
     private enum ResumeOutcome
     {
         Resumed,
@@ -1460,15 +1382,18 @@ public sealed class GameClient : IAsyncDisposable
 
     private readonly struct OpenResult
     {
-        public OpenResult(FrameReader? reader, Exception? error, bool isPermanent, TimeSpan? retryAfter)
+        public OpenResult(ClientConnection? connection, Uri endpoint, Exception? error, bool isPermanent, TimeSpan? retryAfter)
         {
-            Reader = reader;
+            Connection = connection;
+            Endpoint = endpoint;
             Error = error;
             IsPermanent = isPermanent;
             RetryAfter = retryAfter;
         }
 
-        public FrameReader? Reader { get; }
+        public ClientConnection? Connection { get; }
+
+        public Uri Endpoint { get; }
 
         public Exception? Error { get; }
 

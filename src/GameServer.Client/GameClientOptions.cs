@@ -85,6 +85,14 @@ public sealed class GameClientOptions
     /// <summary>Checks the server's TLS certificate for <c>wss://</c>; null uses the platform's normal validation.</summary>
     public System.Net.Security.RemoteCertificateValidationCallback? RemoteCertificateValidationCallback { get; set; }
 
+    /// <summary>
+    /// How the client reaches the server: <see cref="ClientTransport.WebSocket"/> (the default), or a fallback for
+    /// networks that block WebSockets, e.g. the SignalR hub's Server-Sent Events or long polling from the
+    /// <c>GameServer.Client.SignalR</c> package. Every transport carries the same protocol, and reconnect and resume
+    /// work the same over each.
+    /// </summary>
+    public ClientTransport Transport { get; set; } = ClientTransport.WebSocket;
+
     /// <summary>Extra request headers for the handshake (e.g. Origin).</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>();
 }

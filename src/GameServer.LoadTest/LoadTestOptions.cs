@@ -46,6 +46,12 @@ internal sealed record LoadTestOptions
     /// </summary>
     public bool DeltaSnapshots { get; init; } = true;
 
+    /// <summary>
+    /// How the bots reach the server (--transport): websocket (the default), or the SDK's SignalR fallback, sse
+    /// (Server-Sent Events) or longpolling, to measure what players behind a WebSocket-blocking network get.
+    /// </summary>
+    public string Transport { get; init; } = Bots.BotTransport.WebSocket;
+
     /// <summary>Room type to matchmake into. Default "arena" ("tag" with --game tag).</summary>
     public string RoomType { get; init; } = "arena";
 

@@ -57,6 +57,8 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(0, s.KeyframeRequests);
         Assert.True(result.Slo.Checks[^1] is { Name: SloEvaluator.KeyframeRequestsCheck, Passed: true });
         Assert.Contains("deltas: ", output);
+        Assert.Equal("websocket", result.Settings.Transport);
+        Assert.Contains("transport websocket", output);
         Assert.Equal(40, s.ConnectMs.Count);
         Assert.Equal(40, s.JoinMs.Count);
         Assert.True(s.MeasuredSeconds >= 9.5);
@@ -128,6 +130,27 @@ public sealed class LoadSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("; --deltas off: gameserver.v1, every snapshot in full", offOutput);
         Assert.DoesNotContain("warning: --deltas on", onOutput);
         Assert.DoesNotContain("keyframe requests: a delta", onOutput);
+    }
+
+    [Theory]
+    [InlineData("sse")]
+    [InlineData("longpolling")]
+    public async Task Run_OverTheFallbackTransport_PlayersJoinAndGetSnapshotsAndAcks_AndTheResultSaysWhichTransport(string transport)
+    {
+        // The fallback for networks that block WebSockets, through the SDK's SignalR transport and the server's hub.
+        var (exit, output) = await RunAsync(
+            "--spawn-server", "--server-port", "0", "--no-build", "--rooms", "2", "--players-per-room", "4", "--ramp", "1s", "--warmup", "1s",
+            "--duration", "4s", "--seed", "11", "--slo-p99-ms", "2000", "--slo-min-snapshot-rate", "10", "--transport", transport);
+
+        Assert.True(exit == ExitCodes.Passed, $"exit code {exit}:{Environment.NewLine}{output}");
+        var result = ReadResult();
+        Assert.Equal(transport, result.Settings.Transport);
+        Assert.Equal(0, result.Errors.Total);
+        Assert.Equal(8, result.Summary.PlayersJoined);
+        Assert.True(result.Summary.InputsAcked > 0, $"{result.Summary.InputsAcked} inputs acked");
+        Assert.True(result.Summary.SnapshotsPerSecondPerPlayer > 0, $"{result.Summary.SnapshotsPerSecondPerPlayer} snapshots/s per player");
+        Assert.Contains($"transport {transport}", output);
+        Assert.Contains($"--transport {transport}: over the SignalR hub", output);
     }
 
     [Fact]

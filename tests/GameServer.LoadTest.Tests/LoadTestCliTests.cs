@@ -36,6 +36,7 @@ public sealed class LoadTestCliTests
     [InlineData("--property", "mode=")]
     [InlineData("--deltas", "maybe")]
     [InlineData("--game", "chess")]
+    [InlineData("--transport", "carrier-pigeon")]
     public async Task Run_WithABadOption_ExitsWith2AndNamesTheProblem(string option, string value)
     {
         var output = new StringWriter();
@@ -86,7 +87,7 @@ public sealed class LoadTestCliTests
             "--server-port", "--server-cpus", "--bot-cpus", "--server-pid", "--server-management-url", "--plain", "--no-progress", "[default: 30s]", "[default: 60]", "Exit codes",
             "--token-key", "--token-issuer", "--token-audience", "[default: gameserver]", "GAMESERVER_TOKEN_KEY", "/auth/dev-token",
             "--slo-max-recovery", "--slo-max-game-time-lost", "--slo-min-resumed", "comma-separated", "--scenario", "[default: matchmade]", "--property", "name=value",
-            "--deltas", "on|off", "[default: on]", "--game", "arena|tag", "[default: arena]" })
+            "--deltas", "on|off", "[default: on]", "--game", "arena|tag", "[default: arena]", "--transport", "websocket|sse|longpolling", "[default: websocket]" })
         {
             Assert.Contains(expected, help);
         }

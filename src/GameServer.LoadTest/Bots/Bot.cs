@@ -39,8 +39,9 @@ internal sealed class Bot
 
     /// <param name="accessToken">The player token sent at the handshake (made before the ramp, so connect time is the handshake alone).</param>
     /// <param name="deltaSnapshots">Offer delta snapshots (gameserver.v2); false speaks gameserver.v1 (--deltas off).</param>
+    /// <param name="transport">How to reach the server (--transport); null is the WebSocket.</param>
     public Bot(int index, bool observer, string roomType, double inputRateHz, int seed, Measurements measurements, TimeSpan requestTimeout, string? accessToken,
-        bool deltaSnapshots = true)
+        bool deltaSnapshots = true, ClientTransport? transport = null)
     {
         Index = index;
         IsObserver = observer;
@@ -59,6 +60,7 @@ internal sealed class Bot
             DeltaSnapshots = deltaSnapshots,
             RequestTimeout = requestTimeout,
             AccessToken = accessToken,
+            Transport = transport ?? ClientTransport.WebSocket,
         });
         Client.InputAcknowledged += OnInputAcknowledged;
         Client.SnapshotFrameReceived += OnSnapshotFrame;

@@ -29,7 +29,8 @@ internal sealed class BotFleet
         // players are (nearly always) the first M players to land in each room: those observe. A replacement keeps its
         // slot's role and token (the same player coming back) and gets a fresh random walk.
         _create = (i, generation) => new Bot(i, i % options.PlayersPerRoom < options.ObserversPerRoom, options.RoomType, options.InputRateHz,
-            DeriveSeed(seed, i + (generation * players)), measurements, options.JoinTimeout, accessTokens[i], options.DeltaSnapshots);
+            DeriveSeed(seed, i + (generation * players)), measurements, options.JoinTimeout, accessTokens[i], options.DeltaSnapshots,
+            BotTransport.For(options.Transport));
         for (var i = 0; i < _bots.Length; i++)
         {
             _bots[i] = _create(i, 0);

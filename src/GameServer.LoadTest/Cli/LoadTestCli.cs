@@ -112,7 +112,7 @@ internal static class LoadTestCli
             foreach (var url in options.Urls)
             {
                 // Every edge, not only the first: a typo in the third URL is a setup error, not a third of the bots failing over.
-                await Preflight.CheckAsync(url, preflightToken, tokenSource.RefusalHint, s_preflightTimeout, cancellationToken).ConfigureAwait(false);
+                await Preflight.CheckAsync(url, preflightToken, tokenSource.RefusalHint, s_preflightTimeout, cancellationToken, options.Transport).ConfigureAwait(false);
             }
             var tokens = await IssueBotTokensAsync(tokenSource, options, seed, view, cancellationToken).ConfigureAwait(false);
 

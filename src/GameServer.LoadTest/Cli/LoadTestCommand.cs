@@ -110,6 +110,15 @@ internal sealed class LoadTestCommand
         HelpName = "on|off",
     };
 
+    private readonly Option<string> _transport = new("--transport")
+    {
+        Description = "How the bots reach the server: websocket (the default), or the fallback for networks that block WebSockets, over the "
+            + "server's SignalR hub at /hub: sse (Server-Sent Events, json hub protocol) or longpolling (messagepack hub protocol). The same --url "
+            + "works for all (ws://host/ws is reached as http://host/hub). The result and report say which transport was measured.",
+        DefaultValueFactory = _ => "websocket",
+        HelpName = "websocket|sse|longpolling",
+    };
+
     private readonly Option<string> _scenario = new("--scenario")
     {
         Description = "How bots get into rooms: matchmade (join-or-create, the --property values as criteria) or private (bots in groups of "
@@ -363,6 +372,13 @@ internal sealed class LoadTestCommand
                 result.AddError($"--deltas '{text}' is not on or off: use on (the default, gameserver.v2) or off (gameserver.v1, every snapshot in full).");
             }
         });
+        _transport.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } text && !BotTransport.Names.Contains(text))
+            {
+                result.AddError($"--transport '{text}' is not a transport: use websocket (the default), sse or longpolling.");
+            }
+        });
         _game.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string>() is { } text and not ("arena" or "tag"))
@@ -396,7 +412,7 @@ internal sealed class LoadTestCommand
         AddDurationValidator(_sloMaxGameTimeLost);
         Root = new RootCommand(Description)
         {
-            _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _game, _roomType, _scenario, _property, _deltas, _seed,
+            _url, _rooms, _playersPerRoom, _duration, _ramp, _warmup, _inputRate, _observers, _game, _roomType, _scenario, _property, _deltas, _transport, _seed,
             _sloP99, _sloErrorRate, _sloSnapshotRate, _sloMaxRecovery, _sloMaxGameTimeLost, _sloMinResumed, _out, _json, _html,
             _spawnServer, _noBuild, _serverPort, _serverCpus, _serverSettings, _botCpus, _serverPid, _serverManagementUrl, _tokenKey, _tokenIssuer, _tokenAudience,
             _plain, _noProgress, _churn, _matchMin, _matchMax, _rejoinDelayMax, _dropShare, _sampleEvery, _sloMaxGrowth, _watch,
@@ -434,6 +450,7 @@ internal sealed class LoadTestCommand
         Scenario = result.GetValue(_scenario) == "private" ? RoomScenario.Private : RoomScenario.Matchmade,
         Properties = Properties(result.GetValue(_property) ?? []),
         DeltaSnapshots = result.GetValue(_deltas) != "off",
+        Transport = result.GetValue(_transport) ?? BotTransport.WebSocket,
         Seed = result.GetValue(_seed),
         SloP99Ms = result.GetValue(_sloP99),
         SloMaxErrorRate = result.GetValue(_sloErrorRate),

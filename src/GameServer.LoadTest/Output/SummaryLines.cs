@@ -10,7 +10,8 @@ internal static class SummaryLines
     {
         var s = result.Summary;
         var l = s.InputToAckMs;
-        yield return $"players: {s.PlayersJoined}/{s.PlayersTarget} joined in {s.RoomsJoined} rooms, {s.PlayersAcked} acked in the window";
+        yield return $"players: {s.PlayersJoined}/{s.PlayersTarget} joined in {s.RoomsJoined} rooms, {s.PlayersAcked} acked in the window, "
+            + $"transport {result.Settings.Transport ?? "websocket"}";
         yield return $"window: {ConsoleFormat.F(s.MeasuredSeconds)} s, {s.InputsSent} inputs sent, {s.InputsAcked} acked";
         yield return $"input→ack: p50 {ConsoleFormat.Ms(l.P50)}  p90 {ConsoleFormat.Ms(l.P90)}  p99 {ConsoleFormat.Ms(l.P99)}  p99.9 {ConsoleFormat.Ms(l.P999)}  max {ConsoleFormat.Ms(l.Max)}  mean {ConsoleFormat.Ms(l.Mean)}";
         yield return $"snapshots: {ConsoleFormat.F(s.SnapshotsPerSecondPerPlayer, "0.00")}/s per player, interval p50 {ConsoleFormat.Ms(s.SnapshotIntervalMs.P50)} p99 {ConsoleFormat.Ms(s.SnapshotIntervalMs.P99)}, jitter {ConsoleFormat.Ms(s.SnapshotJitterMs)}, {ConsoleFormat.F(s.BytesPerSecondPerPlayer / 1000, "0.00")} kB/s per player";

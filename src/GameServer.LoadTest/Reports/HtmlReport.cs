@@ -78,6 +78,13 @@ internal static partial class HtmlReport
         {
             Setting(html, "Delta snapshots", deltas ? "on (gameserver.v2)" : "off (gameserver.v1, every snapshot in full)");
         }
+        Setting(html, "Transport", s.Transport switch
+        {
+            null or "websocket" => "websocket",
+            "sse" => "sse (SignalR hub, Server-Sent Events)",
+            "longpolling" => "longpolling (SignalR hub, long polling)",
+            var other => other,
+        });
         Setting(html, "Input rate", Number(s.InputRateHz) + " Hz per player");
         Setting(html, "Durations", $"ramp {Seconds(s.RampSeconds)} · warm-up {Seconds(s.WarmupSeconds)} · measure {Seconds(s.DurationSeconds)}");
         Setting(html, "Elapsed", Seconds(result.ElapsedSeconds) + (result.Interrupted ? " (interrupted: stopped early)" : ""));

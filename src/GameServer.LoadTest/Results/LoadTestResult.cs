@@ -81,6 +81,9 @@ public sealed record RunSettings
     /// <summary>--deltas: true (on) when the bots offered delta snapshots (gameserver.v2). Null in results written before the option.</summary>
     public bool? DeltaSnapshots { get; init; }
 
+    /// <summary>--transport: "websocket", "sse" or "longpolling", how the bots reached the server. Null in results written before the option (WebSocket).</summary>
+    public string? Transport { get; init; }
+
     public required int Rooms { get; init; }
     public required int PlayersPerRoom { get; init; }
     public required double InputRateHz { get; init; }

@@ -29,7 +29,8 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
             + (options.Scenario == RoomScenario.Private ? "; private rooms: each group's first player creates, the others join by code" : "")
             + (options.Properties.Count > 0 ? "; room properties " + string.Join(", ", options.Properties.Select(p => p.Key + "=" + p.Value)) : "")
             + (options.ServerSettings.Count > 0 ? "; server settings " + string.Join(", ", options.ServerSettings.Select(ServerSettings.Redact)) : "")
-            + (options.DeltaSnapshots ? "" : "; --deltas off: gameserver.v1, every snapshot in full"));
+            + (options.DeltaSnapshots ? "" : "; --deltas off: gameserver.v1, every snapshot in full")
+            + (options.Transport == Bots.BotTransport.WebSocket ? "" : $"; --transport {options.Transport}: over the SignalR hub"));
 
         var serverSampler = serverPid is { } pid ? ProcessSampler.ForProcess(pid) : null;
         // GC counts come from the server's /metrics: on its management port when known (a spawned server's, or
@@ -257,6 +258,7 @@ internal sealed class LoadRun(LoadTestOptions options, IRunView view, BotTokens 
         RoomType = options.RoomType,
         Game = options.Game == Bots.GameKind.Tag ? "tag" : "arena",
         DeltaSnapshots = options.DeltaSnapshots,
+        Transport = options.Transport,
         Rooms = options.Rooms,
         PlayersPerRoom = options.PlayersPerRoom,
         InputRateHz = options.InputRateHz,

@@ -19,6 +19,10 @@ internal static partial class HandshakeRefusal
             {
                 return int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
             }
+            if (ex is System.Net.Http.HttpRequestException { StatusCode: { } status })
+            {
+                return (int)status; // the SignalR transports' refusal at /hub/negotiate
+            }
         }
         return null;
     }

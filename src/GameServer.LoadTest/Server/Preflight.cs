@@ -10,9 +10,16 @@ internal static class Preflight
 {
     /// <param name="accessToken">A token from the run's token source, for a player id no bot uses.</param>
     /// <param name="tokenHint">What to check when the server refuses the token (HTTP 401), a sentence ending in its own punctuation.</param>
-    public static async Task CheckAsync(Uri url, string accessToken, string tokenHint, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="transport">The --transport the bots will use: the check connects the same way.</param>
+    public static async Task CheckAsync(
+        Uri url, string accessToken, string tokenHint, TimeSpan timeout, CancellationToken cancellationToken, string transport = Bots.BotTransport.WebSocket)
     {
-        await using var client = new GameClient(new GameClientOptions { DecodeSnapshots = false, AccessToken = accessToken });
+        await using var client = new GameClient(new GameClientOptions
+        {
+            DecodeSnapshots = false,
+            AccessToken = accessToken,
+            Transport = Bots.BotTransport.For(transport),
+        });
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(timeout);
         try
@@ -21,9 +28,9 @@ internal static class Preflight
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SetupException($"Cannot reach {url}: no WebSocket connection within {timeout.TotalSeconds:0} s. Is the server running? Start it, or pass --spawn-server.");
+            throw new SetupException($"Cannot reach {url}: no {transport} connection within {timeout.TotalSeconds:0} s. Is the server running? Start it, or pass --spawn-server.");
         }
-        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or System.Net.Http.HttpRequestException or ArgumentException)
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or System.Net.Http.HttpRequestException or ArgumentException or IOException)
         {
             var status = HandshakeRefusal.StatusCode(ex);
             if (status is { } code && HandshakeRefusal.Explain(code) is { } meaning)
