@@ -215,6 +215,10 @@ class GameConnection {
     let lastError = null;
     for (const kind of kinds) {
       if (this._closing) return; // close() finishes it
+      if (kind === "sse" && typeof EventSource === "undefined") {
+        lastError = new Error("this browser has no EventSource (Server-Sent Events)"); // skip it without a negotiate
+        continue;
+      }
       this.transport = kind;
       this._started = false;
       this._openedWith = undefined;
