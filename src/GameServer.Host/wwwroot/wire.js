@@ -274,7 +274,8 @@ class GameConnection {
       hub.stop().catch(() => {});
     });
     hub.onclose((err) => {
-      if (hub !== this._hub || !this._started) return; // a failed start is handled where start() was awaited
+      // A failed start is handled where start() was awaited, and the page's close() reports its own code.
+      if (hub !== this._hub || !this._started || this._closing) return;
       this._finish(CLOSE_ABNORMAL, err?.message ?? "");
     });
     return hub;
