@@ -7,7 +7,9 @@ namespace GameServer.EndToEnd.Tests;
 /// drive headless Chromium (/usr/bin/chromium) through playwright-core against the shared host; browser/tag.spec.mjs
 /// plays the tag page (tag.html) in two tabs, one per team, and checks each is sent only what its team may see. The
 /// project's build installs browser/node_modules (npm ci). The arena page speaks gameserver.v2 (delta snapshots) unless
-/// opened with ?protocol=v1; the specs check which one it agreed and how many deltas it applied.
+/// opened with ?protocol=v1; the specs check which one it agreed and how many deltas it applied. browser/fallback.spec.mjs
+/// plays the arena page in two tabs over the fallback transport (the hub at /hub): with WebSocket blocked, over
+/// Server-Sent Events and over long polling, and with ?transport=longpolling forced while WebSocket works.
 /// </summary>
 [Collection(HostCollection.Name)]
 [CheckLogs]
@@ -52,6 +54,22 @@ public sealed class BrowserDemoTests(HostFixture host, ITestOutputHelper output)
 
         output.WriteLine(log);
         Assert.True(exitCode == 0, $"node tag.spec.mjs {url} exited with {exitCode}:\n{log}");
+    }
+
+    [Theory]
+    [InlineData("sse")]
+    [InlineData("longpolling")]
+    [InlineData("forced-longpolling")]
+    public async Task DemoPage_OverTheFallbackTransport_InTwoHeadlessChromiumTabs_AcksInputsAndShowsTheOtherPlayerMove(string transportCase)
+    {
+        var browserDir = Path.Combine(RepoPaths.Root, "tests", "GameServer.EndToEnd.Tests", "browser");
+        var screenshot = Path.Combine(AppContext.BaseDirectory, $"browser-fallback-{transportCase}.png");
+        var url = host.HttpUri.GetLeftPart(UriPartial.Authority);
+
+        var (exitCode, log) = await ChildProcess.NodeAsync(browserDir, Bound, "fallback.spec.mjs", url, transportCase, screenshot);
+
+        output.WriteLine(log);
+        Assert.True(exitCode == 0, $"node fallback.spec.mjs {url} {transportCase} exited with {exitCode}:\n{log}");
     }
 
     [Fact]

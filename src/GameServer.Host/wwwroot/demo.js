@@ -8,9 +8,13 @@
 // A connection that goes silent (a half-open one: the path died and no close or reset ever arrives) counts as dropped.
 // It offers gameserver.v2 first: then most snapshots come as deltas (Delta, type 16) against the previous one, and
 // delta.js rebuilds each into the full snapshot it stands for. ?protocol=v1 in the page URL offers only gameserver.v1.
+// Where WebSockets are blocked the same frames go over the fallback transport (Server-Sent Events, then long polling:
+// wire.js, openGameConnection); ?transport=websocket|sse|longpolling forces one, and the page shows the one in use.
 import { applyDelta, deltaBaseTick } from "./delta.js";
 import { trackDirection } from "./keys.js";
-import { MSG, SUB_PROTOCOL_V2, decodeFrame, encodeFrame, fetchDevToken, gameSocketUrl, num, offeredSubProtocols } from "./wire.js";
+import {
+  MSG, OPEN, SUB_PROTOCOL_V2, TRANSPORT_LABELS, decodeFrame, encodeFrame, fetchDevToken, num, offeredSubProtocols, openGameConnection,
+} from "./wire.js";
 
 const SUB_PROTOCOLS = offeredSubProtocols();
 const ERR = { InternalError: 9, RateLimited: 11, ResumeExpired: 13, ResumeRejected: 14, RoomCodeUnknown: 15, TooManyCodeGuesses: 16 };
@@ -79,6 +83,7 @@ const demo = {
   lastOutageMs: null,             // from the drop to the resumed welcome
   session: null,                  // what #session shows
   protocol: null,                 // the sub-protocol the current connection agreed ('gameserver.v2': deltas), else null
+  transport: null,                // what carries the current connection: 'websocket', 'sse' or 'longpolling', else null
   fullSnapshots: 0,               // Snapshot (11) frames applied, over the page's life
   deltas: 0,                      // Delta (16) frames applied, over the page's life
   keyframeRequests: 0,            // deltas that did not follow the last snapshot, so a full one was asked for (stays 0)
@@ -87,7 +92,7 @@ window.gameDemo = demo;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  state: $("conn-state"), protocol: $("protocol"), rtt: $("rtt"), tick: $("tick"), snapRate: $("snap-rate"), bytesRate: $("bytes-rate"),
+  state: $("conn-state"), protocol: $("protocol"), transport: $("transport"), rtt: $("rtt"), tick: $("tick"), snapRate: $("snap-rate"), bytesRate: $("bytes-rate"),
   roomId: $("room-id"), playerId: $("player-id"), entityId: $("entity-id"), players: $("player-count"),
   position: $("position"), inputAck: $("input-ack"), error: $("last-error"), action: $("action"), session: $("session"),
   roomMode: $("room-mode"), leave: $("leave"),
@@ -160,6 +165,7 @@ async function connect(isReconnect = false) {
   resetRoom();
   demo.closeCode = demo.closeReason = null;
   demo.protocol = null;
+  demo.transport = null;
   if (!isReconnect) setState("connecting");
   let token;
   try {
@@ -173,8 +179,7 @@ async function connect(isReconnect = false) {
     setState("closed");
     return;
   }
-  const socket = new WebSocket(gameSocketUrl(token), SUB_PROTOCOLS);
-  socket.binaryType = "arraybuffer";
+  const socket = openGameConnection(token, SUB_PROTOCOLS);
   ws = socket;
   let lastMessageAt = 0;
 
@@ -186,6 +191,7 @@ async function connect(isReconnect = false) {
       return;
     }
     demo.protocol = socket.protocol;
+    demo.transport = socket.transport;
     lastMessageAt = performance.now();
     sendPing();
     pingTimer = setInterval(sendPing, PING_INTERVAL_MS);
@@ -348,7 +354,7 @@ function request(message) {
 }
 
 function send(message) {
-  if (ws && ws.readyState === WebSocket.OPEN) {
+  if (ws && ws.readyState === OPEN) {
     ws.send(encodeFrame(message));
   }
 }
@@ -791,6 +797,8 @@ function renderStats() {
   ui.session.textContent = demo.session ?? "–";
   ui.rtt.textContent = demo.rttMs === null ? "–" : `${demo.rttMs.toFixed(1)} ms`;
   ui.protocol.textContent = demo.protocol ?? "–";
+  ui.transport.textContent = demo.transport ? TRANSPORT_LABELS[demo.transport] : "–";
+  ui.transport.dataset.transport = demo.transport ?? "";
   ui.tick.textContent = demo.tick ?? "–";
   ui.snapRate.textContent = String(snapshotTimes.length);
   ui.bytesRate.textContent = formatBytes(bytes);

@@ -4,10 +4,12 @@
 // held direction goes as an input at 20 Hz, as on the arena page. It shows the game's refusal (Error 17), a kick
 // (close 4005) and the end of the room (Left "room-ended") with the game's words. It neither reconnects nor resumes
 // (demo.js shows how); the tag game sends full snapshots only, so on gameserver.v2 a Delta is answered with a
-// KeyframeRequest rather than applied.
+// KeyframeRequest rather than applied. Like the arena page it falls back to Server-Sent Events or long polling where
+// WebSockets are blocked (wire.js, openGameConnection; ?transport= forces one) and shows the transport in use.
 import { trackDirection } from "./keys.js";
 import {
-  CLOSE_KICKED, ERR_JOIN_REFUSED, MSG, SUB_PROTOCOL_V2, decodeFrame, encodeFrame, fetchDevToken, gameSocketUrl, num, offeredSubProtocols,
+  CLOSE_KICKED, ERR_JOIN_REFUSED, MSG, OPEN, SUB_PROTOCOL_V2, TRANSPORT_LABELS, decodeFrame, encodeFrame, fetchDevToken, num,
+  offeredSubProtocols, openGameConnection,
 } from "./wire.js";
 
 const ROOM_TYPE = "tag";
@@ -27,6 +29,7 @@ const tag = {
   state: "connecting",            // 'connecting' | 'joining' | 'in-room' | 'refused' | 'left' | 'closed'
   team,                           // what the page asked for (?team=), or null
   protocol: null,
+  transport: null,                // 'websocket' | 'sse' | 'longpolling' once connected
   roomId: null,
   playerId: null,
   entityId: null,
@@ -56,7 +59,7 @@ window.tagDemo = tag;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  state: $("conn-state"), protocol: $("protocol"), tick: $("tick"), roomId: $("room-id"), role: $("role"), view: $("view"),
+  state: $("conn-state"), protocol: $("protocol"), transport: $("transport"), tick: $("tick"), roomId: $("room-id"), role: $("role"), view: $("view"),
   entityId: $("entity-id"), score: $("score"), hunting: $("hunting"), inSight: $("in-sight"), feed: $("feed"), error: $("last-error"),
 };
 const canvas = $("field");
@@ -81,8 +84,7 @@ async function connect() {
     setState("closed");
     return;
   }
-  const socket = new WebSocket(gameSocketUrl(token), SUB_PROTOCOLS);
-  socket.binaryType = "arraybuffer";
+  const socket = openGameConnection(token, SUB_PROTOCOLS);
   ws = socket;
 
   socket.onopen = () => {
@@ -92,6 +94,7 @@ async function connect() {
       return;
     }
     tag.protocol = socket.protocol;
+    tag.transport = socket.transport;
     setState("joining");
     // Join: [roomType, roomId, properties, options]; the options reach the game's OnJoinRequest.
     send([MSG.Join, [ROOM_TYPE, null, null, team === null ? null : { team }]]);
@@ -122,7 +125,7 @@ async function connect() {
 }
 
 function send(message) {
-  if (ws && ws.readyState === WebSocket.OPEN) ws.send(encodeFrame(message));
+  if (ws && ws.readyState === OPEN) ws.send(encodeFrame(message));
 }
 
 function handle(type, body, bytes) {
@@ -338,6 +341,8 @@ function render() {
     : labels[tag.state];
   ui.state.dataset.state = tag.state === "in-room" ? "in-room" : tag.state === "joining" ? "connected" : tag.state;
   ui.protocol.textContent = tag.protocol ?? "–";
+  ui.transport.textContent = tag.transport ? TRANSPORT_LABELS[tag.transport] : "–";
+  ui.transport.dataset.transport = tag.transport ?? "";
   ui.tick.textContent = tag.tick ?? "–";
   ui.roomId.textContent = tag.roomId ?? "–";
   ui.role.replaceChildren(tag.role ? teamSpan(tag.role) : "–");
