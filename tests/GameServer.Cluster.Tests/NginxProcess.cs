@@ -31,7 +31,7 @@ internal sealed partial class NginxProcess : IAsyncDisposable
     private string AccessLogPath => Path.Combine(Directory, "access.log");
 
     /// <summary>Renders the shipped config for <paramref name="edges"/> (in the order edge-1, edge-2) and starts nginx on it.</summary>
-    public static async Task<NginxProcess> StartAsync(IReadOnlyList<ClusterNode> edges, string workDirectory)
+    public static async Task<NginxProcess> StartAsync(IReadOnlyList<Uri> edges, string workDirectory)
     {
         var directory = System.IO.Directory.CreateDirectory(Path.Combine(workDirectory, "nginx")).FullName;
         var port = FreePort.Next();
@@ -66,13 +66,13 @@ internal sealed partial class NginxProcess : IAsyncDisposable
     }
 
     /// <summary>The shipped config with only what must differ on this machine changed; each change must find its target.</summary>
-    public static string Render(string shipped, IReadOnlyList<ClusterNode> edges, int port)
+    public static string Render(string shipped, IReadOnlyList<Uri> edges, int port)
     {
         var config = ResolverRegex().Replace(shipped, "");
         config = ResolveRegex().Replace(config, ";");
         for (var i = 0; i < edges.Count; i++)
         {
-            config = ReplaceRequired(config, $"edge-{i + 1}:8080", edges[i].HttpUri.Authority);
+            config = ReplaceRequired(config, $"edge-{i + 1}:8080", edges[i].Authority);
         }
         config = ReplaceRequired(config, "listen 80;", $"listen 127.0.0.1:{port};");
         // One foreground process (nothing survives a kill of its PID), with every file in the prefix folder.
