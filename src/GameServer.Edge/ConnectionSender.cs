@@ -4,7 +4,7 @@ using GameServer.Abstractions;
 namespace GameServer.Edge;
 
 /// <summary>
-/// A connection's bounded outbound path. At most one send is in flight (WebSocket allows no more); while it is, a new
+/// A connection's bounded outbound path, the same on every transport. At most one send is in flight (WebSocket allows no more); while it is, a new
 /// snapshot replaces the one waiting (the client only needs the newest), and control messages queue up to a limit.
 /// A client that lets too many snapshots go unsent in a row is closed with 4001, or aborted if even the close cannot
 /// be sent. Application memory per connection is therefore one snapshot plus a few small messages, however slow the
@@ -15,7 +15,7 @@ namespace GameServer.Edge;
 /// </summary>
 internal sealed class ConnectionSender
 {
-    private readonly WebSocket _socket;
+    private readonly PlayerConnection _connection;
     private readonly EdgeOptions _options;
     private readonly EdgeMetrics _metrics;
     private readonly Queue<byte[]> _control = new();
@@ -36,9 +36,9 @@ internal sealed class ConnectionSender
     private int _consecutiveDrops;
     private (WebSocketCloseStatus Status, string Reason)? _close;
 
-    public ConnectionSender(WebSocket socket, EdgeOptions options, EdgeMetrics metrics, bool deltaSnapshots = false)
+    public ConnectionSender(PlayerConnection connection, EdgeOptions options, EdgeMetrics metrics, bool deltaSnapshots = false)
     {
-        _socket = socket;
+        _connection = connection;
         _options = options;
         _metrics = metrics;
         DeltaSnapshots = deltaSnapshots;
@@ -266,7 +266,7 @@ internal sealed class ConnectionSender
         var finished = await Task.WhenAny(_closeSent.Task, Task.Delay(_options.CloseTimeoutMs)).ConfigureAwait(false);
         if (finished != _closeSent.Task)
         {
-            _socket.Abort();
+            _connection.Abort();
             _closeSent.TrySetResult();
         }
     }
@@ -280,7 +280,7 @@ internal sealed class ConnectionSender
             {
                 if (next is not null)
                 {
-                    await _socket.SendAsync(next, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    await _connection.SendAsync(next).ConfigureAwait(false);
                     BytesSent += next.Length;
                     if (kind == SendKind.Control)
                     {
@@ -320,9 +320,9 @@ internal sealed class ConnectionSender
                 }
                 if (close is not null)
                 {
-                    if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    if (_connection.CanSendClose)
                     {
-                        await _socket.CloseOutputAsync(close.Value.Status, close.Value.Reason, CancellationToken.None).ConfigureAwait(false);
+                        await _connection.SendCloseAsync((int)close.Value.Status, close.Value.Reason).ConfigureAwait(false);
                     }
                     _closeSent.TrySetResult();
                     // stays "_sending" so nothing more is ever sent

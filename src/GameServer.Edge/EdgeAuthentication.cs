@@ -104,6 +104,11 @@ public static class EdgeAuthentication
             return (null, Describe(result.Failure));
         }
         var playerId = result.Principal.FindFirst(GameClaims.PlayerId)?.Value;
+        if (GameClaims.IsValidPlayerId(playerId))
+        {
+            // The fallback hub's connection takes its player from the request's user.
+            context.User = result.Principal;
+        }
         return GameClaims.IsValidPlayerId(playerId)
             ? (playerId, null)
             : (null, $"Token subject ('{GameClaims.PlayerId}') must be 1-{GameClaims.MaxPlayerIdLength} letters, digits, '-', '_', '.', ':' or '@'.");

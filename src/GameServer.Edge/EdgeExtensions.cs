@@ -1,6 +1,8 @@
 using System.Net;
 using GameServer.Protocol;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,7 +14,7 @@ using Microsoft.Extensions.Options;
 
 namespace GameServer.Edge;
 
-/// <summary>Wires the WebSocket edge into an ASP.NET Core host that has an Orleans silo or client.</summary>
+/// <summary>Wires the WebSocket edge (and its fallback hub) into an ASP.NET Core host that has an Orleans silo or client.</summary>
 public static class EdgeExtensions
 {
     /// <summary>
@@ -29,7 +31,21 @@ public static class EdgeExtensions
         services.AddSingleton<EdgeMetrics>();
         services.AddSingleton<RoomLinks>();
         services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<HandshakeGate>();
+        services.AddSingleton<SessionRunner>();
         services.AddSingleton<GameEndpoint>();
+        services.AddSingleton<HubSessions>();
+        // The fallback transport: game frames over a SignalR hub (JSON for Server-Sent Events, MessagePack otherwise).
+        services.AddSignalR()
+            .AddMessagePackProtocol();
+        services.AddOptions<HubOptions>().Configure<IOptions<EdgeOptions>>((hub, edge) =>
+        {
+            // Room for an oversized frame (base64 under JSON) to reach the session, which refuses it with the protocol's
+            // error; SignalR cuts off anything larger itself.
+            hub.MaximumReceiveMessageSize = edge.Value.MaxMessageBytes * 2 + 1024;
+            hub.KeepAliveInterval = TimeSpan.FromSeconds(edge.Value.KeepAliveIntervalSeconds);
+            hub.EnableDetailedErrors = false;
+        });
         services.AddSingleton<LobbyEndpoint>();
         services.AddSingleton(sp => new ConnectionLimits(sp.GetRequiredService<IOptions<EdgeOptions>>().Value));
         services.AddSingleton(sp => new CodeGuessLimits(sp.GetRequiredService<IOptions<EdgeOptions>>().Value));
@@ -63,17 +79,29 @@ public static class EdgeExtensions
         return services;
     }
 
-    /// <summary>Maps the game endpoint at <see cref="ProtocolVersion.Path"/> (<c>/ws</c>) and the lobby's room list at <c>/rooms</c>.</summary>
+    /// <summary>
+    /// Maps the game endpoint at <see cref="ProtocolVersion.Path"/> (<c>/ws</c>), its fallback hub at
+    /// <see cref="HubTransport.Path"/> (<c>/hub</c>) and the lobby's room list at <c>/rooms</c>.
+    /// </summary>
     public static IEndpointConventionBuilder MapGameServerEdge(this IEndpointRouteBuilder endpoints)
     {
         var endpoint = endpoints.ServiceProvider.GetRequiredService<GameEndpoint>();
         var lobby = endpoints.ServiceProvider.GetRequiredService<LobbyEndpoint>();
+        var edge = endpoints.ServiceProvider.GetRequiredService<IOptions<EdgeOptions>>().Value;
         endpoints.MapGet(LobbyEndpoint.Path, (Func<HttpContext, Task<IResult>>)lobby.HandleAsync);
+        endpoints.MapHub<GameHub>(HubTransport.Path, hub =>
+        {
+            hub.Transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
+            // What a client that does not poll can park in the edge's memory, as Edge:SendBufferBytes bounds a socket.
+            hub.TransportMaxBufferSize = Math.Max(edge.SendBufferBytes, 16 * 1024);
+            hub.ApplicationMaxBufferSize = edge.MaxMessageBytes * 2 + 1024;
+            hub.WebSockets.SubProtocolSelector = null;
+        });
         return endpoints.Map(ProtocolVersion.Path, (RequestDelegate)endpoint.HandleAsync);
     }
 
     /// <summary>
-    /// Enables WebSockets, and forwarded headers from <see cref="EdgeOptions.TrustedProxies"/> when any are set; call
+    /// Enables WebSockets, the fallback hub's request checks, and forwarded headers from <see cref="EdgeOptions.TrustedProxies"/> when any are set; call
     /// before <see cref="MapGameServerEdge"/>.
     /// </summary>
     public static IApplicationBuilder UseGameServerEdge(this IApplicationBuilder app)
@@ -91,6 +119,10 @@ public static class EdgeExtensions
             }
             app.UseForwardedHeaders(forwarded);
         }
-        return app.UseWebSockets();
+        app.UseWebSockets();
+        var hubSessions = app.ApplicationServices.GetRequiredService<HubSessions>();
+        return app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(HubTransport.Path),
+            hub => hub.Use(next => context => hubSessions.GateAsync(context, next)));
     }
 }

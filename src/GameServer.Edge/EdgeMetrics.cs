@@ -36,7 +36,7 @@ internal sealed class EdgeMetrics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
-        _connections = meter.CreateUpDownCounter<long>("gameserver.edge.connections", "{connection}", "Open player WebSocket connections.");
+        _connections = meter.CreateUpDownCounter<long>("gameserver.edge.connections", "{connection}", "Open player connections, by transport: websocket, or the fallback hub's hub-websockets, hub-sse, hub-longpolling.");
         _closed = meter.CreateCounter<long>("gameserver.edge.connections.closed", "{connection}",
             "Player connections ended, by reason: client_closed, lost, protocol_error, message_too_big, text_frame, slow_consumer, idle_timeout, rate_limited, drain, taken_over, kicked.");
         _handshakeRejects = meter.CreateCounter<long>("gameserver.edge.handshake.rejects", "{request}",
@@ -63,12 +63,13 @@ internal sealed class EdgeMetrics
             "Re-subscriptions to follow a room to a new activation, by cause: stalled (no snapshots), moving (silo shutting down).");
     }
 
-    public void Connected() => _connections.Add(1);
+    /// <summary>A player connection opened, on <paramref name="transport"/> (<c>websocket</c>, <c>hub-sse</c>, …).</summary>
+    public void Connected(string transport) => _connections.Add(1, new KeyValuePair<string, object?>("gameserver.transport", transport));
 
-    public void Disconnected(string reason)
+    public void Disconnected(string reason, string transport)
     {
-        _connections.Add(-1);
-        _closed.Add(1, new KeyValuePair<string, object?>("gameserver.close.reason", reason));
+        _connections.Add(-1, new KeyValuePair<string, object?>("gameserver.transport", transport));
+        _closed.Add(1, new KeyValuePair<string, object?>("gameserver.close.reason", reason), new KeyValuePair<string, object?>("gameserver.transport", transport));
     }
 
     public void HandshakeRejected(string reason) => _handshakeRejects.Add(1, new KeyValuePair<string, object?>("gameserver.reject.reason", reason));

@@ -17,11 +17,10 @@ namespace GameServer.Edge;
 /// </summary>
 internal sealed partial class PlayerSession
 {
-    private readonly WebSocket _socket;
+    private readonly PlayerConnection _connection;
     private readonly EdgeOptions _options;
     private readonly EdgeMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly FrameReader _reader;
     private readonly MessageRateLimits _rateLimits;
     private readonly SessionSeat _seat = new();
     private readonly RoomMembership _membership;
@@ -29,17 +28,16 @@ internal sealed partial class PlayerSession
     private string _endReason = "lost";
 
     public PlayerSession(
-        WebSocket socket, string playerId, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger,
+        PlayerConnection connection, string playerId, IGrainFactory grains, RoomLinks links, EdgeOptions options, EdgeMetrics metrics, ILogger logger,
         CodeGuessLimits.Gate? codeGuesses = null, bool deltaSnapshots = false)
     {
-        _socket = socket;
+        _connection = connection;
         PlayerId = playerId;
-        _reader = new FrameReader(socket, options.MaxMessageBytes);
         _rateLimits = new MessageRateLimits(options);
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        Sender = new ConnectionSender(socket, options, metrics, deltaSnapshots);
+        Sender = new ConnectionSender(connection, options, metrics, deltaSnapshots);
         _membership = new RoomMembership(this, _seat, grains, links, options, metrics, logger, codeGuesses);
     }
 
@@ -50,7 +48,10 @@ internal sealed partial class PlayerSession
     public string PlayerId { get; }
 
     /// <summary>When the client last sent a message, in <see cref="Environment.TickCount64"/> milliseconds.</summary>
-    public long LastMessageAt => _reader.LastReceivedAt;
+    public long LastMessageAt => _connection.LastReceivedAt;
+
+    /// <summary>The transport carrying this session (<see cref="PlayerConnection.Transport"/>).</summary>
+    public string Transport => _connection.Transport;
 
     public ConnectionSender Sender { get; }
 
@@ -64,7 +65,7 @@ internal sealed partial class PlayerSession
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var (kind, length) = await _reader.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+                var (kind, length) = await _connection.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
                 switch (kind)
                 {
                     case FrameKind.Close:
@@ -72,7 +73,7 @@ internal sealed partial class PlayerSession
                         // A 1000 close the client started means the player quit: free the seat now. Anything else
                         // (1001 page unload, errors, or the client answering our own close, e.g. a drain) keeps it
                         // for the reconnect grace window.
-                        _releaseSeatOnEnd = _socket.CloseStatus == WebSocketCloseStatus.NormalClosure && !Sender.CloseRequested;
+                        _releaseSeatOnEnd = _connection.ClientCloseCode == CloseCode.Normal && !Sender.CloseRequested;
                         Sender.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
                         await WaitAsync(Sender.CloseSent).ConfigureAwait(false);
                         return;
@@ -176,7 +177,7 @@ internal sealed partial class PlayerSession
     public void CloseForIdle()
     {
         _endReason = "idle_timeout";
-        Sender.RequestClose((WebSocketCloseStatus)CloseCode.IdleTimeout, _reader.HasPartialMessage
+        Sender.RequestClose((WebSocketCloseStatus)CloseCode.IdleTimeout, _connection.HasPartialMessage
             ? $"A message was started and not finished within {_options.IdleTimeoutSeconds} s."
             : $"No message for {_options.IdleTimeoutSeconds} s; send Ping when idle.");
     }
@@ -303,21 +304,7 @@ internal sealed partial class PlayerSession
         await WaitAsync(Sender.CloseSent).ConfigureAwait(false);
         // Give the client a moment to answer the close; the socket is aborted when the request ends anyway.
         using var cts = new CancellationTokenSource(_options.CloseTimeoutMs);
-        var drain = new byte[256];
-        try
-        {
-            while (_socket.State == WebSocketState.CloseSent)
-            {
-                var result = await _socket.ReceiveAsync(drain.AsMemory(), cts.Token).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
-        {
-        }
+        await _connection.WaitForClientCloseAsync(cts.Token).ConfigureAwait(false);
     }
 
     private async Task WaitAsync(Task task) =>

@@ -16,7 +16,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 100 }, metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions { MaxConsecutiveDroppedSnapshots = 100 }, metrics.Edge);
 
         for (byte tick = 1; tick <= 5; tick++)
         {
@@ -37,7 +37,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 3, CloseTimeoutMs = 10_000 }, metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions { MaxConsecutiveDroppedSnapshots = 3, CloseTimeoutMs = 10_000 }, metrics.Edge);
 
         for (byte tick = 1; tick <= 10; tick++)
         {
@@ -57,7 +57,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 2, CloseTimeoutMs = 50 }, metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions { MaxConsecutiveDroppedSnapshots = 2, CloseTimeoutMs = 50 }, metrics.Edge);
 
         for (byte tick = 1; tick <= 4; tick++)
         {
@@ -74,7 +74,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions { MaxQueuedControlMessages = 2, CloseTimeoutMs = 10_000 }, metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions { MaxQueuedControlMessages = 2, CloseTimeoutMs = 10_000 }, metrics.Edge);
 
         var accepted = Enumerable.Range(0, 4).Select(i => sender.EnqueueControl([(byte)i])).ToArray();
 
@@ -87,7 +87,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions(), metrics.Edge);
 
         sender.EnqueueSnapshot(new SnapshotFrame(1, [1]));
         sender.EnqueueSnapshot(new SnapshotFrame(2, [2]));
@@ -103,7 +103,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions(), metrics.Edge);
         // View 1 is the frame's first view, view 2 one of its others; entity 7 has events of its own.
         var frame = new SnapshotFrame(5, [1], View: 1, Events: [11], OtherViews: [new ViewFrame(2, [2], null, [22])],
             PlayerEvents: [new PlayerEventsFrame(7, [77])]);
@@ -123,7 +123,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket();
-        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions(), metrics.Edge);
         var frame = new SnapshotFrame(5, [1], View: 1, Events: [11], OtherViews: [new ViewFrame(2, [2], null, [22])],
             PlayerEvents: [new PlayerEventsFrame(7, [77])]);
 
@@ -138,7 +138,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket();
-        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions(), metrics.Edge);
 
         sender.EnqueueSnapshot(new SnapshotFrame(5, [1], View: 1), view: 3, entityId: 1);
         sender.EnqueueControl([0xC0]);
@@ -152,7 +152,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 100 }, metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions { MaxConsecutiveDroppedSnapshots = 100 }, metrics.Edge);
 
         for (byte tick = 1; tick <= 4; tick++)
         {
@@ -171,7 +171,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 100, MaxQueuedControlMessages = 2, CloseTimeoutMs = 10_000 }, metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions { MaxConsecutiveDroppedSnapshots = 100, MaxQueuedControlMessages = 2, CloseTimeoutMs = 10_000 }, metrics.Edge);
 
         for (byte tick = 1; tick <= 6; tick++)
         {
@@ -189,7 +189,7 @@ public sealed class ConnectionSenderTests
     {
         using var metrics = new TestMetrics();
         var socket = new StallingWebSocket { Stall = true };
-        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions(), metrics.Edge);
 
         sender.EnqueueSnapshot(new SnapshotFrame(6, [6], Events: [16]));
         sender.EnqueueLateEvents([15]); // tick 5's snapshot arrived after tick 6's

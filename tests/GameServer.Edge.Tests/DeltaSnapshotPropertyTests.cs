@@ -137,7 +137,7 @@ public sealed class DeltaSnapshotPropertyTests
         runtime.Join();
         using var metrics = new TestMetrics();
         var socket = new StepWebSocket();
-        var sender = new ConnectionSender(socket, new EdgeOptions(), metrics.Edge, deltaSnapshots: false);
+        var sender = new ConnectionSender(new WebSocketPlayerConnection(socket, 4096), new EdgeOptions(), metrics.Edge, deltaSnapshots: false);
         for (var i = 0; i < 10; i++)
         {
             runtime.Step();
@@ -191,7 +191,7 @@ public sealed class DeltaSnapshotPropertyTests
         {
             Socket?.CompleteSend();
             Socket = new StepWebSocket();
-            Sender = new ConnectionSender(Socket, new EdgeOptions { MaxConsecutiveDroppedSnapshots = 1_000 }, _metrics.Edge, deltaSnapshots: true);
+            Sender = new ConnectionSender(new WebSocketPlayerConnection(Socket, 4096), new EdgeOptions { MaxConsecutiveDroppedSnapshots = 1_000 }, _metrics.Edge, deltaSnapshots: true);
             _read = 0;
             _applied = null;
             _keyframeFrom = 0;

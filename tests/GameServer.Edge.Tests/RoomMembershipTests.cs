@@ -24,7 +24,7 @@ public sealed class RoomMembershipTests : IDisposable
     {
         var options = new EdgeOptions();
         var links = new RoomLinks(_grains.Factory, Options.Create(options), _metrics.Edge, NullLogger<RoomLink>.Instance);
-        var session = new PlayerSession(_socket, "p1", _grains.Factory, links, options, _metrics.Edge, NullLogger.Instance);
+        var session = new PlayerSession(new WebSocketPlayerConnection(_socket, options.MaxMessageBytes), "p1", _grains.Factory, links, options, _metrics.Edge, NullLogger.Instance);
         _membership = new RoomMembership(session, _seat, _grains.Factory, links, options, _metrics.Edge, NullLogger.Instance, codeGuesses: null);
     }
 
