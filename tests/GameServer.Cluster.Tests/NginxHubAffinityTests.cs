@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Headers;
 using GameServer.Protocol;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -94,14 +95,16 @@ public sealed class NginxHubAffinityTests(ITestOutputHelper output)
         await connection.SendAsync(HubTransport.CloseMethod, 1000, "done");
         await connection.StopAsync();
 
-        await AssertOneEdgePerConnectionAsync(nginx, transport, [.. cluster.Edges.Select(e => e.HttpUri)], output);
+        await AssertOneEdgePerConnectionAsync(nginx, transport, [.. cluster.Edges.Select(e => e.HttpUri)], token, output);
     }
 
     /// <summary>
     /// The last hub connection in nginx's log: every request of it (by its affinity key) reached one edge and succeeded,
     /// long polling took many polls, and the other edge answers 404 to its token.
     /// </summary>
-    internal static async Task AssertOneEdgePerConnectionAsync(NginxProcess nginx, HttpTransportType transport, IReadOnlyList<Uri> edges, ITestOutputHelper output)
+    /// <param name="accessToken">The connection's player token: without it any edge refuses a hub request with 401.</param>
+    internal static async Task AssertOneEdgePerConnectionAsync(
+        NginxProcess nginx, HttpTransportType transport, IReadOnlyList<Uri> edges, string? accessToken, ITestOutputHelper output)
     {
         // The connection's requests share the affinity key its negotiate got; the poll or stream requests carry its token.
         IReadOnlyList<AccessLogEntry> requests = [];
@@ -128,7 +131,12 @@ public sealed class NginxHubAffinityTests(ITestOutputHelper output)
         // Without the affinity a request could reach the other edge, which does not know the connection.
         var other = edges.Single(e => e.Authority != negotiate.Upstream);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var foreign = await http.GetAsync(new Uri(other, $"{HubTransport.Path}?id={Uri.EscapeDataString(connectionToken)}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(other, $"{HubTransport.Path}?id={Uri.EscapeDataString(connectionToken)}"));
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+        using var foreign = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
     }
 
