@@ -103,7 +103,7 @@ public sealed class NginxHubAffinityTests(ITestOutputHelper output)
     /// long polling took many polls, and the other edge answers 404 to its token.
     /// </summary>
     /// <param name="accessToken">The connection's player token: without it any edge refuses a hub request with 401.</param>
-    internal static async Task AssertOneEdgePerConnectionAsync(
+    private static async Task AssertOneEdgePerConnectionAsync(
         NginxProcess nginx, HttpTransportType transport, IReadOnlyList<Uri> edges, string? accessToken, ITestOutputHelper output)
     {
         // The connection's requests share the affinity key its negotiate got; the poll or stream requests carry its token.
