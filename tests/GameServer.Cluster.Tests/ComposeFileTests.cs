@@ -94,6 +94,30 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
+    public void Nginx_KeepsTheFallbackTransportsRequests_OnOneEdge()
+    {
+        var nginx = File.ReadAllText(Path.Combine(RepoPaths.Docker, "nginx.conf"));
+        var withoutComments = string.Join('\n', nginx.Split('\n').Select(line => line.Split('#')[0]));
+        var upstream = HubUpstreamRegex().Match(withoutComments);
+        Assert.True(upstream.Success, "nginx.conf has no `upstream hub_edges { ... }` block.");
+        var edges = UpstreamRegex().Match(withoutComments).Groups["body"].Value;
+
+        // The same edges as the round-robin upstream, hashed on the gs_hub cookie (a new random key when there is none).
+        Assert.Equal(
+            UpstreamServerRegex().Matches(edges).Select(m => m.Groups["address"].Value),
+            UpstreamServerRegex().Matches(upstream.Groups["body"].Value).Select(m => m.Groups["address"].Value));
+        Assert.Matches(@"hash \$hub_affinity consistent;", upstream.Groups["body"].Value);
+        Assert.Matches(@"map \$cookie_gs_hub \$hub_affinity \{\s*''\s+\$request_id;\s*default\s+\$cookie_gs_hub;", withoutComments);
+        var hub = HubLocationRegex().Match(withoutComments);
+        Assert.True(hub.Success, "nginx.conf has no `location ~ ^/hub(/|$) { ... }` block.");
+        Assert.Contains("proxy_pass http://hub_edges;", hub.Groups["body"].Value);
+        // Server-Sent Events arrive as they are sent; long polls (90 s) outlive no read timeout.
+        Assert.Contains("proxy_buffering off;", hub.Groups["body"].Value);
+        Assert.Contains("add_header Set-Cookie $hub_set_cookie;", hub.Groups["body"].Value);
+        Assert.Contains("proxy_read_timeout 1h;", withoutComments);
+    }
+
+    [Fact]
     public void Edges_TrustExactlyTheLoadBalancersAddress()
     {
         var lb = s_services["lb"];
@@ -187,6 +211,12 @@ public sealed partial class ComposeFileTests
 
     [GeneratedRegex(@"upstream edges \{(?<body>[^}]*)\}")]
     private static partial Regex UpstreamRegex();
+
+    [GeneratedRegex(@"upstream hub_edges \{(?<body>[^}]*)\}")]
+    private static partial Regex HubUpstreamRegex();
+
+    [GeneratedRegex(@"location ~ \^/hub\(/\|\$\) \{(?<body>[^}]*)\}")]
+    private static partial Regex HubLocationRegex();
 
     [GeneratedRegex(@"server (?<address>[\w.-]+:\d+)")]
     private static partial Regex UpstreamServerRegex();
