@@ -45,8 +45,8 @@ public static class EdgeExtensions
         services.AddOptions<HubOptions>().Configure<IOptions<EdgeOptions>>((hub, edge) =>
         {
             // Room for an oversized frame (base64 under JSON) to reach the session, which refuses it with the protocol's
-            // error; SignalR cuts off anything larger itself.
-            hub.MaximumReceiveMessageSize = edge.Value.MaxMessageBytes * 2 + 1024;
+            // 1009 as on the WebSocket; SignalR ends a connection that sends more in one message itself.
+            hub.MaximumReceiveMessageSize = HubMessageLimit(edge.Value);
             hub.KeepAliveInterval = TimeSpan.FromSeconds(edge.Value.KeepAliveIntervalSeconds);
             // A dead peer: nothing from the client (its SignalR pings come every keep-alive interval, 15 s by default) for
             // two intervals plus the keep-alive timeout ends the connection, the hub's counterpart of the WebSocket's timeout.
@@ -89,6 +89,9 @@ public static class EdgeExtensions
         return services;
     }
 
+    /// <summary>The largest hub message: 64 KiB, or twice the frame limit for base64 and the hub's envelope if that is more.</summary>
+    private static int HubMessageLimit(EdgeOptions edge) => Math.Max(64 * 1024, edge.MaxMessageBytes * 2 + 1024);
+
     /// <summary>
     /// Maps the game endpoint at <see cref="ProtocolVersion.Path"/> (<c>/ws</c>), its fallback hub at
     /// <see cref="HubTransport.Path"/> (<c>/hub</c>) and the lobby's room list at <c>/rooms</c>.
@@ -104,7 +107,7 @@ public static class EdgeExtensions
             hub.Transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
             // What a client that does not poll can park in the edge's memory, as Edge:SendBufferBytes bounds a socket.
             hub.TransportMaxBufferSize = Math.Max(edge.SendBufferBytes, 16 * 1024);
-            hub.ApplicationMaxBufferSize = edge.MaxMessageBytes * 2 + 1024;
+            hub.ApplicationMaxBufferSize = HubMessageLimit(edge);
             hub.WebSockets.SubProtocolSelector = null;
         });
         // Draining: every player is told to reconnect elsewhere and resume (their seats wait in the rooms). Registered after

@@ -53,12 +53,19 @@ internal sealed class HubPlayerConnection : PlayerConnection
     public async ValueTask DeliverAsync(byte[] frame)
     {
         Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
-        while (!_inbound.Writer.TryWrite(frame))
+        try
         {
-            if (!await _inbound.Writer.WaitToWriteAsync(_context.ConnectionAborted).ConfigureAwait(false))
+            while (!_inbound.Writer.TryWrite(frame))
             {
-                return;
+                if (!await _inbound.Writer.WaitToWriteAsync(_context.ConnectionAborted).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection ended while the frame waited; nobody is left to read it. (A hub method that throws logs an error.)
         }
     }
 

@@ -61,7 +61,9 @@ public sealed class HubConnectionGuardTests
         var open = $"gameserver_transport=\"hub-{(transport == "sse" ? "sse" : transport)}\"";
         Assert.Equal(1, (await host.MetricsAsync()).Sum("gameserver_edge_connections", open));
 
-        // The device vanishes: its bytes stop both ways, with no reset and no close.
+        // The device vanishes: its bytes stop both ways, with no reset and no close, and no new request gets through
+        // (long polling and SSE open new HTTP connections as they go).
+        proxy.RefuseNew = true;
         proxy.FreezeAll();
 
         await Wait.UntilAsync(async () => (await host.MetricsAsync()).Sum("gameserver_edge_connections", open) == 0,
