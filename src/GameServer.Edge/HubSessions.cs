@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GameServer.Auth;
 using GameServer.Protocol;
 using Microsoft.AspNetCore.Http;
@@ -10,13 +11,18 @@ namespace GameServer.Edge;
 
 /// <summary>
 /// Starts and ends player sessions on the fallback hub (<see cref="GameHub"/>), and guards its HTTP requests with the
-/// same <see cref="HandshakeGate"/> as the WebSocket endpoint: every request of a hub connection (negotiate, connect,
-/// each poll and send) shows the token and passes the origin check; negotiate also checks the connection limits and the
-/// protocol version, so a refused client gets the same HTTP status and reason as on the WebSocket.
+/// same <see cref="HandshakeGate"/> as the WebSocket endpoint. Negotiate and the request that opens the connection show
+/// the player token and pass the origin and protocol version checks; negotiate, which starts a connection, is also
+/// refused while draining or at the connection limits, so a refused client gets the same HTTP status and reason as on
+/// the WebSocket. The later sends and polls of an open connection pass the origin check and carry its connection token.
 /// </summary>
 internal sealed class HubSessions
 {
     private static readonly object s_stateKey = new();
+
+    // The connection tokens (SignalR's per-connection secret, the "id" of every request after negotiate) of the hub
+    // connections open on this edge.
+    private readonly ConcurrentDictionary<string, byte> _openConnections = new(StringComparer.Ordinal);
 
     private readonly HandshakeGate _gate;
     private readonly SessionRunner _runner;
@@ -40,6 +46,15 @@ internal sealed class HubSessions
     {
         var negotiate = context.Request.Path.StartsWithSegments(HubTransport.Path + "/negotiate");
         var refusal = _gate.CheckDrainingAndOrigin(context.Request, newConnection: negotiate);
+        if (refusal is null && !negotiate && _openConnections.ContainsKey(context.Request.Query["id"].ToString()))
+        {
+            // A send or a poll of a connection that showed a valid token when it opened: its connection token, which only
+            // that client has, is its credential (as it is to SignalR). The player token is checked once per connection,
+            // as on the WebSocket; checking it on every one of these 20-40 requests a second per player took a sixth of the
+            // edge's CPU under Server-Sent Events (docs/performance.md, "Fallback transport").
+            await next(context).ConfigureAwait(false);
+            return;
+        }
         if (refusal is null && negotiate)
         {
             // A slot is taken for real when the connection opens; here only whether one is free, to refuse with an HTTP status.
@@ -93,7 +108,12 @@ internal sealed class HubSessions
         var connection = new HubPlayerConnection(context, client, transport, _options);
         await client.SendAsync(HubTransport.OpenMethod, subProtocol).ConfigureAwait(false);
         var run = _runner.RunAsync(connection, playerId, remote, subProtocol == ProtocolVersion.SubProtocolV2, context.ConnectionAborted);
-        context.Items[s_stateKey] = new State(connection, lease, run);
+        var connectionToken = http.Request.Query["id"].ToString();
+        if (connectionToken.Length > 0)
+        {
+            _openConnections.TryAdd(connectionToken, 0);
+        }
+        context.Items[s_stateKey] = new State(connection, lease, run, connectionToken);
     }
 
     /// <summary>The hub connection ended: the session ends (seat kept unless the client closed with 1000) and frees its slot.</summary>
@@ -104,6 +124,7 @@ internal sealed class HubSessions
             return;
         }
         var state = (State)value!;
+        _openConnections.TryRemove(state.ConnectionToken, out _);
         state.Connection.OnEnded();
         try
         {
@@ -123,5 +144,5 @@ internal sealed class HubSessions
             : offered.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
     }
 
-    private sealed record State(HubPlayerConnection Connection, ConnectionLimits.Lease Lease, Task Run);
+    private sealed record State(HubPlayerConnection Connection, ConnectionLimits.Lease Lease, Task Run, string ConnectionToken);
 }
