@@ -21,6 +21,12 @@ public static class EdgeAuthentication
     /// <summary>Query parameter carrying the token when the Authorization header cannot be set.</summary>
     public const string AccessTokenParameter = "access_token";
 
+    /// <summary>
+    /// Marks a request whose player token is not to be read again (set before the authentication middleware runs): the
+    /// later requests of a fallback-transport connection, which carry their connection's own secret instead.
+    /// </summary>
+    internal static readonly object CheckedPerConnection = new();
+
     private const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
 
     /// <summary>
@@ -81,6 +87,12 @@ public static class EdgeAuthentication
         {
             OnMessageReceived = context =>
             {
+                if (context.HttpContext.Items.ContainsKey(CheckedPerConnection))
+                {
+                    // A later poll or send of an open hub connection (HubSessions): its token was checked when it opened.
+                    context.NoResult();
+                    return Task.CompletedTask;
+                }
                 if (string.IsNullOrEmpty(context.Request.Headers.Authorization)
                     && context.Request.Query.TryGetValue(AccessTokenParameter, out var token))
                 {

@@ -50,8 +50,10 @@ internal sealed class HubSessions
         {
             // A send or a poll of a connection that showed a valid token when it opened: its connection token, which only
             // that client has, is its credential (as it is to SignalR). The player token is checked once per connection,
-            // as on the WebSocket; checking it on every one of these 20-40 requests a second per player took a sixth of the
-            // edge's CPU under Server-Sent Events (docs/performance.md, "Fallback transport").
+            // as on the WebSocket; validating it on every one of these 20-40 requests a second per player took about a tenth of the
+            // edge's CPU under Server-Sent Events (docs/performance.md, "Fallback transport"). The mark keeps the
+            // authentication middleware further on from validating it too.
+            context.Items[EdgeAuthentication.CheckedPerConnection] = true;
             await next(context).ConfigureAwait(false);
             return;
         }
