@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,16 +27,20 @@ public static class ObservabilityExtensions
 
     private const string HealthCheckServiceCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
 
-    // GameServer.* covers the game's own meters (GameServer.Rooms, GameServer.Edge and whatever a game adds).
-    private static readonly string[] s_meters =
+    private const string OpenTelemetryListener = "OpenTelemetry";
+
+    // Meters a host makes with its own IMeterFactory: the game's (GameServer.Rooms, GameServer.Edge and whatever a game
+    // adds, by prefix), ASP.NET Core's, Kestrel's and SignalR's.
+    private static readonly string[] s_hostMeters =
     [
-        "GameServer.*",
-        "Microsoft.Orleans",
+        "GameServer",
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.Http.Connections",
-        "System.Runtime",
     ];
+
+    // Process-wide meters, one per process whichever host made them.
+    private static readonly string[] s_processMeters = ["Microsoft.Orleans", "System.Runtime"];
 
     /// <summary>
     /// Exports the game, Orleans, ASP.NET Core, Kestrel and .NET runtime meters for Prometheus, and registers the
@@ -45,9 +50,18 @@ public static class ObservabilityExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(s_meters)
+            .AddMeter(s_processMeters)
             // No response cache: every scrape is current (Prometheus scrapes every few seconds; a scrape costs little).
             .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
+        // Local scope: this host's meters only. AddMeter would also take the same-named meters of every other host in
+        // the process (tests run several side by side), and each /metrics would count all their connections.
+        builder.Services.AddMetrics(metrics =>
+        {
+            foreach (var meter in s_hostMeters)
+            {
+                metrics.EnableMetrics(meter, instrumentName: null, OpenTelemetryListener, MeterScope.Local);
+            }
+        });
         builder.Services.AddHealthChecks()
             .AddCheck<HostLifetimeReadinessCheck>("host-lifetime", tags: [ReadyTag]);
         // The health-check service logs an Error at every probe that finds a check unhealthy (every probe of a starting

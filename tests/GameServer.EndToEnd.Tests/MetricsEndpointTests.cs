@@ -6,10 +6,8 @@ using GameServer.Protocol.Arena;
 namespace GameServer.EndToEnd.Tests;
 
 /// <summary>
-/// Prometheus metrics after real traffic. A host of its own in the serial collection: OpenTelemetry merges same-named
-/// instruments of every host in this test process into one series, and a host that stops takes that series off every
-/// other host's /metrics (seen in CI: no gameserver_ series at all on the shared host once a parallel test's host had
-/// stopped). One server per process, as in production, has no such neighbour.
+/// Prometheus metrics after real traffic. In the serial collection: each host exports only its own meters (Local
+/// scope), but Orleans' and the runtime's meters are one per process, and the test reads them too.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
 [CheckLogs]
@@ -85,5 +83,23 @@ public sealed class MetricsEndpointTests
         Assert.True(metrics.Sum("gameserver_room_tick_duration_seconds_sum") > 0);
         Assert.True(metrics.Has("orleans_grains"), "the Orleans meter is exported");
         Assert.NotEmpty(metrics.NamesStartingWith("kestrel_"));
+    }
+
+    [Fact]
+    public async Task TwoHostsInOneProcess_EachHostsMetrics_CountOnlyItsOwnConnections()
+    {
+        // Before the game's meters were enabled by scope, every host's /metrics summed the same-named instruments of
+        // all hosts in the process: a CI run saw 3 open connections on a host that had one.
+        await using var one = await TestHost.StartAsync("Production");
+        await using var other = await TestHost.StartAsync("Production");
+        await using var player = new GameClient(new GameClientOptions { StateDelta = ArenaDelta.Instance, AccessToken = one.NewToken() });
+        await player.ConnectAsync(one.WebSocketUri);
+        await player.JoinAsync("arena");
+
+        await Wait.UntilAsync(async () => (await one.MetricsAsync()).Sum("gameserver_edge_connections") == 1,
+            "the host the player is on counts one connection");
+        var onOther = await other.MetricsAsync();
+        Assert.Equal(0, onOther.Sum("gameserver_edge_connections"));
+        Assert.Equal(0, onOther.Sum("gameserver_room_ticks_total"));
     }
 }
