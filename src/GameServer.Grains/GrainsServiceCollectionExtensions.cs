@@ -28,11 +28,15 @@ public static class GrainsServiceCollectionExtensions
 
     /// <summary>
     /// Binds per room type settings from the <c>Rooms</c> section (validated at start-up, re-read when the file
-    /// changes) and pushes reloads to the running rooms.
+    /// changes) and pushes reloads to the running rooms, and the tick phases from <c>RoomTicks</c>.
     /// </summary>
     public static IServiceCollection AddRoomSettings(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RoomsOptions>().Bind(configuration.GetSection(RoomsOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<RoomTickOptions>().Bind(configuration.GetSection(RoomTickOptions.SectionName))
+            .Validate(ticks => ticks.Phases is >= 0 and <= RoomTickOptions.MaxPhases,
+                $"{RoomTickOptions.SectionName}:{nameof(RoomTickOptions.Phases)} must be between 0 and {RoomTickOptions.MaxPhases}.")
+            .ValidateOnStart();
         services.AddHostedService<RoomSettingsReloader>();
         return services;
     }

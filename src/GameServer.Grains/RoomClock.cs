@@ -20,6 +20,9 @@ internal sealed class RoomClock
     private long _tickDueAt;
     private long _reportedSkipped;
     private long _lastSnapshotTick = -1;
+    private int _phase;
+    private int _phases;
+    private bool _realign;
 
     /// <param name="startedAt">When the room's clock started (a timestamp).</param>
     /// <param name="serverTimeOffsetMs">Server time at <paramref name="startedAt"/>: a restored room carries on from its checkpoint's.</param>
@@ -33,14 +36,41 @@ internal sealed class RoomClock
     /// <summary>Steps dropped since the room opened because callbacks came too late to catch up.</summary>
     public long SkippedSteps => _accumulator.SkippedSteps;
 
-    /// <summary>A live tick-rate or catch-up change; time already accumulated is kept.</summary>
-    public void Reconfigure(TimeSpan step, int maxCatchUpSteps) => _accumulator.Reconfigure(step, maxCatchUpSteps);
-
-    /// <summary>The timer starts (first player, or back from idle): time counts from <paramref name="now"/>, the first step is due one step later.</summary>
-    public void Start(long now)
+    /// <summary>
+    /// A live tick-rate or catch-up change; time already accumulated is kept. A room on the shared grid moves onto the
+    /// new rate's grid at its next callback.
+    /// </summary>
+    public void Reconfigure(TimeSpan step, int maxCatchUpSteps)
     {
-        _lastTickAt = now;
-        _tickDueAt = now + ToTimestampTicks(_accumulator.Step);
+        _realign |= _phases > 0 && step != _accumulator.Step;
+        _accumulator.Reconfigure(step, maxCatchUpSteps);
+    }
+
+    /// <summary>
+    /// The timer starts (first player, or back from idle) at <paramref name="now"/>: returns when to aim the first
+    /// callback. With <paramref name="phases"/> of 0 the first step is due one step from now, at a phase of the room's
+    /// own. Otherwise step boundaries fall on a grid shared by the whole process (multiples of the step since the
+    /// <see cref="Stopwatch"/>'s zero) shifted by <paramref name="phase"/> / <paramref name="phases"/> of a step: rooms
+    /// of one tick rate and phase tick at the same instants, so their timers (and the edge's input flushes aimed at
+    /// them) fire in one wake of the process instead of one wake each.
+    /// </summary>
+    public TimeSpan Start(long now, int phase = 0, int phases = 0)
+    {
+        _phase = phase;
+        _phases = phases;
+        _realign = false;
+        var lastBoundary = phases > 0 ? now - SinceGridBoundary(now) : now;
+        _lastTickAt = lastBoundary;
+        _tickDueAt = lastBoundary + ToTimestampTicks(_accumulator.Step);
+        return Stopwatch.GetElapsedTime(now, _tickDueAt);
+    }
+
+    /// <summary>Timestamp ticks since the last boundary of this room's phase on the process-wide grid.</summary>
+    private long SinceGridBoundary(long now)
+    {
+        var step = ToTimestampTicks(_accumulator.Step);
+        var offset = step * (_phase % _phases) / _phases;
+        return (((now - offset) % step) + step) % step;
     }
 
     /// <summary>
@@ -51,6 +81,12 @@ internal sealed class RoomClock
     {
         var steps = _accumulator.Advance(Stopwatch.GetElapsedTime(_lastTickAt, now));
         _lastTickAt = now;
+        if (_realign)
+        {
+            // The tick rate changed: the next boundary is the new rate's on the grid (game time shifts by under a step, once).
+            _realign = false;
+            _accumulator.Realign(Stopwatch.GetElapsedTime(now - SinceGridBoundary(now), now));
+        }
         var lateness = _tickDueAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_tickDueAt, now);
         // Aim at the next step boundary: a fixed-period timer drifts late by its scheduling delay every time, which
         // would make every ~20th callback run two steps and skip a snapshot. Aiming at the boundary keeps one step per callback.

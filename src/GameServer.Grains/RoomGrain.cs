@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using GameServer.Abstractions;
 using GameServer.Simulation;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Utilities;
 
@@ -43,6 +44,7 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
     private readonly RoomLiveStatsTracker _live = new();
 
     private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private readonly int _tickPhases;
     // Tells the matchmaker's status reports of this activation apart from an earlier one's (see RoomStatus).
     private readonly long _activation = RandomNumberGenerator.GetInt32(int.MaxValue) + 1L;
     private long _statusSequence;
@@ -67,8 +69,10 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         RoomPropertyRules properties,
         RoomMetrics metrics,
         LocalRooms localRooms,
+        IOptions<RoomTickOptions> ticks,
         ILogger<RoomGrain> logger)
     {
+        _tickPhases = ticks.Value.Phases;
         _roomId = this.GetPrimaryKeyString();
         _roomType = RoomIds.TypeOf(_roomId) ?? "";
         _catalog = catalog;
@@ -667,10 +671,11 @@ internal sealed partial class RoomGrain : Grain, IRoomGrain
         {
             return;
         }
-        _clock!.Start(Stopwatch.GetTimestamp());
+        // The phase only needs to be stable within this process: string hashes are, and they spread ids evenly.
+        var firstDue = _clock!.Start(Stopwatch.GetTimestamp(), (int)((uint)StringComparer.Ordinal.GetHashCode(_roomId) % Math.Max(1, _tickPhases)), _tickPhases);
         _tickTimer = this.RegisterGrainTimer(static self => self.OnTick(), this, new GrainTimerCreationOptions
         {
-            DueTime = _runtime!.Settings.TickInterval,
+            DueTime = firstDue,
             Period = Timeout.InfiniteTimeSpan, // re-armed by every tick, aimed at the next step boundary
             Interleave = false, // a tick is a turn like any call: inputs delivered before it are applied by it
             KeepAlive = true,

@@ -40,6 +40,19 @@ public sealed class FixedStepAccumulator
         MaxCatchUpSteps = maxCatchUpSteps;
     }
 
+    /// <summary>
+    /// Moves the step boundaries: <paramref name="pending"/> (less than a step) becomes the time since the last one, so
+    /// the next step is due a step minus that from now. Game time shifts by less than one step.
+    /// </summary>
+    public void Realign(TimeSpan pending)
+    {
+        if (pending < TimeSpan.Zero || pending >= Step)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pending), pending, "Pending time is at least zero and less than a step.");
+        }
+        _pending = pending;
+    }
+
     /// <summary>Adds <paramref name="elapsed"/> wall time and returns how many steps to run now.</summary>
     public int Advance(TimeSpan elapsed)
     {

@@ -189,6 +189,7 @@ public sealed class LiveSettingsTests(ITestOutputHelper output)
     [InlineData("Rooms:arena:Tunables:Gravity", "9.8", "Rooms:arena:Tunables:Gravity", "not a tunable")]
     [InlineData("Rooms:chess:TickRateHz", "1", "Rooms:chess", "no game is registered")]
     [InlineData("Rooms:arena:Properties:color:0", "red", "Rooms:arena:Properties:color", "not a property")]
+    [InlineData("RoomTicks:Phases", "-1", "RoomTicks:Phases", "between 0 and 1000")]
     public async Task StartUp_WithAnInvalidRoomSetting_FailsNamingTheRoomTypeFieldValueAndRange(string key, string value, string named, string range)
     {
         await using var app = TestHost.BuildUnstarted("Production", new Dictionary<string, string?>

@@ -13,6 +13,63 @@ public sealed class RoomClockTests
         return clock;
     }
 
+    [Fact]
+    public void Start_WithoutPhases_AimsTheFirstCallbackOneStepFromNow()
+    {
+        var clock = new RoomClock(s_step, 5, Origin, 0);
+
+        Assert.Equal(s_step, clock.Start(At(13)));
+        Assert.Equal(1, clock.Advance(At(63)).Steps);
+    }
+
+    [Fact]
+    public void RoomsOfOnePhase_StartedAtDifferentTimes_StepAtTheSameInstants_SoTheirTimersFireTogether()
+    {
+        var early = new RoomClock(s_step, 5, Origin, 0);
+        var late = new RoomClock(s_step, 5, Origin, 0);
+
+        var earlyDue = early.Start(At(10), phase: 0, phases: 1);
+        var lateDue = late.Start(At(37), phase: 0, phases: 1);
+        var earlyFirst = early.Advance(At(50));
+        var lateFirst = late.Advance(At(50));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(40), earlyDue);
+        Assert.Equal(TimeSpan.FromMilliseconds(13), lateDue);
+        Assert.Equal((1, s_step), (earlyFirst.Steps, earlyFirst.NextDue));
+        Assert.Equal((1, s_step), (lateFirst.Steps, lateFirst.NextDue));
+    }
+
+    [Theory]
+    [InlineData(0, 40)]
+    [InlineData(1, 2.5)]
+    [InlineData(2, 15)]
+    [InlineData(3, 27.5)]
+    [InlineData(6, 15)] // phases wrap around
+    public void APhase_ShiftsTheGridByItsShareOfAStep(int phase, double firstDueMs)
+    {
+        var clock = new RoomClock(s_step, 5, Origin, 0);
+
+        var due = clock.Start(At(10), phase, phases: 4);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(firstDueMs), due);
+        Assert.Equal(1, clock.Advance(At(10 + firstDueMs)).Steps);
+    }
+
+    [Fact]
+    public void ALiveTickRateChange_MovesTheRoomOntoTheNewRatesGridForItsPhase()
+    {
+        var clock = new RoomClock(s_step, 5, Origin, 0);
+        clock.Start(At(10), phase: 1, phases: 4); // 50 ms grid shifted by 12.5 ms
+        Assert.Equal(1, clock.Advance(At(12.5)).Steps);
+
+        clock.Reconfigure(TimeSpan.FromMilliseconds(25), 5);
+        var advance = clock.Advance(At(62.5));
+
+        // 50 ms at 25 ms a step; the 25 ms grid shifted by 6.25 ms has a boundary at 81.25 ms, not 87.5.
+        Assert.Equal(2, advance.Steps);
+        Assert.Equal(TimeSpan.FromMilliseconds(18.75), advance.NextDue);
+    }
+
     [Theory]
     [InlineData(49.9, 0)]
     [InlineData(50, 1)]

@@ -39,7 +39,8 @@ public sealed class RoomGameRequestsTests(ClusterFixture fixture)
         Assert.Equal(("one", 1), (one.Role, one.View));
         Assert.Equal(("two", 2), (two.Role, two.View));
         Assert.Equal(("one", 1), (alsoOne.Role, alsoOne.View));
-        var frame = await WaitForFrameAsync(collector, f => StateOf(f.For(2, two.EntityId)!.Bytes) == (2, 3));
+        // The room may tick between the joins: wait for a frame with all three in it.
+        var frame = await WaitForFrameAsync(collector, f => f.For(2, two.EntityId) is { } view && StateOf(view.Bytes) == (2, 3));
         Assert.Equal((1, 3), StateOf(frame.For(1, one.EntityId)!.Bytes));
         Assert.Null(frame.For(0, 0)); // nobody is in view 0, so it is not written
         Assert.Single(frame.OtherViews!);

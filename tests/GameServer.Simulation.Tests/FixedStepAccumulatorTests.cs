@@ -20,6 +20,28 @@ public class FixedStepAccumulatorTests
     }
 
     [Fact]
+    public void Realign_ReplacesThePendingTime_SoTheNextStepFallsAStepAfterTheNewBoundary()
+    {
+        var accumulator = new FixedStepAccumulator(Step50, maxCatchUpSteps: 3);
+        accumulator.Advance(TimeSpan.FromMilliseconds(30));
+
+        accumulator.Realign(TimeSpan.FromMilliseconds(45));
+
+        Assert.Equal(1, accumulator.Advance(TimeSpan.FromMilliseconds(5)));
+        Assert.Equal(TimeSpan.Zero, accumulator.Pending);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(50)]
+    public void Realign_OutsideOneStep_IsRefused(int pendingMs)
+    {
+        var accumulator = new FixedStepAccumulator(Step50, maxCatchUpSteps: 3);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => accumulator.Realign(TimeSpan.FromMilliseconds(pendingMs)));
+    }
+
+    [Fact]
     public void Advance_WhenElapsedIsFractional_CarriesTheRemainderToTheNextCall()
     {
         var accumulator = new FixedStepAccumulator(Step50, maxCatchUpSteps: 3);
