@@ -15,6 +15,9 @@ internal static class SiloLossLogs
         scope.Allow("Orleans.Runtime.MembershipService.SiloHealthMonitor", 1613849313, why + ": a probe to it is inconclusive");
         scope.Allow("Orleans.Runtime.Messaging.ConnectionManager", 1953908373, why + ": connecting to it is refused");
         scope.Allow("Orleans.Runtime.Messaging.Connection", 816022561, why + ": its connections reset");
+        // A probe already queued on the connection that just broke (seen once in CI: "Failed to send ping message", then "Failed ping message").
+        scope.Allow("Orleans.Runtime.Messaging.Connection", 321414672, why + ": a probe to it cannot be sent on its broken connection");
+        scope.Allow("Orleans.Runtime.Messaging.Connection", 686677195, why + ": that probe is reported failed");
         scope.Allow("Orleans.Runtime.CallbackData", 100157, why + ": calls to it fail or time out");
         scope.Allow("Orleans.Runtime.GrainDirectory.ClientDirectory", "Exception publishing client routing table to silo", why + ": the directory cannot reach it");
         scope.Allow("Orleans.Runtime.GrainCallCancellationManager", 294010709, why + ": cancelling calls to it fails");
